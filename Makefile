@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: GPL-2.0
+# kmemsnoop: `make` builds, `make check` tests, `make demo` shows it off.
+
+VERSION := 0.1.0
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+OUT := build
+
+CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+CFLAGS ?= -g -O2
+CFLAGS += -Wall -Wextra -Wno-missing-field-initializers -std=gnu11 -D_GNU_SOURCE \
+	-I$(OUT) -DKM_TOOL_VERSION='"$(VERSION)"'
+LDLIBS := -lbpf -lelf -lz -lzstd -lm
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) \
+	-Ibpf/vmlinux/$(ARCH) -Ibpf
+
+COMMON := $(filter-out common/main.c,$(wildcard common/*.c))
+RECORD := $(wildcard record/*.c)
+REPORT := $(wildcard report/*.c)
+LIB_OBJS := $(patsubst %.c,$(OUT)/%.o,$(COMMON) $(RECORD) $(REPORT))
+HEADERS := $(wildcard common/*.h record/*.h report/*.h bpf/*.h)
+
+.PHONY: all deps check unit kernel-tests demo bench format clean vmlinux-h
+
+all: $(OUT)/kmemsnoop
+
+$(OUT)/kmemsnoop.bpf.o: bpf/kmemsnoop.bpf.c bpf/kmemsnoop.h | $(OUT)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/kmemsnoop.skel.h: $(OUT)/kmemsnoop.bpf.o
+	$(BPFTOOL) gen skeleton $< name kmemsnoop_bpf > $@.tmp && mv $@.tmp $@
+
+$(OUT)/%.o: %.c $(HEADERS) $(OUT)/kmemsnoop.skel.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUT)/libkmemsnoop.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(OUT)/kmemsnoop: $(OUT)/common/main.o $(OUT)/libkmemsnoop.a
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(OUT):
+	mkdir -p $@
+
+# The BPF side is built against a committed vmlinux.h, so a build never
+# needs the build machine's own BTF; regenerate it from a kernel with
+# `make vmlinux-h` (BTF=/path/to/vmlinux to use another kernel's).
+BTF ?= /sys/kernel/btf/vmlinux
+vmlinux-h:
+	$(BPFTOOL) btf dump file $(BTF) format c > bpf/vmlinux/$(ARCH)/vmlinux.h
+
+deps:
+	@tools/install-deps.sh
+
+# Unit tests (cmocka), one binary per tests/unit/test_*.c.
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
+
+$(OUT)/tests/%: tests/unit/%.c $(OUT)/libkmemsnoop.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS) -lcmocka
+
+unit: $(UNIT_BINS)
+	@tests/run-unit.sh $(UNIT_BINS)
+
+kernel-tests: $(OUT)/kmemsnoop $(OUT)/trigger
+	@tests/run-kernel.sh
+
+$(OUT)/trigger: tools/trigger.c | $(OUT)
+	$(CC) $(CFLAGS) $< -o $@ -lpthread
+
+check: deps
+	$(MAKE) all unit kernel-tests
+
+demo: deps
+	$(MAKE) all $(OUT)/trigger
+	@tools/demo.sh
+
+bench: deps
+	$(MAKE) all $(OUT)/trigger
+	@tools/bench.sh
+
+format:
+	clang-format -i $(wildcard bpf/*.c bpf/*.h common/*.[ch] record/*.[ch] \
+		report/*.[ch] tools/*.c tests/unit/*.[ch])
+
+clean:
+	rm -rf $(OUT)

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The subcommands; each takes argv starting at its own name. */
+#ifndef KM_COMMANDS_H
+#define KM_COMMANDS_H
+
+int km_cmd_live(int argc, char **argv);
+int km_cmd_record(int argc, char **argv);
+int km_cmd_report(int argc, char **argv);
+
+#endif

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One way to report an error: functions return a negative errno (or
+ * NULL) and say what went wrong through km_err() once, at the place
+ * that knows the context; main turns the result into an exit code.
+ */
+#ifndef KM_ERROR_H
+#define KM_ERROR_H
+
+/* Documented exit codes (README, kmemsnoop --help). */
+enum km_exit {
+	KM_EXIT_OK = 0,
+	KM_EXIT_FAIL = 1, /* a failure at run time */
+	KM_EXIT_USAGE = 2, /* the command line is wrong */
+};
+
+/* Prints "kmemsnoop: <message>" as one line on stderr. */
+void km_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Same, prefixed "warning: "; never changes the exit code. */
+void km_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Raised by the first error that should exit 2 instead of 1. */
+extern int km_usage_error;
+void km_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

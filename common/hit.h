@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A hit as user space handles it, whether it came from the ring buffer
+ * (live, record) or from a trace file (report), and how it is printed.
+ */
+#ifndef KM_HIT_H
+#define KM_HIT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <linux/types.h>
+#include "../bpf/kmemsnoop.h"
+#include "ksyms.h"
+#include "target.h"
+
+struct km_hit {
+	uint64_t time_ns; /* CLOCK_MONOTONIC */
+	uint64_t ip;
+	uint64_t addr;
+	uint64_t value; /* valid when has_value */
+	uint32_t pid;
+	uint32_t tid;
+	uint32_t cpu;
+	uint32_t stack_id; /* in a trace; KM_NO_STACK if none */
+	uint16_t watch;
+	bool has_value;
+	char comm[KM_COMM_LEN + 1];
+	uint32_t nr_frames;
+	const uint64_t *frames; /* innermost first */
+};
+
+/* Fills h from a ring-buffer event of size bytes; -EBADMSG if short. */
+int km_hit_from_event(struct km_hit *h, const void *data, size_t size);
+
+/* What printing needs besides the hit. */
+struct km_print_ctx {
+	const struct km_symtab *syms; /* NULL prints bare addresses */
+	uint64_t start_ns; /* hit times print relative to this */
+	const struct km_watch *watches;
+	int nr_watches;
+};
+
+/* The header line and one line per frame, as live mode shows them. */
+void km_print_hit(FILE *f, const struct km_print_ctx *pc, uint64_t nr,
+		  const struct km_hit *h);
+/* "0xADDR: symbol @ 0xSTART+0xOFF" for each frame. */
+void km_print_frames(FILE *f, const struct km_print_ctx *pc,
+		     const uint64_t *frames, uint32_t nr, const char *indent);
+/* One JSON Lines object; keys are documented in docs/report.md. */
+void km_print_hit_json(FILE *f, const struct km_print_ctx *pc,
+		       const struct km_hit *h);
+
+#endif

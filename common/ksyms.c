@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "ksyms.h"
+
+int km_read_file(const char *path, char **text, size_t *len)
+{
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap), *p;
+	ssize_t r;
+	int fd;
+
+	if (!buf)
+		return -ENOMEM;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		free(buf);
+		return -errno;
+	}
+	/* /proc files report size 0, so read until EOF. */
+	while ((r = read(fd, buf + n, cap - n - 1)) > 0) {
+		n += r;
+		if (cap - n - 1 > 0)
+			continue;
+		p = realloc(buf, cap * 2);
+		if (!p) {
+			r = -1;
+			errno = ENOMEM;
+			break;
+		}
+		buf = p;
+		cap *= 2;
+	}
+	if (r < 0) {
+		r = -errno;
+		close(fd);
+		free(buf);
+		return r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
+static int cmp_sym(const void *a, const void *b)
+{
+	const struct km_sym *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+void km_symtab_sort(struct km_symtab *t)
+{
+	qsort(t->syms, t->nr, sizeof(*t->syms), cmp_sym);
+}
+
+/* "ffffffff81000000 T _text [module]"; returns 0 if not such a line. */
+static int parse_line(char *line, struct km_sym *s)
+{
+	char *end, *type, *name, *mod;
+
+	s->addr = strtoull(line, &end, 16);
+	if (end == line || *end != ' ')
+		return 0;
+	type = end + 1;
+	if (!type[0] || type[1] != ' ')
+		return 0;
+	name = type + 2;
+	end = strpbrk(name, " \t");
+	mod = NULL;
+	if (end) {
+		*end = '\0';
+		mod = strchr(end + 1, '[');
+		if (mod) {
+			mod++;
+			end = strchr(mod, ']');
+			if (!end)
+				return 0;
+			*end = '\0';
+		}
+	}
+	if (!*name || !s->addr)
+		return 0;
+	s->name = name;
+	s->module = mod;
+	return 1;
+}
+
+int km_symtab_from_kallsyms(struct km_symtab *t, const char *text,
+			    size_t len)
+{
+	size_t cap = 1024, nr = 0;
+	struct km_sym *syms, *p;
+	char *copy, *line, *next;
+
+	memset(t, 0, sizeof(*t));
+	copy = malloc(len + 1);
+	syms = malloc(cap * sizeof(*syms));
+	if (!copy || !syms)
+		goto nomem;
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	for (line = copy; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (nr == cap) {
+			p = realloc(syms, 2 * cap * sizeof(*syms));
+			if (!p)
+				goto nomem;
+			syms = p;
+			cap *= 2;
+		}
+		nr += parse_line(line, &syms[nr]);
+	}
+	t->syms = syms;
+	t->nr = nr;
+	t->text = copy;
+	km_symtab_sort(t);
+	return 0;
+nomem:
+	free(copy);
+	free(syms);
+	return -ENOMEM;
+}
+
+void km_symtab_free(struct km_symtab *t)
+{
+	free(t->syms);
+	free(t->text);
+	memset(t, 0, sizeof(*t));
+}
+
+const struct km_sym *km_symtab_lookup(const struct km_symtab *t,
+				      uint64_t addr)
+{
+	size_t lo = 0, hi = t->nr;
+
+	/* Find the first entry above addr; the one before it is ours. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->syms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? &t->syms[lo - 1] : NULL;
+}
+
+int km_symtab_rebase(struct km_symtab *elf, const struct km_symtab *running,
+		     int64_t *slide)
+{
+	const struct km_sym *a = km_symtab_find(elf, "_text");
+	const struct km_sym *b = km_symtab_find(running, "_text");
+	size_t i;
+
+	if (!a || !b)
+		return -ENOENT;
+	*slide = b->addr - a->addr;
+	for (i = 0; i < elf->nr; i++)
+		elf->syms[i].addr += *slide;
+	return 0;
+}
+
+const struct km_sym *km_symtab_find(const struct km_symtab *t,
+				    const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->nr; i++)
+		if (!strcmp(t->syms[i].name, name))
+			return &t->syms[i];
+	return NULL;
+}
+
+/* Levenshtein distance, giving up (returning cap) once it exceeds cap. */
+static int distance(const char *a, const char *b, int cap)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	int row[64], prev, cur, best;
+
+	if (la >= 64 || lb >= 64)
+		return cap;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		best = row[0];
+		for (j = 1; j <= lb; j++) {
+			cur = row[j];
+			row[j] = prev + (a[i - 1] != b[j - 1]);
+			if (row[j - 1] + 1 < row[j])
+				row[j] = row[j - 1] + 1;
+			if (cur + 1 < row[j])
+				row[j] = cur + 1;
+			if (row[j] < best)
+				best = row[j];
+			prev = cur;
+		}
+		if (best >= cap)
+			return cap;
+	}
+	return row[lb] < cap ? row[lb] : cap;
+}
+
+static void keep_best(const char **out, int *score, int max, int *n,
+		      const char *name, int d)
+{
+	int i, k;
+
+	for (i = 0; i < *n; i++)
+		if (!strcmp(out[i], name))
+			return;
+	for (i = 0; i < *n && score[i] <= d; i++)
+		;
+	if (i == max)
+		return;
+	k = *n < max ? (*n)++ : max - 1;
+	for (; k > i; k--) {
+		out[k] = out[k - 1];
+		score[k] = score[k - 1];
+	}
+	out[i] = name;
+	score[i] = d;
+}
+
+int km_symtab_near(const struct km_symtab *t, const char *name,
+		   const char **out, int max)
+{
+	int score[16], n = 0, cap = strlen(name) / 3 + 2, d;
+	size_t i;
+
+	if (max > 16)
+		max = 16;
+	for (i = 0; i < t->nr; i++) {
+		const char *s = t->syms[i].name;
+
+		d = strstr(s, name) ? 1 + (int)(strlen(s) - strlen(name)) / 8 :
+				      distance(name, s, cap);
+		if (d < cap)
+			keep_best(out, score, max, &n, s, d);
+	}
+	return n;
+}

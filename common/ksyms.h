@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A kernel symbol table: loaded once from kallsyms text (the live
+ * /proc/kallsyms, a file, or a trace's snapshot) or from a vmlinux
+ * ELF symbol table, sorted by address, looked up by binary search.
+ */
+#ifndef KM_KSYMS_H
+#define KM_KSYMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct km_sym {
+	uint64_t addr;
+	const char *name;
+	const char *module; /* NULL for the kernel itself */
+};
+
+struct km_symtab {
+	struct km_sym *syms; /* sorted by address */
+	size_t nr;
+	char *text; /* owns the strings the entries point into */
+};
+
+/* Parses kallsyms text; the table keeps its own copy. */
+int km_symtab_from_kallsyms(struct km_symtab *t, const char *text,
+			    size_t len);
+/* Reads a whole file (e.g. /proc/kallsyms) into a malloc'ed buffer. */
+int km_read_file(const char *path, char **text, size_t *len);
+/* Function and object symbols of an ELF file, with its link addresses. */
+int km_symtab_from_elf(struct km_symtab *t, const char *path);
+void km_symtab_free(struct km_symtab *t);
+/* Orders entries by address (then name), as lookups need. */
+void km_symtab_sort(struct km_symtab *t);
+
+/*
+ * Moves a vmlinux's link-time addresses to where the running kernel
+ * (described by the kallsyms table) really is, by the offset between
+ * the two _text symbols: the KASLR slide. Returns it, or -ENOENT
+ * when either table lacks _text.
+ */
+int km_symtab_rebase(struct km_symtab *elf, const struct km_symtab *running,
+		     int64_t *slide);
+
+/* The symbol at or below addr, or NULL below the first one. */
+const struct km_sym *km_symtab_lookup(const struct km_symtab *t,
+				      uint64_t addr);
+/* The first symbol called name, or NULL. */
+const struct km_sym *km_symtab_find(const struct km_symtab *t,
+				    const char *name);
+/*
+ * Fills out[] with up to max names close to name (edit distance, or
+ * containing it), best first, and returns how many.
+ */
+int km_symtab_near(const struct km_symtab *t, const char *name,
+		   const char **out, int max);
+
+#endif

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+/* kmemsnoop: watch kernel memory with hardware breakpoints. */
+#include <stdio.h>
+#include <string.h>
+#include "commands.h"
+#include "error.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "record", km_cmd_record },
+	{ "report", km_cmd_report },
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: kmemsnoop [OPTIONS] BP EXPR [BP EXPR]...   watch and print hits live\n"
+	      "       kmemsnoop record [OPTIONS] BP EXPR... [-- COMMAND]   write hits to a trace\n"
+	      "       kmemsnoop report [OPTIONS]                  show a trace\n"
+	      "       kmemsnoop help [record|report]\n"
+	      "Exit status: 0 done, 1 failure at run time, 2 bad usage.\n",
+	      f);
+}
+
+static int help(int argc, char **argv)
+{
+	char *args[] = { argc > 1 ? argv[1] : "", "--help", NULL };
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(args[0], commands[i].name))
+			return commands[i].run(2, args);
+	if (argc > 1 && strcmp(argv[1], "live")) {
+		km_usage("no help on '%s': try 'kmemsnoop help record'", argv[1]);
+		return KM_EXIT_USAGE;
+	}
+	usage(stdout);
+	args[0] = "kmemsnoop";
+	return km_cmd_live(2, args);
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return KM_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "help"))
+		return help(argc - 1, argv + 1);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	return km_cmd_live(argc, argv);
+}

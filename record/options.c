@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../common/error.h"
+#include "options.h"
+
+#define DEFAULT_RINGBUF (16u << 20)
+
+static const struct option long_opts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "vmlinux", required_argument, NULL, 'v' },
+	{ "buffer-size", required_argument, NULL, 'm' },
+	{ "no-stack", no_argument, NULL, 'S' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
+void km_opts_usage(FILE *f, bool record)
+{
+	if (record)
+		fputs("usage: kmemsnoop record [-o FILE] [-d SECONDS] [-c COUNT] [-v VMLINUX]\n"
+		      "                        [-m SIZE] [--no-stack] BP EXPR [BP EXPR]... [-- COMMAND [ARGS...]]\n",
+		      f);
+	else
+		fputs("usage: kmemsnoop [-d SECONDS] [-c COUNT] [-v VMLINUX] [-m SIZE] [--no-stack]\n"
+		      "                 BP EXPR [BP EXPR]...\n",
+		      f);
+	fputs("  BP    r, w, rw or x, then the length: 1, 2, 4 or 8 (e.g. rw4)\n"
+	      "  EXPR  a kernel symbol, symbol+offset, or a hex address\n"
+	      "  -d, --duration SECONDS   stop after this long\n"
+	      "  -c, --count COUNT        stop after COUNT hits\n"
+	      "  -v, --vmlinux VMLINUX    take symbol names from this vmlinux\n"
+	      "  -m, --buffer-size SIZE   ring buffer size, a power of two (e.g. 16M)\n"
+	      "      --no-stack           do not capture kernel stacks\n",
+	      f);
+	if (record)
+		fputs("  -o, --output FILE        trace file (default kmemsnoop.data)\n"
+		      "  -- COMMAND [ARGS...]     run COMMAND and stop when it exits\n",
+		      f);
+	fputs("Exit status: 0 done, 1 failure at run time, 2 bad usage.\n", f);
+}
+
+static int parse_seconds(const char *s, uint64_t *ns)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(s, &end);
+	if (errno || end == s || *end || !(d > 0) || d > 1e9) {
+		km_usage("bad duration '%s': give a positive number of seconds",
+			 s);
+		return -EINVAL;
+	}
+	*ns = (uint64_t)llround(d * 1e9);
+	return 0;
+}
+
+static int parse_count(const char *s, uint64_t *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || !*v) {
+		km_usage("bad count '%s': give a positive whole number", s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_size(const char *s, uint64_t *v)
+{
+	char *end;
+	uint64_t n;
+
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (*end == 'K' || *end == 'k')
+		n <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		n <<= 20, end++;
+	if (errno || end == s || *end || *s == '-' || n < 4096 ||
+	    n > (1ull << 30) || (n & (n - 1))) {
+		km_usage("bad buffer size '%s': give a power of two from 4K to 1G (e.g. 16M)",
+			 s);
+		return -EINVAL;
+	}
+	*v = n;
+	return 0;
+}
+
+static int handle_opt(struct km_opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case 'o':
+		if (!o->record)
+			break;
+		o->output = arg;
+		return 0;
+	case 'd':
+		return parse_seconds(arg, &o->duration_ns);
+	case 'c':
+		return parse_count(arg, &o->count);
+	case 'v':
+		o->vmlinux = arg;
+		return 0;
+	case 'm':
+		return parse_size(arg, &o->ringbuf_size);
+	case 'S':
+		o->stacks = false;
+		return 0;
+	case 'h':
+		km_opts_usage(stdout, o->record);
+		return 1;
+	}
+	km_usage("unknown or incomplete option; see 'kmemsnoop %s--help'",
+		 o->record ? "record " : "");
+	return -EINVAL;
+}
+
+/* Splits argv into options, BP EXPR words and the -- COMMAND. */
+static int scan_args(struct km_opts *o, int argc, char **argv, char **words,
+		     int *nr_words)
+{
+	int c, before, err;
+
+	optind = 1;
+	opterr = 0;
+	*nr_words = 0;
+	for (;;) {
+		before = optind;
+		c = getopt_long(argc, argv, "+o:d:c:v:m:h", long_opts, NULL);
+		if (c != -1) {
+			err = handle_opt(o, c, optarg);
+			if (err)
+				return err;
+			continue;
+		}
+		if (optind > before && !strcmp(argv[before], "--")) {
+			if (optind < argc)
+				o->command = &argv[optind];
+			break;
+		}
+		if (optind >= argc)
+			break;
+		if (*nr_words == 2 * KM_MAX_WATCHES) {
+			km_usage("too many watchpoints: at most %d (the CPU's debug registers)",
+				 KM_MAX_WATCHES);
+			return -E2BIG;
+		}
+		words[(*nr_words)++] = argv[optind++];
+	}
+	return 0;
+}
+
+static int load_vmlinux(struct km_opts *o)
+{
+	struct km_symtab running;
+	int64_t slide;
+	int err;
+
+	err = km_symtab_from_elf(&o->syms, o->vmlinux);
+	if (err) {
+		km_err("cannot read symbols from %s: %s", o->vmlinux,
+		       err == -ENOEXEC ? "not an ELF file" : strerror(-err));
+		return err;
+	}
+	err = km_symtab_from_kallsyms(&running, o->kallsyms, o->kallsyms_len);
+	if (!err)
+		err = km_symtab_rebase(&o->syms, &running, &slide);
+	km_symtab_free(&running);
+	if (err)
+		km_err("cannot place %s in the running kernel: no _text symbol to compare",
+		       o->vmlinux);
+	return err;
+}
+
+/* Symbols for EXPR and stacks; the kallsyms text is kept for record. */
+static int load_names(struct km_opts *o)
+{
+	int err;
+
+	err = km_read_file("/proc/kallsyms", &o->kallsyms, &o->kallsyms_len);
+	if (err) {
+		km_err("cannot read /proc/kallsyms: %s", strerror(-err));
+		return err;
+	}
+	if (o->vmlinux)
+		return load_vmlinux(o);
+	err = km_symtab_from_kallsyms(&o->syms, o->kallsyms, o->kallsyms_len);
+	if (!err && !o->syms.nr) {
+		km_err("/proc/kallsyms shows no addresses: run as root (or with CAP_SYSLOG)");
+		err = -EPERM;
+	}
+	return err;
+}
+
+int km_opts_parse(struct km_opts *o, int argc, char **argv)
+{
+	char *words[2 * KM_MAX_WATCHES];
+	int nr_words, err, i;
+
+	o->output = "kmemsnoop.data";
+	o->ringbuf_size = DEFAULT_RINGBUF;
+	o->stacks = true;
+	err = scan_args(o, argc, argv, words, &nr_words);
+	if (err)
+		return err;
+	if (nr_words == 0 || nr_words % 2) {
+		km_usage(nr_words ? "'%s' needs an address expression after it" :
+				    "%snothing to watch: give BP EXPR, e.g. rw4 jiffies",
+			 nr_words ? words[nr_words - 1] : "");
+		return -EINVAL;
+	}
+	if (!o->record && o->command) {
+		km_usage("a COMMAND after -- needs 'kmemsnoop record'");
+		return -EINVAL;
+	}
+	err = load_names(o);
+	for (i = 0; !err && i < nr_words; i += 2, o->nr_watches++)
+		err = km_watch_parse(&o->watches[i / 2], words[i], words[i + 1],
+				     &o->syms);
+	return err;
+}
+
+void km_opts_free(struct km_opts *o)
+{
+	int i;
+
+	for (i = 0; i < o->nr_watches; i++)
+		km_watch_free(&o->watches[i]);
+	km_symtab_free(&o->syms);
+	free(o->kallsyms);
+}

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/* kmemsnoop record: arm the watchpoints and write every hit to a trace. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../common/error.h"
+#include "../common/ksyms.h"
+#include "../common/tlv.h"
+#include "../common/trace_format.h"
+#include "../common/commands.h"
+#include "options.h"
+#include "session.h"
+#include "sysinfo.h"
+#include "trace_writer.h"
+
+#define FLUSH_NS 1000000000ull /* a chunk at least once a second */
+
+static int write_watch(struct km_trace_writer *w, int i,
+		       const struct km_watch *wa)
+{
+	struct km_buf b = { 0 };
+	int err;
+
+	err = km_tlv_put_u64(&b, KM_WATCH_INDEX, i);
+	err = err ?: km_tlv_put_u64(&b, KM_WATCH_TYPE, wa->type);
+	err = err ?: km_tlv_put_u64(&b, KM_WATCH_LEN, wa->len);
+	err = err ?: km_tlv_put_u64(&b, KM_WATCH_ADDR, wa->addr);
+	err = err ?: km_tlv_put_str(&b, KM_WATCH_EXPR, wa->expr);
+	err = err ?: km_tw_chunk(w, KM_CHUNK_WATCH, b.data, b.len);
+	km_buf_free(&b);
+	return err;
+}
+
+static int write_modules(struct km_trace_writer *w)
+{
+	char *text;
+	size_t len;
+	int err;
+
+	/* Kernels without module support have no /proc/modules at all. */
+	if (km_read_file("/proc/modules", &text, &len))
+		return 0;
+	err = km_tw_chunk(w, KM_CHUNK_MODULES, text, len);
+	free(text);
+	return err;
+}
+
+/* Everything before the first hit: what report needs to stand alone. */
+static int write_head(struct km_trace_writer *w, const struct km_opts *o,
+		      int argc, char **argv)
+{
+	struct km_buf meta = { 0 };
+	int err, i;
+
+	err = km_sysinfo_meta(&meta, argc, argv);
+	err = err ?: km_tw_chunk(w, KM_CHUNK_META, meta.data, meta.len);
+	km_buf_free(&meta);
+	for (i = 0; !err && i < o->nr_watches; i++)
+		err = write_watch(w, i, &o->watches[i]);
+	err = err ?: km_tw_chunk(w, KM_CHUNK_KALLSYMS, o->kallsyms,
+				 o->kallsyms_len);
+	return err ?: write_modules(w);
+}
+
+static int on_hit(void *ctx, const struct km_hit *h)
+{
+	return km_tw_hit(ctx, h);
+}
+
+static int on_tick(void *ctx, uint64_t now_ns)
+{
+	struct km_trace_writer *w = ctx;
+
+	if (now_ns - w->last_flush_ns < FLUSH_NS)
+		return 0;
+	w->last_flush_ns = now_ns;
+	return km_tw_flush(w);
+}
+
+static int on_armed(void *ctx, uint64_t now_ns)
+{
+	struct km_trace_writer *w = ctx;
+
+	w->last_flush_ns = now_ns;
+	return 0;
+}
+
+static int record(struct km_opts *o, int argc, char **argv)
+{
+	struct km_session_opts so = {
+		.watches = o->watches,
+		.nr_watches = o->nr_watches,
+		.stacks = o->stacks,
+		.ringbuf_size = o->ringbuf_size,
+		.duration_ns = o->duration_ns,
+		.max_hits = o->count,
+		.command = o->command,
+	};
+	struct km_session_stats st = { 0 };
+	struct km_trace_writer w;
+	struct km_trailer t;
+	int err;
+
+	err = km_tw_create(&w, o->output);
+	err = err ?: write_head(&w, o, argc, argv);
+	so.ctx = &w;
+	so.on_hit = on_hit;
+	so.on_tick = on_tick;
+	so.on_armed = on_armed;
+	err = err ?: km_session_run(&so, &st);
+	if (err && !st.armed_ns) {
+		/* Nothing was recorded: leave things as they were. */
+		km_tw_abort(&w);
+		km_tw_free(&w);
+		return err;
+	}
+	t = (struct km_trailer){ w.hits, st.dropped, w.stacks.nr, st.end_ns,
+				 st.seen };
+	/* Even after an error, end the file readably if it can be. */
+	err = km_tw_finish(&w, &t) ?: err;
+	fprintf(stderr,
+		"kmemsnoop: recorded %" PRIu64 " hits, %" PRIu64
+		" lost, %" PRIu64 " bytes written to %s\n",
+		w.hits, st.dropped, w.bytes, o->output);
+	km_tw_free(&w);
+	return err;
+}
+
+int km_cmd_record(int argc, char **argv)
+{
+	struct km_opts o = { .record = true };
+	int err;
+
+	err = km_opts_parse(&o, argc, argv);
+	if (err == 1)
+		return KM_EXIT_OK;
+	if (!err)
+		err = record(&o, argc, argv);
+	km_opts_free(&o);
+	return err ? (km_usage_error ? KM_EXIT_USAGE : KM_EXIT_FAIL) :
+		     KM_EXIT_OK;
+}

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../common/bytes.h"
+#include "../common/tlv.h"
+#include "../common/trace_format.h"
+#include "trace_decode.h"
+
+int km_trace_grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	if (!km_grow_array(p, cap, need, elem))
+		return 0;
+	km_err("out of memory");
+	return -ENOMEM;
+}
+
+/* The command line is stored NUL-separated; show it space-separated. */
+static char *join_args(const struct km_tlv *v)
+{
+	char *s = km_tlv_strdup(v);
+	uint32_t i;
+
+	for (i = 0; s && v->len && i < v->len - 1; i++)
+		if (!s[i])
+			s[i] = ' ';
+	return s;
+}
+
+static int set_str(char **dst, char *val)
+{
+	if (!val) {
+		km_err("out of memory");
+		return -ENOMEM;
+	}
+	free(*dst);
+	*dst = val;
+	return 0;
+}
+
+static int meta_entry(struct km_trace *t, uint64_t at, const struct km_tlv *v)
+{
+	switch (v->tag) {
+	case KM_META_BUILD_ID:
+		if (v->len > sizeof(t->build_id))
+			return km_corrupt(t, at, "build-id of %u bytes", v->len);
+		memcpy(t->build_id, v->val, v->len);
+		t->build_id_len = v->len;
+		return 0;
+	case KM_META_RELEASE:
+		return set_str(&t->release, km_tlv_strdup(v));
+	case KM_META_KVERSION:
+		return set_str(&t->kversion, km_tlv_strdup(v));
+	case KM_META_MACHINE:
+		return set_str(&t->machine, km_tlv_strdup(v));
+	case KM_META_HOSTNAME:
+		return set_str(&t->hostname, km_tlv_strdup(v));
+	case KM_META_TOOL_VERSION:
+		return set_str(&t->tool_version, km_tlv_strdup(v));
+	case KM_META_CMDLINE:
+		return set_str(&t->cmdline, join_args(v));
+	case KM_META_REALTIME_NS:
+		return km_tlv_u64(v, &t->realtime_ns);
+	case KM_META_MONOTONIC_NS:
+		return km_tlv_u64(v, &t->monotonic_ns);
+	case KM_META_NR_CPUS:
+		return km_tlv_u64(v, &t->nr_cpus);
+	}
+	return 0; /* a newer writer's tag: skip it */
+}
+
+int km_decode_meta(struct km_trace *t, uint64_t at, const uint8_t *p,
+		   size_t len)
+{
+	struct km_tlv v;
+	size_t off = 0;
+	int r;
+
+	while ((r = km_tlv_next(p, len, &off, &v)) > 0)
+		if ((r = meta_entry(t, at, &v)) == -EBADMSG)
+			return km_corrupt(t, at, "header entry %u is malformed",
+					  v.tag);
+		else if (r)
+			return r;
+	return r ? km_corrupt(t, at, "header entries overrun the chunk") : 0;
+}
+
+static int watch_entry(struct km_watch *w, uint64_t *index,
+		       const struct km_tlv *v)
+{
+	uint64_t x = 0;
+	int err = 0;
+
+	if (v->tag == KM_WATCH_EXPR) {
+		free(w->expr);
+		w->expr = km_tlv_strdup(v);
+		return w->expr ? 0 : -ENOMEM;
+	}
+	if (v->tag < KM_WATCH_INDEX || v->tag > KM_WATCH_ADDR)
+		return 0;
+	err = km_tlv_u64(v, &x);
+	if (v->tag == KM_WATCH_INDEX)
+		*index = x;
+	else if (v->tag == KM_WATCH_TYPE)
+		w->type = x;
+	else if (v->tag == KM_WATCH_LEN)
+		w->len = x;
+	else
+		w->addr = x;
+	return err;
+}
+
+static bool watch_valid(const struct km_watch *w)
+{
+	return w->type >= KM_BP_R && w->type <= KM_BP_X && w->len <= 8 &&
+	       w->len && !(w->len & (w->len - 1)) && w->expr;
+}
+
+int km_decode_watch(struct km_trace *t, uint64_t at, const uint8_t *p,
+		    size_t len)
+{
+	struct km_watch *w;
+	uint64_t index = UINT64_MAX;
+	struct km_tlv v;
+	size_t off = 0;
+	int r;
+
+	if (t->nr_watches == KM_MAX_WATCHES)
+		return km_corrupt(t, at, "more than %d watchpoints",
+				  KM_MAX_WATCHES);
+	w = &t->watches[t->nr_watches];
+	while ((r = km_tlv_next(p, len, &off, &v)) > 0)
+		if ((r = watch_entry(w, &index, &v)))
+			break;
+	if (r == -ENOMEM) {
+		km_err("out of memory");
+		return r;
+	}
+	if (r || index != (uint64_t)t->nr_watches || !watch_valid(w))
+		return km_corrupt(t, at, "watchpoint %d is malformed",
+				  t->nr_watches);
+	t->nr_watches++;
+	return 0;
+}
+
+int km_decode_stacks(struct km_trace *t, uint64_t at, const uint8_t *p,
+		     size_t len)
+{
+	size_t off = 0, i;
+	uint32_t id, nr;
+
+	while (off < len) {
+		if (len - off < KM_STACK_HDR_SIZE)
+			return km_corrupt(t, at, "stack record cut short");
+		id = km_get32(p + off);
+		nr = km_get32(p + off + 4);
+		off += KM_STACK_HDR_SIZE;
+		if (id != t->nr_stacks)
+			return km_corrupt(t, at, "stack id %u out of order (expected %zu)",
+					  id, t->nr_stacks);
+		if (nr > KM_MAX_FRAMES || (size_t)nr * 8 > len - off)
+			return km_corrupt(t, at, "stack %u claims %u frames",
+					  id, nr);
+		if (km_trace_grow((void **)&t->stacks, &t->stacks_cap, t->nr_stacks + 1,
+			 sizeof(*t->stacks)) ||
+		    km_trace_grow((void **)&t->frames, &t->frames_cap,
+			 t->nr_frames + nr, sizeof(*t->frames)))
+			return -ENOMEM;
+		t->stacks[t->nr_stacks++] = (struct km_stack){ nr, t->nr_frames };
+		for (i = 0; i < nr; i++, off += 8)
+			t->frames[t->nr_frames++] = km_get64(p + off);
+	}
+	return 0;
+}
+
+int km_decode_trailer(struct km_trace *t, uint64_t at, const uint8_t *p,
+		      size_t len)
+{
+	uint64_t *dst[] = { NULL, &t->t_hits, &t->t_lost, &t->t_stacks,
+			    &t->t_end_ns, &t->t_seen };
+	struct km_tlv v;
+	size_t off = 0;
+	int r;
+
+	while ((r = km_tlv_next(p, len, &off, &v)) > 0) {
+		if (v.tag == 0 || v.tag >= sizeof(dst) / sizeof(dst[0]))
+			continue;
+		if (km_tlv_u64(&v, dst[v.tag]))
+			return km_corrupt(t, at, "trailer entry %u is malformed",
+					  v.tag);
+	}
+	if (r)
+		return km_corrupt(t, at, "trailer entries overrun the chunk");
+	t->has_trailer = true;
+	return 0;
+}
+
+static uint64_t get_col(const uint8_t *cols, size_t n, size_t i, int off,
+			int size)
+{
+	uint64_t v = 0;
+	int b;
+
+	for (b = size - 1; b >= 0; b--)
+		v = v << 8 | cols[(size_t)(off + b) * n + i];
+	return v;
+}
+
+/* Fills h from record i; -EBADMSG names a reference to nothing. */
+static int decode_one(struct km_trace *t, uint64_t at, const uint8_t *cols,
+		      size_t n, size_t i, struct km_hit *h)
+{
+	int c;
+
+	h->ip = get_col(cols, n, i, KM_HIT_IP, 8);
+	h->addr = get_col(cols, n, i, KM_HIT_ADDR, 8);
+	h->value = get_col(cols, n, i, KM_HIT_VALUE, 8);
+	h->pid = get_col(cols, n, i, KM_HIT_PID, 4);
+	h->tid = get_col(cols, n, i, KM_HIT_TID, 4);
+	h->cpu = get_col(cols, n, i, KM_HIT_CPU, 4);
+	h->stack_id = get_col(cols, n, i, KM_HIT_STACK, 4);
+	h->watch = get_col(cols, n, i, KM_HIT_WATCH, 2);
+	h->has_value = get_col(cols, n, i, KM_HIT_FLAGS, 2) & KM_HITF_VALUE;
+	for (c = 0; c < KM_COMM_LEN; c++)
+		h->comm[c] = cols[(size_t)(KM_HIT_COMM + c) * n + i];
+	h->comm[KM_COMM_LEN] = '\0';
+	if (h->watch >= t->nr_watches)
+		return km_corrupt(t, at, "hit %zu names watchpoint %u of %d", i,
+				  h->watch, t->nr_watches);
+	h->nr_frames = 0;
+	h->frames = NULL;
+	if (h->stack_id == KM_NO_STACK)
+		return 0;
+	if (h->stack_id >= t->nr_stacks)
+		return km_corrupt(t, at, "hit %zu uses stack id %u, never defined",
+				  i, h->stack_id);
+	h->nr_frames = t->stacks[h->stack_id].nr;
+	h->frames = t->frames + t->stacks[h->stack_id].pos;
+	return 0;
+}
+
+long km_decode_hits_at(struct km_trace *t, uint64_t at, const uint8_t *p,
+		       size_t len)
+{
+	uint64_t time;
+	size_t n, i;
+	int err;
+
+	if (len < KM_HITS_HDR_SIZE)
+		return km_corrupt(t, at, "hit chunk too short");
+	n = km_get32(p);
+	time = km_get64(p + 8);
+	if ((len - KM_HITS_HDR_SIZE) / KM_HIT_RECORD_SIZE != n ||
+	    (len - KM_HITS_HDR_SIZE) % KM_HIT_RECORD_SIZE)
+		return km_corrupt(t, at, "hit chunk of %zu bytes cannot hold %zu hits",
+				  len, n);
+	if (km_trace_grow((void **)&t->hits, &t->hits_cap, n, sizeof(*t->hits)))
+		return -ENOMEM;
+	p += KM_HITS_HDR_SIZE;
+	for (i = 0; i < n; i++) {
+		time += get_col(p, n, i, KM_HIT_TIME_DELTA, 8);
+		t->hits[i].time_ns = time;
+		err = decode_one(t, at, p, n, i, &t->hits[i]);
+		if (err)
+			return err;
+	}
+	return n;
+}
