@@ -27,20 +27,24 @@ HEADERS := $(wildcard common/*.h record/*.h report/*.h bpf/*.h)
 all: $(OUT)/kmemsnoop
 
 $(OUT)/kmemsnoop.bpf.o: bpf/kmemsnoop.bpf.c bpf/kmemsnoop.h | $(OUT)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	@echo "  BPF     $@"
+	@$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(OUT)/kmemsnoop.skel.h: $(OUT)/kmemsnoop.bpf.o
-	$(BPFTOOL) gen skeleton $< name kmemsnoop_bpf > $@.tmp && mv $@.tmp $@
+	@echo "  SKEL    $@"
+	@$(BPFTOOL) gen skeleton $< name kmemsnoop_bpf > $@.tmp && mv $@.tmp $@
 
 $(OUT)/%.o: %.c $(HEADERS) $(OUT)/kmemsnoop.skel.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
 
 $(OUT)/libkmemsnoop.a: $(LIB_OBJS)
-	$(AR) rcs $@ $^
+	@$(AR) rcs $@ $^
 
 $(OUT)/kmemsnoop: $(OUT)/common/main.o $(OUT)/libkmemsnoop.a
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 $(OUT):
 	mkdir -p $@
@@ -73,14 +77,14 @@ $(OUT)/trigger: tools/trigger.c | $(OUT)
 	$(CC) $(CFLAGS) $< -o $@ -lpthread
 
 check: deps
-	$(MAKE) all unit kernel-tests
+	@$(MAKE) --no-print-directory all unit kernel-tests
 
 demo: deps
-	$(MAKE) all $(OUT)/trigger
+	@$(MAKE) --no-print-directory all $(OUT)/trigger
 	@tools/demo.sh
 
 bench: deps
-	$(MAKE) all $(OUT)/trigger
+	@$(MAKE) --no-print-directory all $(OUT)/trigger
 	@tools/bench.sh
 
 format:

@@ -14,6 +14,12 @@ char LICENSE[] SEC("license") = "GPL";
 /* Bytes to read at each watch address; 0 for execute breakpoints. */
 const volatile __u32 value_len[KM_MAX_WATCHES];
 const volatile bool want_stack = true;
+/*
+ * Wake the reader only once this much is waiting. A wakeup per hit
+ * costs an interrupt and a context switch, more than the hit itself;
+ * the reader also polls on a short timer, so nothing waits long.
+ */
+const volatile __u64 wakeup_bytes = 1 << 20;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -70,7 +76,7 @@ int on_hit(struct bpf_perf_event_data *ctx)
 {
 	struct kmemsnoop_counters *cnt;
 	struct kmemsnoop_event *e;
-	__u64 id, size;
+	__u64 id, size, flags;
 	__u32 zero = 0;
 
 	cnt = bpf_map_lookup_elem(&counters, &zero);
@@ -97,7 +103,10 @@ int on_hit(struct bpf_perf_event_data *ctx)
 	size = KM_EVENT_HEAD_SIZE + (__u64)e->nr_frames * sizeof(__u64);
 	if (size > sizeof(*e))
 		size = sizeof(*e);
-	if (bpf_ringbuf_output(&events, e, size, 0))
+	flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
+			BPF_RB_FORCE_WAKEUP :
+			BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_output(&events, e, size, flags))
 		cnt->dropped++;
 	/* Nonzero would also write a perf sample nobody reads. */
 	return 0;

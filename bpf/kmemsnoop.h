@@ -36,7 +36,8 @@ struct kmemsnoop_event {
 };
 
 /* Only the used part of frames[] crosses the ring buffer. */
-#define KM_EVENT_HEAD_SIZE ((unsigned long)&((struct kmemsnoop_event *)0)->frames)
+#define KM_EVENT_HEAD_SIZE \
+	((unsigned long)&((struct kmemsnoop_event *)0)->frames)
 
 /* Per-CPU counters; user space sums them over CPUs. */
 struct kmemsnoop_counters {

@@ -44,8 +44,7 @@ int km_hit_from_event(struct km_hit *h, const void *data, size_t size)
 	return 0;
 }
 
-static const struct km_sym *lookup(const struct km_print_ctx *pc,
-				   uint64_t addr)
+static const struct km_sym *lookup(const struct km_print_ctx *pc, uint64_t addr)
 {
 	return pc->syms ? km_symtab_lookup(pc->syms, addr) : NULL;
 }
@@ -66,8 +65,9 @@ void km_print_frames(FILE *f, const struct km_print_ctx *pc,
 			continue;
 		}
 		start = s->addr;
-		fprintf(f, "%s0x%016" PRIx64 ": %s%s%s%s @ 0x%" PRIx64
-			   "+0x%" PRIx64 "\n",
+		fprintf(f,
+			"%s0x%016" PRIx64 ": %s%s%s%s @ 0x%" PRIx64
+			"+0x%" PRIx64 "\n",
 			indent, frames[i], s->name, s->module ? " [" : "",
 			s->module ? s->module : "", s->module ? "]" : "", start,
 			frames[i] - start);
@@ -84,8 +84,9 @@ void km_print_hit(FILE *f, const struct km_print_ctx *pc, uint64_t nr,
 {
 	uint64_t t = h->time_ns - pc->start_ns;
 
-	fprintf(f, "#%" PRIu64 " %" PRIu64 ".%09" PRIu64
-		   " cpu %u pid %u/%u comm %s watch %u",
+	fprintf(f,
+		"#%" PRIu64 " %" PRIu64 ".%09" PRIu64
+		" cpu %u pid %u/%u comm %s watch %u",
 		nr, t / 1000000000, t % 1000000000, h->cpu, h->pid, h->tid,
 		h->comm, h->watch);
 	if (h->has_value)
@@ -114,8 +115,9 @@ void km_print_hit_json(FILE *f, const struct km_print_ctx *pc,
 {
 	uint32_t i;
 
-	fprintf(f, "{\"time_ns\":%" PRIu64 ",\"cpu\":%u,\"pid\":%u,\"tid\":%u,"
-		   "\"comm\":",
+	fprintf(f,
+		"{\"time_ns\":%" PRIu64 ",\"cpu\":%u,\"pid\":%u,\"tid\":%u,"
+		"\"comm\":",
 		h->time_ns - pc->start_ns, h->cpu, h->pid, h->tid);
 	km_json_str(f, h->comm);
 	fprintf(f, ",\"watch\":%u,\"addr\":\"0x%" PRIx64 "\"", h->watch,

@@ -93,8 +93,7 @@ static int parse_line(char *line, struct km_sym *s)
 	return 1;
 }
 
-int km_symtab_from_kallsyms(struct km_symtab *t, const char *text,
-			    size_t len)
+int km_symtab_from_kallsyms(struct km_symtab *t, const char *text, size_t len)
 {
 	size_t cap = 1024, nr = 0;
 	struct km_sym *syms, *p;
@@ -138,8 +137,7 @@ void km_symtab_free(struct km_symtab *t)
 	memset(t, 0, sizeof(*t));
 }
 
-const struct km_sym *km_symtab_lookup(const struct km_symtab *t,
-				      uint64_t addr)
+const struct km_sym *km_symtab_lookup(const struct km_symtab *t, uint64_t addr)
 {
 	size_t lo = 0, hi = t->nr;
 
@@ -170,8 +168,7 @@ int km_symtab_rebase(struct km_symtab *elf, const struct km_symtab *running,
 	return 0;
 }
 
-const struct km_sym *km_symtab_find(const struct km_symtab *t,
-				    const char *name)
+const struct km_sym *km_symtab_find(const struct km_symtab *t, const char *name)
 {
 	size_t i;
 

@@ -23,8 +23,7 @@ struct km_symtab {
 };
 
 /* Parses kallsyms text; the table keeps its own copy. */
-int km_symtab_from_kallsyms(struct km_symtab *t, const char *text,
-			    size_t len);
+int km_symtab_from_kallsyms(struct km_symtab *t, const char *text, size_t len);
 /* Reads a whole file (e.g. /proc/kallsyms) into a malloc'ed buffer. */
 int km_read_file(const char *path, char **text, size_t *len);
 /* Function and object symbols of an ELF file, with its link addresses. */
@@ -43,8 +42,7 @@ int km_symtab_rebase(struct km_symtab *elf, const struct km_symtab *running,
 		     int64_t *slide);
 
 /* The symbol at or below addr, or NULL below the first one. */
-const struct km_sym *km_symtab_lookup(const struct km_symtab *t,
-				      uint64_t addr);
+const struct km_sym *km_symtab_lookup(const struct km_symtab *t, uint64_t addr);
 /* The first symbol called name, or NULL. */
 const struct km_sym *km_symtab_find(const struct km_symtab *t,
 				    const char *name);

@@ -37,7 +37,8 @@ static int add_symtab(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh,
 		if (!name || !*name)
 			continue;
 		if (*nr == *cap) {
-			struct km_sym *p = realloc(*syms, 2 * *cap * sizeof(*p));
+			struct km_sym *p =
+				realloc(*syms, 2 * *cap * sizeof(*p));
 
 			if (!p)
 				return -ENOMEM;

@@ -32,7 +32,8 @@ static int help(int argc, char **argv)
 		if (!strcmp(args[0], commands[i].name))
 			return commands[i].run(2, args);
 	if (argc > 1 && strcmp(argv[1], "live")) {
-		km_usage("no help on '%s': try 'kmemsnoop help record'", argv[1]);
+		km_usage("no help on '%s': try 'kmemsnoop help record'",
+			 argv[1]);
 		return KM_EXIT_USAGE;
 	}
 	usage(stdout);

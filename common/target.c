@@ -118,8 +118,9 @@ int km_watch_parse(struct km_watch *w, const char *bp, const char *expr,
 
 	memset(w, 0, sizeof(*w));
 	if (km_parse_bp(bp, &w->type, &w->len)) {
-		km_usage("bad breakpoint type '%s': use r, w, rw or x followed by a length of 1, 2, 4 or 8 (e.g. rw4)",
-			 bp);
+		km_usage(
+			"bad breakpoint type '%s': use r, w, rw or x followed by a length of 1, 2, 4 or 8 (e.g. rw4)",
+			bp);
 		return -EINVAL;
 	}
 	err = km_resolve_expr(expr, syms, &w->addr);
@@ -128,14 +129,16 @@ int km_watch_parse(struct km_watch *w, const char *bp, const char *expr,
 		return err;
 	}
 	if (err) {
-		km_usage("bad address expression '%s': give a symbol, symbol+offset or a hex address",
-			 expr);
+		km_usage(
+			"bad address expression '%s': give a symbol, symbol+offset or a hex address",
+			expr);
 		return err;
 	}
 	if (w->addr % w->len) {
-		km_usage("address 0x%" PRIx64
-			 " is not aligned to the watch length %u: align it or use a shorter length",
-			 w->addr, w->len);
+		km_usage(
+			"address 0x%" PRIx64
+			" is not aligned to the watch length %u: align it or use a shorter length",
+			w->addr, w->len);
 		return -EINVAL;
 	}
 	w->expr = strdup(expr);

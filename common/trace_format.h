@@ -23,7 +23,8 @@
 #define KM_VERSION 1
 
 #define KM_FILE_HDR_SIZE 16 /* magic[8] version:u32 flags:u32 */
-#define KM_CHUNK_HDR_SIZE 16 /* type:u32 flags:u32 raw_size:u32 stored_size:u32 */
+#define KM_CHUNK_HDR_SIZE \
+	16 /* type:u32 flags:u32 raw_size:u32 stored_size:u32 */
 
 /* Readers refuse chunks claiming more; bounds memory on hostile input. */
 #define KM_CHUNK_MAX (64u << 20)
@@ -35,7 +36,7 @@ enum km_chunk_type {
 	KM_CHUNK_MODULES = 4, /* /proc/modules text at record time */
 	KM_CHUNK_STACKS = 5, /* stack definitions, see below */
 	KM_CHUNK_HITS = 6, /* column-major hit records, see below */
-	KM_CHUNK_TRAILER = 7, /* TLV list, written on a clean stop */
+	KM_CHUNK_TRAILER = 7, /* TLV list, written when recording ends */
 };
 
 /* Chunk header flags */
@@ -54,7 +55,7 @@ enum km_meta_tag {
 	KM_META_MACHINE = 4, /* uname -m */
 	KM_META_HOSTNAME = 5,
 	KM_META_REALTIME_NS = 6, /* CLOCK_REALTIME at start */
-	KM_META_MONOTONIC_NS = 7, /* CLOCK_MONOTONIC at the same moment */
+	KM_META_MONOTONIC_NS = 7, /* CLOCK_MONOTONIC read right after it */
 	KM_META_CMDLINE = 8, /* arguments, each followed by a NUL */
 	KM_META_NR_CPUS = 9,
 	KM_META_TOOL_VERSION = 10,
@@ -102,7 +103,8 @@ enum km_trailer_tag {
 
 /* One hit record; offsets within the record before the transpose. */
 enum km_hit_field {
-	KM_HIT_TIME_DELTA = 0, /* i64: ns since previous record (first: base_ns) */
+	/* i64: ns since the previous record; the first is 0 (at base_ns) */
+	KM_HIT_TIME_DELTA = 0,
 	KM_HIT_IP = 8, /* u64 */
 	KM_HIT_ADDR = 16, /* u64 */
 	KM_HIT_VALUE = 24, /* u64, valid when flags has KM_HITF_VALUE */

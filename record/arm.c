@@ -85,8 +85,8 @@ static void explain(int err, const struct km_watch *w, int idx, int cpu)
 		       w->len, w->addr, cpu, strerror(-err));
 }
 
-static int arm_one(struct bpf_program *prog, const struct km_watch *w,
-		   int idx, int cpu, bool stacks, struct km_armed *a)
+static int arm_one(struct bpf_program *prog, const struct km_watch *w, int idx,
+		   int cpu, bool stacks, struct km_armed *a)
 {
 	LIBBPF_OPTS(bpf_perf_event_opts, opts, .bpf_cookie = idx);
 	struct bpf_link *link;

@@ -65,7 +65,8 @@ static int live(struct km_opts *o)
 	err = km_session_run(&so, &st);
 	fflush(stdout);
 	if (!err)
-		fprintf(stderr, "kmemsnoop: %" PRIu64 " hits, %" PRIu64 " lost\n",
+		fprintf(stderr,
+			"kmemsnoop: %" PRIu64 " hits, %" PRIu64 " lost\n",
 			st.delivered, st.dropped);
 	return err;
 }

@@ -89,8 +89,9 @@ static int parse_size(const char *s, uint64_t *v)
 		n <<= 20, end++;
 	if (errno || end == s || *end || *s == '-' || n < 4096 ||
 	    n > (1ull << 30) || (n & (n - 1))) {
-		km_usage("bad buffer size '%s': give a power of two from 4K to 1G (e.g. 16M)",
-			 s);
+		km_usage(
+			"bad buffer size '%s': give a power of two from 4K to 1G (e.g. 16M)",
+			s);
 		return -EINVAL;
 	}
 	*v = n;
@@ -152,8 +153,9 @@ static int scan_args(struct km_opts *o, int argc, char **argv, char **words,
 		if (optind >= argc)
 			break;
 		if (*nr_words == 2 * KM_MAX_WATCHES) {
-			km_usage("too many watchpoints: at most %d (the CPU's debug registers)",
-				 KM_MAX_WATCHES);
+			km_usage(
+				"too many watchpoints: at most %d (the CPU's debug registers)",
+				KM_MAX_WATCHES);
 			return -E2BIG;
 		}
 		words[(*nr_words)++] = argv[optind++];
@@ -215,9 +217,11 @@ int km_opts_parse(struct km_opts *o, int argc, char **argv)
 	if (err)
 		return err;
 	if (nr_words == 0 || nr_words % 2) {
-		km_usage(nr_words ? "'%s' needs an address expression after it" :
-				    "%snothing to watch: give BP EXPR, e.g. rw4 jiffies",
-			 nr_words ? words[nr_words - 1] : "");
+		km_usage(
+			nr_words ?
+				"'%s' needs an address expression after it" :
+				"%snothing to watch: give BP EXPR, e.g. rw4 jiffies",
+			nr_words ? words[nr_words - 1] : "");
 		return -EINVAL;
 	}
 	if (!o->record && o->command) {

@@ -59,8 +59,9 @@ static int write_head(struct km_trace_writer *w, const struct km_opts *o,
 	km_buf_free(&meta);
 	for (i = 0; !err && i < o->nr_watches; i++)
 		err = write_watch(w, i, &o->watches[i]);
-	err = err ?: km_tw_chunk(w, KM_CHUNK_KALLSYMS, o->kallsyms,
-				 o->kallsyms_len);
+	err = err   ?:
+		      km_tw_chunk(w, KM_CHUNK_KALLSYMS, o->kallsyms,
+				  o->kallsyms_len);
 	return err ?: write_modules(w);
 }
 
@@ -116,8 +117,9 @@ static int record(struct km_opts *o, int argc, char **argv)
 		km_tw_free(&w);
 		return err;
 	}
-	t = (struct km_trailer){ w.hits, st.dropped, w.stacks.nr, st.end_ns,
-				 st.seen };
+	t = (struct km_trailer){ .lost = st.dropped,
+				 .end_ns = st.end_ns,
+				 .seen = st.seen };
 	/* Even after an error, end the file readably if it can be. */
 	err = km_tw_finish(&w, &t) ?: err;
 	fprintf(stderr,

@@ -111,13 +111,15 @@ static int load(struct kmemsnoop_bpf **skelp, const struct km_session_opts *o)
 		skel->rodata->value_len[i] =
 			o->watches[i].type == KM_BP_X ? 0 : o->watches[i].len;
 	skel->rodata->want_stack = o->stacks;
+	skel->rodata->wakeup_bytes = o->ringbuf_size / 4;
 	bpf_map__set_max_entries(skel->maps.events, o->ringbuf_size);
 	err = kmemsnoop_bpf__load(skel);
 	if (err) {
 		if (err == -EPERM)
 			km_err("permission denied loading BPF: run as root (or with CAP_BPF and CAP_PERFMON)");
 		else
-			km_err("cannot load the BPF program: %s", strerror(-err));
+			km_err("cannot load the BPF program: %s",
+			       strerror(-err));
 		kmemsnoop_bpf__destroy(skel);
 		return err;
 	}
@@ -126,7 +128,8 @@ static int load(struct kmemsnoop_bpf **skelp, const struct km_session_opts *o)
 }
 
 /* Sums the per-CPU counters into st. */
-static void read_counters(struct kmemsnoop_bpf *skel, struct km_session_stats *st)
+static void read_counters(struct kmemsnoop_bpf *skel,
+			  struct km_session_stats *st)
 {
 	int ncpu = libbpf_num_possible_cpus(), i;
 	struct kmemsnoop_counters *c;
@@ -162,14 +165,16 @@ static int poll_until_stop(struct ring_buffer *rb, struct loop *l,
 	while (!stop_signal && !l->err) {
 		n = ring_buffer__poll(rb, POLL_MS);
 		if (n < 0 && n != -EINTR) {
-			km_err("reading the ring buffer failed: %s", strerror(-n));
+			km_err("reading the ring buffer failed: %s",
+			       strerror(-n));
 			return n;
 		}
 		if (o->on_tick && (l->err = o->on_tick(o->ctx, km_now_ns())))
 			break;
 		if (o->max_hits && l->st->delivered >= o->max_hits)
 			break;
-		if (o->duration_ns && km_now_ns() - l->st->armed_ns >= o->duration_ns)
+		if (o->duration_ns &&
+		    km_now_ns() - l->st->armed_ns >= o->duration_ns)
 			break;
 		if (child_done(child, l->st))
 			break;
@@ -185,7 +190,8 @@ static int run_armed(struct kmemsnoop_bpf *skel, struct loop *l,
 	struct km_armed armed;
 	int err;
 
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, l, NULL);
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, l,
+			      NULL);
 	if (!rb) {
 		km_err("cannot set up the ring buffer: %s", strerror(errno));
 		return -errno;

@@ -38,7 +38,8 @@ struct km_session_stats {
 };
 
 /* Returns 0 or a negative errno, already explained on stderr. */
-int km_session_run(const struct km_session_opts *o, struct km_session_stats *st);
+int km_session_run(const struct km_session_opts *o,
+		   struct km_session_stats *st);
 
 uint64_t km_now_ns(void); /* CLOCK_MONOTONIC, the clock BPF stamps hits with */
 

@@ -90,13 +90,16 @@ int km_sysinfo_meta(struct km_buf *b, int argc, char **argv)
 	err = err ?: km_tlv_put_str(b, KM_META_KVERSION, u.version);
 	err = err ?: km_tlv_put_str(b, KM_META_MACHINE, u.machine);
 	err = err ?: km_tlv_put_str(b, KM_META_HOSTNAME, host);
-	err = err ?: km_tlv_put_u64(b, KM_META_REALTIME_NS,
-				    clock_ns(CLOCK_REALTIME));
-	err = err ?: km_tlv_put_u64(b, KM_META_MONOTONIC_NS,
-				    clock_ns(CLOCK_MONOTONIC));
+	err = err   ?:
+		      km_tlv_put_u64(b, KM_META_REALTIME_NS,
+				     clock_ns(CLOCK_REALTIME));
+	err = err   ?:
+		      km_tlv_put_u64(b, KM_META_MONOTONIC_NS,
+				     clock_ns(CLOCK_MONOTONIC));
 	err = err ?: put_cmdline(b, argc, argv);
-	err = err ?: km_tlv_put_u64(b, KM_META_NR_CPUS,
-				    sysconf(_SC_NPROCESSORS_ONLN));
+	err = err   ?:
+		      km_tlv_put_u64(b, KM_META_NR_CPUS,
+				     sysconf(_SC_NPROCESSORS_ONLN));
 	err = err ?: km_tlv_put_str(b, KM_META_TOOL_VERSION, KM_TOOL_VERSION);
 	return err;
 }

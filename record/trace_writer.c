@@ -29,7 +29,8 @@ static int write_all(struct km_trace_writer *w, const void *p, size_t n)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			km_err("writing %s failed: %s", w->path, strerror(errno));
+			km_err("writing %s failed: %s", w->path,
+			       strerror(errno));
 			w->failed = true;
 			return -errno;
 		}
@@ -102,13 +103,20 @@ int km_tw_chunk(struct km_trace_writer *w, uint32_t type, const void *raw,
 		       len);
 		return -E2BIG;
 	}
+	if (w->failed)
+		return -EIO;
 	w->out.len = 0;
 	p = km_buf_grow(&w->out, KM_CHUNK_HDR_SIZE + bound);
-	if (!p)
+	if (!p) {
+		km_err("out of memory writing %s", w->path);
+		w->failed = true;
 		return -ENOMEM;
+	}
 	n = ZSTD_compress2(w->cctx, p + KM_CHUNK_HDR_SIZE, bound, raw, len);
 	if (ZSTD_isError(n)) {
 		km_err("compression failed: %s", ZSTD_getErrorName(n));
+		/* Later chunks could refer to what this one lost. */
+		w->failed = true;
 		return -EIO;
 	}
 	km_put32(p, type);
@@ -202,7 +210,6 @@ int km_tw_hit(struct km_trace_writer *w, const struct km_hit *h)
 	}
 	q->frames = NULL;
 	w->nr_pending++;
-	w->hits++;
 	if (w->nr_pending == HITS_PER_CHUNK ||
 	    w->new_stacks.len >= STACKS_FLUSH_BYTES)
 		return km_tw_flush(w);
@@ -224,13 +231,15 @@ int km_tw_flush(struct km_trace_writer *w)
 		err = km_encode_hits(&raw, w->pending, w->nr_pending);
 		if (!err)
 			err = km_tw_chunk(w, KM_CHUNK_HITS, raw.data, raw.len);
+		if (!err)
+			w->hits += w->nr_pending;
 		w->nr_pending = 0;
 	}
 	km_buf_free(&raw);
 	return err;
 }
 
-int km_tw_finish(struct km_trace_writer *w, const struct km_trailer *t)
+int km_tw_finish(struct km_trace_writer *w, struct km_trailer *t)
 {
 	struct km_buf b = { 0 };
 	int err;
@@ -238,13 +247,13 @@ int km_tw_finish(struct km_trace_writer *w, const struct km_trailer *t)
 	if (w->failed)
 		return -EIO;
 	err = km_tw_flush(w);
-
-	if (!err &&
-	    (km_tlv_put_u64(&b, KM_TRAILER_HITS, t->hits) ||
-	     km_tlv_put_u64(&b, KM_TRAILER_LOST, t->lost) ||
-	     km_tlv_put_u64(&b, KM_TRAILER_STACKS, t->stacks) ||
-	     km_tlv_put_u64(&b, KM_TRAILER_END_NS, t->end_ns) ||
-	     km_tlv_put_u64(&b, KM_TRAILER_SEEN, t->seen)))
+	t->hits = w->hits;
+	t->stacks = w->stacks.nr;
+	if (!err && (km_tlv_put_u64(&b, KM_TRAILER_HITS, t->hits) ||
+		     km_tlv_put_u64(&b, KM_TRAILER_LOST, t->lost) ||
+		     km_tlv_put_u64(&b, KM_TRAILER_STACKS, t->stacks) ||
+		     km_tlv_put_u64(&b, KM_TRAILER_END_NS, t->end_ns) ||
+		     km_tlv_put_u64(&b, KM_TRAILER_SEEN, t->seen)))
 		err = -ENOMEM;
 	if (!err)
 		err = km_tw_chunk(w, KM_CHUNK_TRAILER, b.data, b.len);

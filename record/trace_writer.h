@@ -19,7 +19,7 @@ struct km_trace_writer {
 	struct km_hit *pending; /* hits not yet written */
 	size_t nr_pending;
 	uint64_t last_flush_ns;
-	uint64_t hits; /* written or pending */
+	uint64_t hits; /* written to the file */
 	uint64_t bytes; /* written to the file */
 	struct km_buf out; /* one chunk, header and payload */
 	bool moved_old; /* an existing file became path.old */
@@ -43,8 +43,8 @@ int km_tw_chunk(struct km_trace_writer *w, uint32_t type, const void *raw,
 int km_tw_hit(struct km_trace_writer *w, const struct km_hit *h);
 /* Writes queued stacks and hits, if any. */
 int km_tw_flush(struct km_trace_writer *w);
-/* Flushes, writes the trailer, and closes. */
-int km_tw_finish(struct km_trace_writer *w, const struct km_trailer *t);
+/* Flushes and writes the trailer, filling in its hits and stacks. */
+int km_tw_finish(struct km_trace_writer *w, struct km_trailer *t);
 /* Removes the file again and puts path.old back: nothing was recorded. */
 void km_tw_abort(struct km_trace_writer *w);
 /* Releases everything; the file stays as written. */

@@ -49,30 +49,47 @@ static int parse(struct report_opts *o, int argc, char **argv)
 	o->input = "kmemsnoop.data";
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "i:v:k:h", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:v:k:h", long_opts, NULL)) !=
+	       -1) {
 		switch (c) {
-		case 'i': o->input = optarg; break;
-		case 'v': o->vmlinux = optarg; break;
-		case 'k': o->kallsyms = optarg; break;
-		case 'H': o->hits = true; break;
-		case 'E': o->header = true; break;
+		case 'i':
+			o->input = optarg;
+			break;
+		case 'v':
+			o->vmlinux = optarg;
+			break;
+		case 'k':
+			o->kallsyms = optarg;
+			break;
+		case 'H':
+			o->hits = true;
+			break;
+		case 'E':
+			o->header = true;
+			break;
 		case 'F':
 			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
-				km_usage("unknown format '%s': use text or json", optarg);
+				km_usage(
+					"unknown format '%s': use text or json",
+					optarg);
 				return -EINVAL;
 			}
 			o->json = !strcmp(optarg, "json");
 			break;
-		case 'h': usage(stdout); return 1;
+		case 'h':
+			usage(stdout);
+			return 1;
 		default:
-			km_usage("unknown or incomplete option '%s'; see 'kmemsnoop report --help'",
-				 argv[optind - 1]);
+			km_usage(
+				"unknown or incomplete option '%s'; see 'kmemsnoop report --help'",
+				argv[optind - 1]);
 			return -EINVAL;
 		}
 	}
 	if (optind < argc) {
-		km_usage("unexpected argument '%s' (the trace is given with -i)",
-			 argv[optind]);
+		km_usage(
+			"unexpected argument '%s' (the trace is given with -i)",
+			argv[optind]);
 		return -EINVAL;
 	}
 	return 0;

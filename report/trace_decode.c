@@ -38,12 +38,12 @@ static int set_str(char **dst, char *val)
 	return 0;
 }
 
-static int meta_entry(struct km_trace *t, uint64_t at, const struct km_tlv *v)
+static int meta_entry(struct km_trace *t, const struct km_tlv *v)
 {
 	switch (v->tag) {
 	case KM_META_BUILD_ID:
 		if (v->len > sizeof(t->build_id))
-			return km_corrupt(t, at, "build-id of %u bytes", v->len);
+			return -EBADMSG;
 		memcpy(t->build_id, v->val, v->len);
 		t->build_id_len = v->len;
 		return 0;
@@ -77,11 +77,13 @@ int km_decode_meta(struct km_trace *t, uint64_t at, const uint8_t *p,
 	int r;
 
 	while ((r = km_tlv_next(p, len, &off, &v)) > 0)
-		if ((r = meta_entry(t, at, &v)) == -EBADMSG)
-			return km_corrupt(t, at, "header entry %u is malformed",
-					  v.tag);
-		else if (r)
-			return r;
+		if ((r = meta_entry(t, &v)))
+			return r != -EBADMSG ?
+				       r :
+				       km_corrupt(
+					       t, at,
+					       "header entry %u is malformed",
+					       v.tag);
 	return r ? km_corrupt(t, at, "header entries overrun the chunk") : 0;
 }
 
@@ -156,17 +158,20 @@ int km_decode_stacks(struct km_trace *t, uint64_t at, const uint8_t *p,
 		nr = km_get32(p + off + 4);
 		off += KM_STACK_HDR_SIZE;
 		if (id != t->nr_stacks)
-			return km_corrupt(t, at, "stack id %u out of order (expected %zu)",
-					  id, t->nr_stacks);
+			return km_corrupt(
+				t, at,
+				"stack id %u out of order (expected %zu)", id,
+				t->nr_stacks);
 		if (nr > KM_MAX_FRAMES || (size_t)nr * 8 > len - off)
 			return km_corrupt(t, at, "stack %u claims %u frames",
 					  id, nr);
-		if (km_trace_grow((void **)&t->stacks, &t->stacks_cap, t->nr_stacks + 1,
-			 sizeof(*t->stacks)) ||
+		if (km_trace_grow((void **)&t->stacks, &t->stacks_cap,
+				  t->nr_stacks + 1, sizeof(*t->stacks)) ||
 		    km_trace_grow((void **)&t->frames, &t->frames_cap,
-			 t->nr_frames + nr, sizeof(*t->frames)))
+				  t->nr_frames + nr, sizeof(*t->frames)))
 			return -ENOMEM;
-		t->stacks[t->nr_stacks++] = (struct km_stack){ nr, t->nr_frames };
+		t->stacks[t->nr_stacks++] =
+			(struct km_stack){ nr, t->nr_frames };
 		for (i = 0; i < nr; i++, off += 8)
 			t->frames[t->nr_frames++] = km_get64(p + off);
 	}
@@ -176,8 +181,8 @@ int km_decode_stacks(struct km_trace *t, uint64_t at, const uint8_t *p,
 int km_decode_trailer(struct km_trace *t, uint64_t at, const uint8_t *p,
 		      size_t len)
 {
-	uint64_t *dst[] = { NULL, &t->t_hits, &t->t_lost, &t->t_stacks,
-			    &t->t_end_ns, &t->t_seen };
+	uint64_t *dst[] = { NULL,	  &t->t_hits,	&t->t_lost,
+			    &t->t_stacks, &t->t_end_ns, &t->t_seen };
 	struct km_tlv v;
 	size_t off = 0;
 	int r;
@@ -186,8 +191,8 @@ int km_decode_trailer(struct km_trace *t, uint64_t at, const uint8_t *p,
 		if (v.tag == 0 || v.tag >= sizeof(dst) / sizeof(dst[0]))
 			continue;
 		if (km_tlv_u64(&v, dst[v.tag]))
-			return km_corrupt(t, at, "trailer entry %u is malformed",
-					  v.tag);
+			return km_corrupt(
+				t, at, "trailer entry %u is malformed", v.tag);
 	}
 	if (r)
 		return km_corrupt(t, at, "trailer entries overrun the chunk");
@@ -232,8 +237,9 @@ static int decode_one(struct km_trace *t, uint64_t at, const uint8_t *cols,
 	if (h->stack_id == KM_NO_STACK)
 		return 0;
 	if (h->stack_id >= t->nr_stacks)
-		return km_corrupt(t, at, "hit %zu uses stack id %u, never defined",
-				  i, h->stack_id);
+		return km_corrupt(t, at,
+				  "hit %zu uses stack id %u, never defined", i,
+				  h->stack_id);
 	h->nr_frames = t->stacks[h->stack_id].nr;
 	h->frames = t->frames + t->stacks[h->stack_id].pos;
 	return 0;
@@ -252,7 +258,8 @@ long km_decode_hits_at(struct km_trace *t, uint64_t at, const uint8_t *p,
 	time = km_get64(p + 8);
 	if ((len - KM_HITS_HDR_SIZE) / KM_HIT_RECORD_SIZE != n ||
 	    (len - KM_HITS_HDR_SIZE) % KM_HIT_RECORD_SIZE)
-		return km_corrupt(t, at, "hit chunk of %zu bytes cannot hold %zu hits",
+		return km_corrupt(t, at,
+				  "hit chunk of %zu bytes cannot hold %zu hits",
 				  len, n);
 	if (km_trace_grow((void **)&t->hits, &t->hits_cap, n, sizeof(*t->hits)))
 		return -ENOMEM;

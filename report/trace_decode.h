@@ -8,9 +8,9 @@
 #include "trace_reader.h"
 
 /* Says what is wrong with the file, and where; evaluates to -EBADMSG. */
-#define km_corrupt(t, at, fmt, ...)                                       \
-	(km_err("%s is corrupt at offset %" PRIu64 ": " fmt, (t)->path,  \
-		(uint64_t)(at), ##__VA_ARGS__),                           \
+#define km_corrupt(t, at, fmt, ...)                                     \
+	(km_err("%s is corrupt at offset %" PRIu64 ": " fmt, (t)->path, \
+		(uint64_t)(at), ##__VA_ARGS__),                         \
 	 -EBADMSG)
 
 /* Each takes the chunk's payload and its file offset, for errors. */

@@ -12,7 +12,6 @@
 #include "../common/trace_format.h"
 #include "trace_decode.h"
 
-
 /* 0 when all n bytes were read, 1 when the file ends first. */
 static int read_at(struct km_trace *t, void *buf, size_t n, uint64_t off)
 {
@@ -49,14 +48,16 @@ static int decompress(struct km_trace *t, uint64_t at, uint32_t flags,
 		return 0;
 	}
 	if (ZSTD_getFrameContentSize(t->stored, stored_size) != raw_size)
-		return km_corrupt(t, at, "chunk size does not match its contents");
+		return km_corrupt(t, at,
+				  "chunk size does not match its contents");
 	n = ZSTD_decompressDCtx(t->dctx, t->raw, raw_size, t->stored,
 				stored_size);
 	if (ZSTD_isError(n))
 		return km_corrupt(t, at, "chunk does not decompress: %s",
-			       ZSTD_getErrorName(n));
+				  ZSTD_getErrorName(n));
 	if (n != raw_size)
-		return km_corrupt(t, at, "chunk decompresses to the wrong size");
+		return km_corrupt(t, at,
+				  "chunk decompresses to the wrong size");
 	return 0;
 }
 
@@ -85,13 +86,16 @@ static int next_chunk(struct km_trace *t, uint32_t *type, uint32_t *size)
 		return km_corrupt(t, at, "unknown chunk encoding 0x%x", flags);
 	if (raw_size > KM_CHUNK_MAX ||
 	    stored_size > ZSTD_compressBound(KM_CHUNK_MAX))
-		return km_corrupt(t, at, "chunk claims %u bytes, more than the format allows",
-			       raw_size > KM_CHUNK_MAX ? raw_size : stored_size);
+		return km_corrupt(
+			t, at,
+			"chunk claims %u bytes, more than the format allows",
+			raw_size > KM_CHUNK_MAX ? raw_size : stored_size);
 	if (stored_size > t->size - at - KM_CHUNK_HDR_SIZE) {
 		t->truncated = true;
 		return 0;
 	}
-	if (km_trace_grow((void **)&t->stored, &t->stored_cap, stored_size + 1, 1))
+	if (km_trace_grow((void **)&t->stored, &t->stored_cap, stored_size + 1,
+			  1))
 		return -ENOMEM;
 	r = read_at(t, t->stored, stored_size, at + KM_CHUNK_HDR_SIZE);
 	if (r)
@@ -125,6 +129,7 @@ static int check_file_header(struct km_trace *t)
 	}
 	if (version == 0)
 		return km_corrupt(t, 8, "format version 0");
+	t->version = version;
 	t->off = KM_FILE_HDR_SIZE;
 	return 0;
 }

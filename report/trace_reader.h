@@ -20,6 +20,7 @@ struct km_stack {
 };
 
 struct km_trace {
+	uint32_t version; /* of the file's format */
 	/* META */
 	uint8_t build_id[64];
 	size_t build_id_len;

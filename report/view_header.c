@@ -25,7 +25,7 @@ static void print_meta(FILE *f, const struct km_trace *t)
 	size_t i;
 
 	print_str(f, "file", t->path);
-	fprintf(f, "format-version: %u\n", KM_VERSION);
+	fprintf(f, "format-version: %u\n", t->version);
 	fputs("build-id: ", f);
 	for (i = 0; i < t->build_id_len; i++)
 		fprintf(f, "%02x", t->build_id[i]);

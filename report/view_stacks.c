@@ -29,7 +29,8 @@ static int add(struct tally *ty, const struct km_hit *h)
 			  sizeof(*ty->count)))
 		return -ENOMEM;
 	if (ty->cap > old)
-		memset(ty->count + old, 0, (ty->cap - old) * sizeof(*ty->count));
+		memset(ty->count + old, 0,
+		       (ty->cap - old) * sizeof(*ty->count));
 	ty->count[i]++;
 	ty->total[h->watch]++;
 	return 0;
@@ -51,8 +52,8 @@ static void print_watch(FILE *f, const struct km_trace *t,
 	const struct km_watch *wa = &t->watches[w];
 	size_t n = 0, slot;
 
-	fprintf(f, "# watch %d: %s%u %s (0x%" PRIx64 "): %" PRIu64 " hits\n",
-		w, km_bp_name(wa->type), wa->len, wa->expr, wa->addr,
+	fprintf(f, "# watch %d: %s%u %s (0x%" PRIx64 "): %" PRIu64 " hits\n", w,
+		km_bp_name(wa->type), wa->len, wa->expr, wa->addr,
 		ty->total[w]);
 	for (slot = 0; slot * KM_MAX_WATCHES + w < ty->cap; slot++) {
 		uint64_t c = ty->count[slot * KM_MAX_WATCHES + w];
@@ -65,7 +66,8 @@ static void print_watch(FILE *f, const struct km_trace *t,
 		const struct km_stack *s;
 
 		fprintf(f, "\n%8.2f%%  %" PRIu64 " hits\n",
-			100.0 * rows[slot].count / ty->total[w], rows[slot].count);
+			100.0 * rows[slot].count / ty->total[w],
+			rows[slot].count);
 		if (rows[slot].stack_id < 0)
 			fputs("          (no stack)\n", f);
 		else {

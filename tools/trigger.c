@@ -65,7 +65,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < threads; i++)
 		pthread_join(tids[i], NULL);
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	printf("%lld\n", (b.tv_sec - a.tv_sec) * 1000000000ll +
-				 (b.tv_nsec - a.tv_nsec));
+	printf("%lld\n",
+	       (b.tv_sec - a.tv_sec) * 1000000000ll + (b.tv_nsec - a.tv_nsec));
 	return 0;
 }
