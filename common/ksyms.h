@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The kernel's KSYM_NAME_LEN (long Rust names), with its NUL. */
+#define KM_SYM_NAME_MAX 512
+
 struct km_sym {
 	uint64_t addr;
 	const char *name;

@@ -53,6 +53,9 @@ static int parse_number(const char *s, int base, uint64_t *v)
 
 	if (!*s || *s == '-' || *s == '+' || isspace((unsigned char)*s))
 		return -EINVAL;
+	/* strtoull would take a second "0x" after the one we stripped. */
+	if (base == 16 && s[strspn(s, "0123456789abcdefABCDEF")])
+		return -EINVAL;
 	errno = 0;
 	*v = strtoull(s, &end, base);
 	return (errno || *end) ? -EINVAL : 0;
@@ -63,7 +66,7 @@ static int resolve_symbol(const char *expr, const struct km_symtab *syms,
 {
 	const char *plus = strchr(expr, '+');
 	uint64_t off = 0;
-	char name[256];
+	char name[KM_SYM_NAME_MAX];
 	const struct km_sym *s;
 	size_t n = plus ? (size_t)(plus - expr) : strlen(expr);
 
@@ -98,7 +101,7 @@ int km_resolve_expr(const char *expr, const struct km_symtab *syms,
 static void explain_unknown(const char *expr, const struct km_symtab *syms)
 {
 	const char *near[3];
-	char name[256];
+	char name[KM_SYM_NAME_MAX];
 	int n;
 
 	snprintf(name, sizeof(name), "%.*s", (int)strcspn(expr, "+"), expr);

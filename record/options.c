@@ -44,6 +44,9 @@ void km_opts_usage(FILE *f, bool record)
 		fputs("  -o, --output FILE        trace file (default kmemsnoop.data)\n"
 		      "  -- COMMAND [ARGS...]     run COMMAND and stop when it exits\n",
 		      f);
+	else
+		fputs("Subcommands: kmemsnoop record --help, kmemsnoop report --help\n",
+		      f);
 	fputs("Exit status: 0 done, 1 failure at run time, 2 bad usage.\n", f);
 }
 
@@ -102,8 +105,11 @@ static int handle_opt(struct km_opts *o, int c, const char *arg)
 {
 	switch (c) {
 	case 'o':
-		if (!o->record)
-			break;
+		if (!o->record) {
+			km_usage(
+				"-o writes a trace: use 'kmemsnoop record -o FILE ...'");
+			return -EINVAL;
+		}
 		o->output = arg;
 		return 0;
 	case 'd':
@@ -122,8 +128,9 @@ static int handle_opt(struct km_opts *o, int c, const char *arg)
 		km_opts_usage(stdout, o->record);
 		return 1;
 	}
-	km_usage("unknown or incomplete option; see 'kmemsnoop %s--help'",
-		 o->record ? "record " : "");
+	km_usage(
+		"unknown option or missing value in '%s'; see 'kmemsnoop %s--help'",
+		arg, o->record ? "record " : "");
 	return -EINVAL;
 }
 
@@ -140,7 +147,10 @@ static int scan_args(struct km_opts *o, int argc, char **argv, char **words,
 		before = optind;
 		c = getopt_long(argc, argv, "+o:d:c:v:m:h", long_opts, NULL);
 		if (c != -1) {
-			err = handle_opt(o, c, optarg);
+			err = handle_opt(o, c,
+					 c == '?' || c == ':' ?
+						 argv[optind - 1] :
+						 optarg);
 			if (err)
 				return err;
 			continue;

@@ -111,7 +111,7 @@ static int record(struct km_opts *o, int argc, char **argv)
 	so.on_tick = on_tick;
 	so.on_armed = on_armed;
 	err = err ?: km_session_run(&so, &st);
-	if (err && !st.armed_ns) {
+	if (err && !st.delivered) {
 		/* Nothing was recorded: leave things as they were. */
 		km_tw_abort(&w);
 		km_tw_free(&w);

@@ -164,6 +164,9 @@ static int poll_until_stop(struct ring_buffer *rb, struct loop *l,
 
 	while (!stop_signal && !l->err) {
 		n = ring_buffer__poll(rb, POLL_MS);
+		/* The BPF side wakes us rarely; take what waits anyway. */
+		if (n >= 0 || n == -EINTR)
+			n = ring_buffer__consume(rb);
 		if (n < 0 && n != -EINTR) {
 			km_err("reading the ring buffer failed: %s",
 			       strerror(-n));

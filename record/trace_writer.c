@@ -60,8 +60,13 @@ static int open_new(struct km_trace_writer *w, const char *path)
 	else if (errno != ENOENT)
 		return -errno;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		fd = -errno;
+		/* Leave the earlier trace where it was. */
+		if (w->moved_old && !rename(old, path))
+			w->moved_old = false;
+		return fd;
+	}
 	/* umask can only clear bits; this makes 0600 exact. */
 	fchmod(fd, 0600);
 	return fd;
@@ -233,8 +238,9 @@ int km_tw_flush(struct km_trace_writer *w)
 			err = km_tw_chunk(w, KM_CHUNK_HITS, raw.data, raw.len);
 		if (!err)
 			w->hits += w->nr_pending;
-		w->nr_pending = 0;
 	}
+	/* Written or lost for good: a failed writer writes nothing more. */
+	w->nr_pending = 0;
 	km_buf_free(&raw);
 	return err;
 }

@@ -135,12 +135,15 @@ int km_decode_watch(struct km_trace *t, uint64_t at, const uint8_t *p,
 		if ((r = watch_entry(w, &index, &v)))
 			break;
 	if (r == -ENOMEM) {
+		km_watch_free(w);
 		km_err("out of memory");
 		return r;
 	}
-	if (r || index != (uint64_t)t->nr_watches || !watch_valid(w))
+	if (r || index != (uint64_t)t->nr_watches || !watch_valid(w)) {
+		km_watch_free(w);
 		return km_corrupt(t, at, "watchpoint %d is malformed",
 				  t->nr_watches);
+	}
 	t->nr_watches++;
 	return 0;
 }
