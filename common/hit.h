@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <linux/types.h>
 #include "../bpf/kmemsnoop.h"
-#include "ksyms.h"
+#include "symbolizer.h"
 #include "target.h"
 
 struct km_hit {
@@ -34,7 +34,7 @@ int km_hit_from_event(struct km_hit *h, const void *data, size_t size);
 
 /* What printing needs besides the hit. */
 struct km_print_ctx {
-	const struct km_symtab *syms; /* NULL prints bare addresses */
+	struct km_symbolizer *sym; /* NULL prints bare addresses */
 	uint64_t start_ns; /* hit times print relative to this */
 	const struct km_watch *watches;
 	int nr_watches;
@@ -43,7 +43,11 @@ struct km_print_ctx {
 /* The header line and one line per frame, as live mode shows them. */
 void km_print_hit(FILE *f, const struct km_print_ctx *pc, uint64_t nr,
 		  const struct km_hit *h);
-/* "0xADDR: symbol @ 0xSTART+0xOFF" for each frame. */
+/*
+ * "0xADDR: symbol @ 0xSTART+0xOFF" for each frame, with " (file:line)"
+ * where known; each inlined call at an address comes first, as
+ * "0xADDR: function [inlined] (file:line)".
+ */
 void km_print_frames(FILE *f, const struct km_print_ctx *pc,
 		     const uint64_t *frames, uint32_t nr, const char *indent);
 /* One JSON Lines object; keys are documented in docs/report.md. */

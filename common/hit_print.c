@@ -44,33 +44,44 @@ int km_hit_from_event(struct km_hit *h, const void *data, size_t size)
 	return 0;
 }
 
-static const struct km_sym *lookup(const struct km_print_ctx *pc, uint64_t addr)
+/* The entries for addr; a bare address when there is no symbolizer. */
+static int resolve(const struct km_print_ctx *pc, uint64_t addr,
+		   struct km_frame *out)
 {
-	return pc->syms ? km_symtab_lookup(pc->syms, addr) : NULL;
+	if (pc->sym)
+		return km_resolve(pc->sym, addr, out, KM_MAX_INLINE);
+	memset(out, 0, sizeof(*out));
+	out->addr = addr;
+	return 1;
+}
+
+static void print_entry(FILE *f, const struct km_frame *e, const char *indent)
+{
+	fprintf(f, "%s0x%016" PRIx64 ": ", indent, e->addr);
+	if (!e->name)
+		fputs("[unknown]", f);
+	else if (e->inlined)
+		fprintf(f, "%s [inlined]", e->name);
+	else
+		fprintf(f, "%s%s%s%s @ 0x%" PRIx64 "+0x%" PRIx64, e->name,
+			e->module ? " [" : "", e->module ? e->module : "",
+			e->module ? "]" : "", e->start, e->addr - e->start);
+	if (e->file)
+		fprintf(f, " (%s:%u)", e->file, e->line);
+	fputc('\n', f);
 }
 
 void km_print_frames(FILE *f, const struct km_print_ctx *pc,
 		     const uint64_t *frames, uint32_t nr, const char *indent)
 {
-	const struct km_sym *s;
+	struct km_frame e[KM_MAX_INLINE];
 	uint32_t i;
+	int n, k;
 
 	for (i = 0; i < nr; i++) {
-		uint64_t start;
-
-		s = lookup(pc, frames[i]);
-		if (!s) {
-			fprintf(f, "%s0x%016" PRIx64 ": [unknown]\n", indent,
-				frames[i]);
-			continue;
-		}
-		start = s->addr;
-		fprintf(f,
-			"%s0x%016" PRIx64 ": %s%s%s%s @ 0x%" PRIx64
-			"+0x%" PRIx64 "\n",
-			indent, frames[i], s->name, s->module ? " [" : "",
-			s->module ? s->module : "", s->module ? "]" : "", start,
-			frames[i] - start);
+		n = resolve(pc, frames[i], e);
+		for (k = 0; k < n; k++)
+			print_entry(f, &e[k], indent);
 	}
 }
 
@@ -96,24 +107,35 @@ void km_print_hit(FILE *f, const struct km_print_ctx *pc, uint64_t nr,
 	km_print_frames(f, pc, h->frames, h->nr_frames, "    ");
 }
 
-static void print_frame_json(FILE *f, const struct km_print_ctx *pc,
-			     uint64_t addr)
+static void print_entry_json(FILE *f, const struct km_frame *e)
 {
-	const struct km_sym *s = lookup(pc, addr);
-
-	fprintf(f, "{\"addr\":\"0x%" PRIx64 "\",\"sym\":", addr);
-	if (s) {
-		km_json_str(f, s->name);
-		fprintf(f, ",\"off\":%" PRIu64 "}", addr - s->addr);
+	fprintf(f, "{\"addr\":\"0x%" PRIx64 "\",\"sym\":", e->addr);
+	if (e->name) {
+		km_json_str(f, e->name);
+		fprintf(f, ",\"off\":%" PRIu64, e->addr - e->start);
 	} else {
-		fputs("null,\"off\":null}", f);
+		fputs("null,\"off\":null", f);
 	}
+	if (e->module) {
+		fputs(",\"module\":", f);
+		km_json_str(f, e->module);
+	}
+	if (e->file) {
+		fputs(",\"file\":", f);
+		km_json_str(f, e->file);
+		fprintf(f, ",\"line\":%u", e->line);
+	}
+	if (e->inlined)
+		fputs(",\"inlined\":true", f);
+	fputc('}', f);
 }
 
 void km_print_hit_json(FILE *f, const struct km_print_ctx *pc,
 		       const struct km_hit *h)
 {
+	struct km_frame e[KM_MAX_INLINE];
 	uint32_t i;
+	int n, k;
 
 	fprintf(f,
 		"{\"time_ns\":%" PRIu64 ",\"cpu\":%u,\"pid\":%u,\"tid\":%u,"
@@ -126,9 +148,12 @@ void km_print_hit_json(FILE *f, const struct km_print_ctx *pc,
 		fprintf(f, ",\"value\":\"0x%" PRIx64 "\"", h->value);
 	fprintf(f, ",\"ip\":\"0x%" PRIx64 "\",\"stack\":[", h->ip);
 	for (i = 0; i < h->nr_frames; i++) {
-		if (i)
-			fputc(',', f);
-		print_frame_json(f, pc, h->frames[i]);
+		n = resolve(pc, h->frames[i], e);
+		for (k = 0; k < n; k++) {
+			if (i || k)
+				fputc(',', f);
+			print_entry_json(f, &e[k]);
+		}
 	}
 	fputs("]}\n", f);
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Live mode: print every hit with its symbolized stack as it happens. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include "../common/error.h"
@@ -44,8 +45,7 @@ static int on_tick(void *ctx, uint64_t now_ns)
 
 static int live(struct km_opts *o)
 {
-	struct live l = { .pc = { .syms = &o->syms,
-				  .watches = o->watches,
+	struct live l = { .pc = { .watches = o->watches,
 				  .nr_watches = o->nr_watches } };
 	struct km_session_opts so = {
 		.watches = o->watches,
@@ -62,7 +62,13 @@ static int live(struct km_opts *o)
 	struct km_session_stats st;
 	int err;
 
+	l.pc.sym = km_symbolizer_from_symtab(&o->syms);
+	if (!l.pc.sym) {
+		km_err("out of memory");
+		return -ENOMEM;
+	}
 	err = km_session_run(&so, &st);
+	km_symbolizer_destroy(l.pc.sym);
 	fflush(stdout);
 	if (!err)
 		fprintf(stderr,

@@ -100,20 +100,18 @@ static int show(const struct report_opts *o, struct km_trace *t)
 	struct km_print_ctx pc = { .start_ns = t->monotonic_ns,
 				   .watches = t->watches,
 				   .nr_watches = t->nr_watches };
-	struct km_symtab syms;
 	int err;
 
 	if (o->header)
 		return km_view_header(stdout, t);
-	err = km_report_symbols(&syms, t, o->kallsyms, o->vmlinux);
+	err = km_report_symbolizer(&pc.sym, t, o->kallsyms, o->vmlinux);
 	if (err)
 		return err;
-	pc.syms = &syms;
 	if (o->hits || o->json)
 		err = km_view_hits(stdout, t, &pc, o->json);
 	else
 		err = km_view_stacks(stdout, t, &pc);
-	km_symtab_free(&syms);
+	km_symbolizer_destroy(pc.sym);
 	return err;
 }
 

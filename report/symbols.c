@@ -45,8 +45,8 @@ static int from_kallsyms_file(struct km_symtab *out, const char *path)
 	return err;
 }
 
-int km_report_symbols(struct km_symtab *out, const struct km_trace *t,
-		      const char *kallsyms_path, const char *vmlinux)
+static int load_symtab(struct km_symtab *out, const struct km_trace *t,
+		       const char *kallsyms_path, const char *vmlinux)
 {
 	memset(out, 0, sizeof(*out));
 	if (vmlinux)
@@ -58,4 +58,21 @@ int km_report_symbols(struct km_symtab *out, const struct km_trace *t,
 			t->path);
 	return km_symtab_from_kallsyms(out, t->kallsyms ? t->kallsyms : "",
 				       t->kallsyms_len);
+}
+
+int km_report_symbolizer(struct km_symbolizer **out, const struct km_trace *t,
+			 const char *kallsyms_path, const char *vmlinux)
+{
+	struct km_symtab tab;
+	int err;
+
+	err = load_symtab(&tab, t, kallsyms_path, vmlinux);
+	if (err)
+		return err;
+	*out = km_symbolizer_from_symtab(&tab);
+	km_symtab_free(&tab);
+	if (*out)
+		return 0;
+	km_err("out of memory");
+	return -ENOMEM;
 }

@@ -3,16 +3,16 @@
 #ifndef KM_REPORT_SYMBOLS_H
 #define KM_REPORT_SYMBOLS_H
 
-#include "../common/ksyms.h"
+#include "../common/symbolizer.h"
 #include "trace_reader.h"
 
 /*
  * A vmlinux (placed where the recording kernel ran), else a kallsyms
  * file, else the trace's own snapshot. Returns 0, or a negative errno
- * after explaining; a trace without a snapshot gives an empty table
- * and a warning.
+ * after explaining; a trace without a snapshot gives a symbolizer that
+ * knows no names, and a warning.
  */
-int km_report_symbols(struct km_symtab *out, const struct km_trace *t,
-		      const char *kallsyms_path, const char *vmlinux);
+int km_report_symbolizer(struct km_symbolizer **out, const struct km_trace *t,
+			 const char *kallsyms_path, const char *vmlinux);
 
 #endif

@@ -738,7 +738,8 @@ static void test_garbage_kallsyms(void **state)
 		"ffffffff81003000 T after_nul\0ffffffff81004000 T hidden\n";
 	struct fixture *fx = *state;
 	struct km_trace_writer w;
-	struct km_symtab syms;
+	struct km_symbolizer *sym;
+	struct km_frame fr;
 	struct km_trace t;
 	char big[70000];
 
@@ -748,11 +749,16 @@ static void test_garbage_kallsyms(void **state)
 	km_tw_free(&w);
 	assert_int_equal(km_trace_open(&t, fx->bad), 0);
 	assert_int_equal(t.kallsyms_len, sizeof(text) - 1);
-	assert_int_equal(km_report_symbols(&syms, &t, NULL, NULL), 0);
-	assert_non_null(km_symtab_find(&syms, "_text"));
-	assert_non_null(km_symtab_find(&syms, "good_one"));
-	assert_null(km_symtab_find(&syms, "module_sym"));
-	km_symtab_free(&syms);
+	assert_int_equal(km_report_symbolizer(&sym, &t, NULL, NULL), 0);
+	assert_int_equal(km_resolve(sym, 0xffffffff81000010ull, &fr, 1), 1);
+	assert_string_equal(fr.name, "_text");
+	assert_int_equal(km_resolve(sym, 0xffffffff81002004ull, &fr, 1), 1);
+	assert_string_equal(fr.name, "good_one");
+	assert_int_equal(fr.addr - fr.start, 4);
+	/* The malformed module line is skipped, not half-parsed. */
+	assert_int_equal(km_resolve(sym, 0xffffffff81001000ull, &fr, 1), 1);
+	assert_string_equal(fr.name, "_text");
+	km_symbolizer_destroy(sym);
 	km_trace_close(&t);
 
 	/* One long line without a newline. */
@@ -762,9 +768,10 @@ static void test_garbage_kallsyms(void **state)
 			 0);
 	km_tw_free(&w);
 	assert_int_equal(km_trace_open(&t, fx->bad), 0);
-	assert_int_equal(km_report_symbols(&syms, &t, NULL, NULL), 0);
-	assert_int_equal(syms.nr, 0);
-	km_symtab_free(&syms);
+	assert_int_equal(km_report_symbolizer(&sym, &t, NULL, NULL), 0);
+	assert_int_equal(km_resolve(sym, 0xffffffff81002004ull, &fr, 1), 1);
+	assert_null(fr.name);
+	km_symbolizer_destroy(sym);
 	km_trace_close(&t);
 }
 
