@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The one event layout shared by the BPF program and user space.
- * Both sides include this file; nothing else defines a hit.
+ * The layouts shared by the BPF program and user space: the event a
+ * hit sends, the per-CPU counters, and the configuration user space
+ * sets before load. Both sides include this file; nothing else
+ * defines them.
  */
 #ifndef KMEMSNOOP_EVENT_H
 #define KMEMSNOOP_EVENT_H
@@ -15,34 +17,70 @@
 /* The kernel's default perf_event_max_stack. */
 #define KM_MAX_FRAMES 127
 #define KM_COMM_LEN 16
+/* CPUs the --cpu filter can name. */
+#define KM_MAX_CPUS 1024
+/* General registers in the perf_event context (x86-64 struct pt_regs). */
+#define KM_NR_REGS 21
 
-/* km_event.flags */
-#define KM_EVENT_VALUE (1u << 0) /* value holds what the address held */
+/* kmemsnoop_event.flags */
+#define KM_EVENT_VALUE (1u << 0) /* value holds what addr holds now */
+#define KM_EVENT_OLD (1u << 1) /* old_value holds what it held before */
+#define KM_EVENT_REGS (1u << 2) /* payload starts with KM_NR_REGS registers */
 
 struct kmemsnoop_event {
 	__u64 time_ns; /* CLOCK_MONOTONIC */
 	__u64 ip; /* instruction pointer at the hit */
 	__u64 addr; /* the watched address */
 	__u64 value; /* bytes at addr right after the access, zero-extended */
+	__u64 old_value; /* the value the previous hit saw (or at arming) */
 	__u32 pid; /* thread group id */
 	__u32 tid;
 	__u32 cpu;
 	__u16 watch; /* index of the watchpoint, in command-line order */
 	__u16 flags;
-	__u32 nr_frames; /* valid entries in frames[] */
+	__u32 nr_frames; /* kernel stack entries in payload */
 	__u32 reserved;
 	char comm[KM_COMM_LEN];
-	__u64 frames[KM_MAX_FRAMES]; /* kernel stack, innermost first */
+	/* [registers if KM_EVENT_REGS] then nr_frames frames, innermost first */
+	__u64 payload[KM_NR_REGS + KM_MAX_FRAMES];
 };
 
-/* Only the used part of frames[] crosses the ring buffer. */
+/* Only the used part of payload[] crosses the ring buffer. */
 #define KM_EVENT_HEAD_SIZE \
-	((unsigned long)&((struct kmemsnoop_event *)0)->frames)
+	((unsigned long)&((struct kmemsnoop_event *)0)->payload)
 
-/* Per-CPU counters; user space sums them over CPUs. */
+/* Per-CPU counters; user space sums them. Every run of the program is
+ * exactly one of: sent, filtered, dropped. */
 struct kmemsnoop_counters {
 	__u64 seen; /* every time the program ran */
+	__u64 filtered; /* a filter, or the -c limit, said no */
 	__u64 dropped; /* the ring buffer was full */
+};
+
+/* --if 'value OP N' */
+enum km_value_op {
+	KM_OP_NONE = 0,
+	KM_OP_EQ,
+	KM_OP_NE,
+	KM_OP_LT,
+	KM_OP_GT,
+	KM_OP_LE,
+	KM_OP_GE,
+	KM_OP_AND, /* any bit of N set */
+};
+
+/* Which hits to keep; zero everywhere keeps them all. */
+struct kmemsnoop_filter {
+	__u32 pid; /* thread group, 0: any */
+	__u32 tid; /* 0: any */
+	__u32 exclude_pid; /* a thread group to ignore (kmemsnoop), 0: none */
+	__u32 value_op; /* enum km_value_op, on the value after the access */
+	__u64 value_arg;
+	__u64 max_kept; /* -c: keep at most this many, 0: no limit */
+	char comm[KM_COMM_LEN]; /* "": any */
+	__u32 has_cpus; /* cpus[] is a bitmap of allowed CPUs */
+	__u32 reserved;
+	__u64 cpus[KM_MAX_CPUS / 64];
 };
 
 #endif

@@ -17,17 +17,23 @@ struct km_hit {
 	uint64_t time_ns; /* CLOCK_MONOTONIC */
 	uint64_t ip;
 	uint64_t addr;
-	uint64_t value; /* valid when has_value */
+	uint64_t value; /* after the access; valid when has_value */
+	uint64_t old_value; /* before it; valid when has_old */
 	uint32_t pid;
 	uint32_t tid;
 	uint32_t cpu;
 	uint32_t stack_id; /* in a trace; KM_NO_STACK if none */
 	uint16_t watch;
 	bool has_value;
+	bool has_old;
 	char comm[KM_COMM_LEN + 1];
 	uint32_t nr_frames;
 	const uint64_t *frames; /* innermost first */
+	const uint64_t *regs; /* KM_NR_REGS registers, or NULL */
 };
+
+/* Register names in kmemsnoop_event order (x86-64 struct pt_regs). */
+extern const char *const km_reg_names[KM_NR_REGS];
 
 /* Fills h from a ring-buffer event of size bytes; -EBADMSG if short. */
 int km_hit_from_event(struct km_hit *h, const void *data, size_t size);

@@ -7,33 +7,20 @@
 #include "json.h"
 #include "trace_format.h"
 
-int km_hit_from_event(struct km_hit *h, const void *data, size_t size)
+const char *const km_reg_names[KM_NR_REGS] = {
+	"r15", "r14",	  "r13", "r12", "bp",	 "bx", "r11",
+	"r10", "r9",	  "r8",	 "ax",	"cx",	 "dx", "si",
+	"di",  "orig_ax", "ip",	 "cs",	"flags", "sp", "ss",
+};
+
+/*
+ * perf's callchain starts with a PERF_CONTEXT_KERNEL marker; such
+ * markers are not addresses and are left out.
+ */
+static void drop_context_markers(struct km_hit *h)
 {
-	const struct kmemsnoop_event *e = data;
 	uint32_t i;
 
-	if (size < KM_EVENT_HEAD_SIZE ||
-	    size < KM_EVENT_HEAD_SIZE + (size_t)e->nr_frames * 8 ||
-	    e->nr_frames > KM_MAX_FRAMES)
-		return -EBADMSG;
-	h->time_ns = e->time_ns;
-	h->ip = e->ip;
-	h->addr = e->addr;
-	h->value = e->value;
-	h->has_value = e->flags & KM_EVENT_VALUE;
-	h->pid = e->pid;
-	h->tid = e->tid;
-	h->cpu = e->cpu;
-	h->watch = e->watch;
-	h->stack_id = KM_NO_STACK;
-	memcpy(h->comm, e->comm, KM_COMM_LEN);
-	h->comm[KM_COMM_LEN] = '\0';
-	h->frames = (const uint64_t *)e->frames;
-	h->nr_frames = e->nr_frames;
-	/*
-	 * perf's callchain starts with a PERF_CONTEXT_KERNEL marker; such
-	 * markers are not addresses and are left out.
-	 */
 	while (h->nr_frames && h->frames[0] >= (uint64_t)PERF_CONTEXT_MAX) {
 		h->frames++;
 		h->nr_frames--;
@@ -41,6 +28,34 @@ int km_hit_from_event(struct km_hit *h, const void *data, size_t size)
 	for (i = 0; i < h->nr_frames; i++)
 		if (h->frames[i] >= (uint64_t)PERF_CONTEXT_MAX)
 			h->nr_frames = i;
+}
+
+int km_hit_from_event(struct km_hit *h, const void *data, size_t size)
+{
+	const struct kmemsnoop_event *e = data;
+	size_t nregs = e->flags & KM_EVENT_REGS ? KM_NR_REGS : 0;
+
+	if (size < KM_EVENT_HEAD_SIZE || e->nr_frames > KM_MAX_FRAMES ||
+	    size < KM_EVENT_HEAD_SIZE + (nregs + e->nr_frames) * 8)
+		return -EBADMSG;
+	h->time_ns = e->time_ns;
+	h->ip = e->ip;
+	h->addr = e->addr;
+	h->value = e->value;
+	h->old_value = e->old_value;
+	h->has_value = e->flags & KM_EVENT_VALUE;
+	h->has_old = e->flags & KM_EVENT_OLD;
+	h->pid = e->pid;
+	h->tid = e->tid;
+	h->cpu = e->cpu;
+	h->watch = e->watch;
+	h->stack_id = KM_NO_STACK;
+	memcpy(h->comm, e->comm, KM_COMM_LEN);
+	h->comm[KM_COMM_LEN] = '\0';
+	h->regs = nregs ? (const uint64_t *)e->payload : NULL;
+	h->frames = (const uint64_t *)e->payload + nregs;
+	h->nr_frames = e->nr_frames;
+	drop_context_markers(h);
 	return 0;
 }
 
@@ -90,6 +105,34 @@ static uint32_t watch_len(const struct km_print_ctx *pc, uint16_t watch)
 	return watch < pc->nr_watches ? pc->watches[watch].len : 8;
 }
 
+/* " value OLD -> NEW (old -> new)", "?" where the old one is unknown. */
+static void print_value(FILE *f, const struct km_print_ctx *pc,
+			const struct km_hit *h)
+{
+	int w = (int)watch_len(pc, h->watch) * 2;
+
+	if (!h->has_value)
+		return;
+	if (h->has_old)
+		fprintf(f,
+			" value 0x%0*" PRIx64 " -> 0x%0*" PRIx64 " (%" PRIu64
+			" -> %" PRIu64 ")",
+			w, h->old_value, w, h->value, h->old_value, h->value);
+	else
+		fprintf(f, " value ? -> 0x%0*" PRIx64 " (? -> %" PRIu64 ")", w,
+			h->value, h->value);
+}
+
+static void print_regs(FILE *f, const uint64_t *regs, const char *indent)
+{
+	int i;
+
+	for (i = 0; i < KM_NR_REGS; i++)
+		fprintf(f, "%s%-7s 0x%016" PRIx64 "%s", i % 4 ? "  " : indent,
+			km_reg_names[i], regs[i],
+			i % 4 == 3 || i == KM_NR_REGS - 1 ? "\n" : "");
+}
+
 void km_print_hit(FILE *f, const struct km_print_ctx *pc, uint64_t nr,
 		  const struct km_hit *h)
 {
@@ -100,10 +143,10 @@ void km_print_hit(FILE *f, const struct km_print_ctx *pc, uint64_t nr,
 		" cpu %u pid %u/%u comm %s watch %u",
 		nr, t / 1000000000, t % 1000000000, h->cpu, h->pid, h->tid,
 		h->comm, h->watch);
-	if (h->has_value)
-		fprintf(f, " value 0x%0*" PRIx64 " (%" PRIu64 ")",
-			(int)watch_len(pc, h->watch) * 2, h->value, h->value);
+	print_value(f, pc, h);
 	fputc('\n', f);
+	if (h->regs)
+		print_regs(f, h->regs, "    ");
 	km_print_frames(f, pc, h->frames, h->nr_frames, "    ");
 }
 
@@ -146,6 +189,13 @@ void km_print_hit_json(FILE *f, const struct km_print_ctx *pc,
 		h->addr);
 	if (h->has_value)
 		fprintf(f, ",\"value\":\"0x%" PRIx64 "\"", h->value);
+	if (h->has_old)
+		fprintf(f, ",\"old_value\":\"0x%" PRIx64 "\"", h->old_value);
+	for (i = 0; h->regs && i < KM_NR_REGS; i++)
+		fprintf(f, "%s\"%s\":\"0x%" PRIx64 "\"",
+			i ? "," : ",\"regs\":{", km_reg_names[i], h->regs[i]);
+	if (h->regs)
+		fputc('}', f);
 	fprintf(f, ",\"ip\":\"0x%" PRIx64 "\",\"stack\":[", h->ip);
 	for (i = 0; i < h->nr_frames; i++) {
 		n = resolve(pc, h->frames[i], e);

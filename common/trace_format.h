@@ -59,6 +59,8 @@ enum km_meta_tag {
 	KM_META_CMDLINE = 8, /* arguments, each followed by a NUL */
 	KM_META_NR_CPUS = 9,
 	KM_META_TOOL_VERSION = 10,
+	KM_META_FILTERS = 11, /* the filters, as "key=value" words */
+	KM_META_NR_REGS = 12, /* registers in a KM_HITS_REGS group */
 };
 
 enum km_watch_tag {
@@ -83,6 +85,7 @@ enum km_trailer_tag {
 	KM_TRAILER_STACKS = 3, /* distinct stacks written */
 	KM_TRAILER_END_NS = 4, /* CLOCK_MONOTONIC at stop */
 	KM_TRAILER_SEEN = 5, /* times the BPF program ran */
+	KM_TRAILER_FILTERED = 6, /* hits filters (or the -c limit) left out */
 };
 
 /*
@@ -93,11 +96,17 @@ enum km_trailer_tag {
 #define KM_STACK_HDR_SIZE 8
 
 /*
- * HITS payload: count:u32, reserved:u32, base_ns:u64, then count hit
- * records stored column-major: byte b of record i is at
- * 16 + b * count + i. Laid out this way, bytes that rarely change
- * (pid, comm, high bytes of addresses) form long runs that zstd
- * compresses to almost nothing.
+ * HITS payload: a 16-byte header
+ *   count:u32  record_size:u16  groups:u16  base_ns:u64
+ * then count records of record_size bytes, stored column-major: byte b
+ * of record i is at 16 + b * count + i. Laid out this way, bytes that
+ * rarely change (pid, comm, high bytes of addresses) form long runs
+ * that zstd compresses to almost nothing.
+ *
+ * A record is the base fields below, then each optional group named
+ * in groups, in bit order. Readers skip bytes past the fields they
+ * know (record_size says where a record ends), so new fields and
+ * groups are added at the end without a version bump.
  */
 #define KM_HITS_HDR_SIZE 16
 
@@ -113,12 +122,18 @@ enum km_hit_field {
 	KM_HIT_CPU = 40, /* u32 */
 	KM_HIT_STACK = 44, /* u32 stack id, KM_NO_STACK if none */
 	KM_HIT_WATCH = 48, /* u16 */
-	KM_HIT_FLAGS = 50, /* u16 */
+	KM_HIT_FLAGS = 50, /* u16 KM_HITF_* */
 	KM_HIT_COMM = 52, /* char[16], NUL-padded */
-	KM_HIT_RECORD_SIZE = 68,
+	KM_HIT_OLD_VALUE = 68, /* u64, valid when flags has KM_HITF_OLD */
+	KM_HIT_BASE_SIZE = 76,
 };
 
+/* Optional groups (HITS header groups bits), in this order after the base. */
+#define KM_HITS_REGS (1u << 0) /* u64 regs[machine's count], see META */
+
 #define KM_HITF_VALUE (1u << 0)
+#define KM_HITF_OLD (1u << 1)
+#define KM_HITF_REGS (1u << 2) /* this record's registers are valid */
 #define KM_NO_STACK 0xffffffffu
 
 #endif

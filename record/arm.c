@@ -14,6 +14,13 @@
 
 #define MAX_CPUS 4096
 
+/* Debug address registers per CPU, where the architecture fixes it. */
+#ifdef __x86_64__
+#define KM_HW_SLOTS 4
+#else
+#define KM_HW_SLOTS 0
+#endif
+
 int km_online_cpus(int *cpus, int max)
 {
 	char *text, *p, *end;
@@ -70,8 +77,12 @@ static void explain(int err, const struct km_watch *w, int idx, int cpu)
 
 	if (err == -EACCES || err == -EPERM)
 		km_err("permission denied arming a breakpoint: run as root (or with CAP_PERFMON and CAP_BPF)");
+	else if ((err == -ENOSPC || err == -EBUSY) && KM_HW_SLOTS)
+		/* Watches are armed in order, so we hold idx on this CPU. */
+		km_err("no free hardware breakpoint slot on cpu %d: it has %d, all taken (%d by this kmemsnoop, %d by other programs such as perf or a debugger); free some or watch fewer addresses",
+		       cpu, KM_HW_SLOTS, idx, KM_HW_SLOTS - idx);
 	else if (err == -ENOSPC || err == -EBUSY)
-		km_err("no free hardware breakpoint slot on cpu %d for watch %d: close debuggers or perf sessions holding them, or watch fewer addresses",
+		km_err("no free hardware breakpoint slot on cpu %d for watch %d: free some (perf, debuggers) or watch fewer addresses",
 		       cpu, idx);
 	else if (w->type == KM_BP_R && err == -EINVAL)
 		km_err("this CPU cannot watch reads alone (x86 watches writes, or reads and writes): use rw%u %s",

@@ -51,6 +51,8 @@ static int live(struct km_opts *o)
 		.watches = o->watches,
 		.nr_watches = o->nr_watches,
 		.stacks = o->stacks,
+		.regs = o->regs,
+		.filter = o->filter,
 		.ringbuf_size = o->ringbuf_size,
 		.duration_ns = o->duration_ns,
 		.max_hits = o->count,
@@ -72,8 +74,9 @@ static int live(struct km_opts *o)
 	fflush(stdout);
 	if (!err)
 		fprintf(stderr,
-			"kmemsnoop: %" PRIu64 " hits, %" PRIu64 " lost\n",
-			st.delivered, st.dropped);
+			"kmemsnoop: %" PRIu64 " hits, %" PRIu64
+			" lost, %" PRIu64 " filtered (%" PRIu64 " seen)\n",
+			st.delivered, st.dropped, st.filtered, st.seen);
 	return err;
 }
 

@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "../common/error.h"
+#include "../common/trace_format.h"
+#include "filter.h"
 #include "options.h"
 
 #define DEFAULT_RINGBUF (16u << 20)
@@ -18,6 +21,13 @@ static const struct option long_opts[] = {
 	{ "vmlinux", required_argument, NULL, 'v' },
 	{ "buffer-size", required_argument, NULL, 'm' },
 	{ "no-stack", no_argument, NULL, 'S' },
+	{ "pid", required_argument, NULL, 'p' },
+	{ "tid", required_argument, NULL, 'T' },
+	{ "comm", required_argument, NULL, 'N' },
+	{ "cpu", required_argument, NULL, 'C' },
+	{ "exclude-self", no_argument, NULL, 'X' },
+	{ "if", required_argument, NULL, 'I' },
+	{ "regs", no_argument, NULL, 'R' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
@@ -25,20 +35,26 @@ static const struct option long_opts[] = {
 void km_opts_usage(FILE *f, bool record)
 {
 	if (record)
-		fputs("usage: kmemsnoop record [-o FILE] [-d SECONDS] [-c COUNT] [-v VMLINUX]\n"
-		      "                        [-m SIZE] [--no-stack] BP EXPR [BP EXPR]... [-- COMMAND [ARGS...]]\n",
+		fputs("usage: kmemsnoop record [-o FILE] [OPTIONS] BP EXPR [BP EXPR]... [-- COMMAND [ARGS...]]\n",
 		      f);
 	else
-		fputs("usage: kmemsnoop [-d SECONDS] [-c COUNT] [-v VMLINUX] [-m SIZE] [--no-stack]\n"
-		      "                 BP EXPR [BP EXPR]...\n",
-		      f);
+		fputs("usage: kmemsnoop [OPTIONS] BP EXPR [BP EXPR]...\n", f);
 	fputs("  BP    r, w, rw or x, then the length: 1, 2, 4 or 8 (e.g. rw4)\n"
 	      "  EXPR  a kernel symbol, symbol+offset, or a hex address\n"
 	      "  -d, --duration SECONDS   stop after this long\n"
 	      "  -c, --count COUNT        stop after COUNT hits\n"
 	      "  -v, --vmlinux VMLINUX    take symbol names from this vmlinux\n"
 	      "  -m, --buffer-size SIZE   ring buffer size, a power of two (e.g. 16M)\n"
-	      "      --no-stack           do not capture kernel stacks\n",
+	      "      --no-stack           do not capture kernel stacks\n"
+	      "      --regs               capture the CPU registers at each hit\n"
+	      "Filters, applied in the kernel (a filtered hit costs no copying):\n"
+	      "  -p, --pid PID            only this process (thread group)\n"
+	      "      --tid TID            only this thread\n"
+	      "      --comm NAME          only tasks with this command name\n"
+	      "  -C, --cpu LIST           only these CPUs, e.g. 0,2-3\n"
+	      "      --exclude-self       not kmemsnoop's own accesses\n"
+	      "      --if 'value OP N'    only when the value after the access\n"
+	      "                           compares so (OP: == != < > <= >= &)\n",
 	      f);
 	if (record)
 		fputs("  -o, --output FILE        trace file (default kmemsnoop.data)\n"
@@ -124,6 +140,22 @@ static int handle_opt(struct km_opts *o, int c, const char *arg)
 	case 'S':
 		o->stacks = false;
 		return 0;
+	case 'R':
+		o->regs = true;
+		return 0;
+	case 'p':
+		return km_filter_id(&o->filter.pid, arg, "pid");
+	case 'T':
+		return km_filter_id(&o->filter.tid, arg, "tid");
+	case 'N':
+		return km_filter_comm(&o->filter, arg);
+	case 'C':
+		return km_filter_cpus(&o->filter, arg);
+	case 'X':
+		o->filter.exclude_pid = getpid();
+		return 0;
+	case 'I':
+		return km_filter_value(&o->filter, arg);
 	case 'h':
 		km_opts_usage(stdout, o->record);
 		return 1;
@@ -145,7 +177,8 @@ static int scan_args(struct km_opts *o, int argc, char **argv, char **words,
 	*nr_words = 0;
 	for (;;) {
 		before = optind;
-		c = getopt_long(argc, argv, "+o:d:c:v:m:h", long_opts, NULL);
+		c = getopt_long(argc, argv, "+o:d:c:v:m:p:C:h", long_opts,
+				NULL);
 		if (c != -1) {
 			err = handle_opt(o, c,
 					 c == '?' || c == ':' ?
@@ -242,6 +275,15 @@ int km_opts_parse(struct km_opts *o, int argc, char **argv)
 	for (i = 0; !err && i < nr_words; i += 2, o->nr_watches++)
 		err = km_watch_parse(&o->watches[i / 2], words[i], words[i + 1],
 				     &o->syms);
+	for (i = 0; !err && o->filter.value_op && i < o->nr_watches; i++) {
+		if (o->watches[i].type != KM_BP_X)
+			continue;
+		km_usage(
+			"--if compares values, and execute breakpoints (%s) have none",
+			o->watches[i].expr);
+		err = -EINVAL;
+	}
+	o->filter.max_kept = o->count;
 	return err;
 }
 

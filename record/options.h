@@ -17,6 +17,8 @@ struct km_opts {
 	uint64_t count;
 	uint64_t ringbuf_size;
 	bool stacks;
+	bool regs;
+	struct kmemsnoop_filter filter;
 	char **command;
 	struct km_watch watches[KM_MAX_WATCHES];
 	int nr_watches;

@@ -10,6 +10,7 @@
 #include "../common/tlv.h"
 #include "../common/trace_format.h"
 #include "../common/commands.h"
+#include "filter.h"
 #include "options.h"
 #include "session.h"
 #include "sysinfo.h"
@@ -52,9 +53,13 @@ static int write_head(struct km_trace_writer *w, const struct km_opts *o,
 		      int argc, char **argv)
 {
 	struct km_buf meta = { 0 };
+	char filters[512];
 	int err, i;
 
+	km_filter_describe(&o->filter, filters, sizeof(filters));
 	err = km_sysinfo_meta(&meta, argc, argv);
+	err = err ?: km_tlv_put_str(&meta, KM_META_FILTERS, filters);
+	err = err ?: km_tlv_put_u64(&meta, KM_META_NR_REGS, KM_NR_REGS);
 	err = err ?: km_tw_chunk(w, KM_CHUNK_META, meta.data, meta.len);
 	km_buf_free(&meta);
 	for (i = 0; !err && i < o->nr_watches; i++)
@@ -94,6 +99,8 @@ static int record(struct km_opts *o, int argc, char **argv)
 		.watches = o->watches,
 		.nr_watches = o->nr_watches,
 		.stacks = o->stacks,
+		.regs = o->regs,
+		.filter = o->filter,
 		.ringbuf_size = o->ringbuf_size,
 		.duration_ns = o->duration_ns,
 		.max_hits = o->count,
@@ -124,8 +131,9 @@ static int record(struct km_opts *o, int argc, char **argv)
 	err = km_tw_finish(&w, &t) ?: err;
 	fprintf(stderr,
 		"kmemsnoop: recorded %" PRIu64 " hits, %" PRIu64
-		" lost, %" PRIu64 " bytes written to %s\n",
-		w.hits, st.dropped, w.bytes, o->output);
+		" lost, %" PRIu64 " filtered (%" PRIu64 " seen), %" PRIu64
+		" bytes written to %s\n",
+		w.hits, st.dropped, st.filtered, st.seen, w.bytes, o->output);
 	km_tw_free(&w);
 	return err;
 }

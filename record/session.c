@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "../bpf/kmemsnoop.h"
 #include "kmemsnoop.skel.h"
 #include "../common/error.h"
 #include "../common/trace_format.h"
@@ -80,6 +81,18 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* Reads each watched value once, so the first hit has an "old" one. */
+static int prime_values(struct kmemsnoop_bpf *skel)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+
+	if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.prime_values),
+				   &opts))
+		km_warn("cannot read the watched values before arming (%s): the first hit shows no old value",
+			strerror(errno));
+	return 0;
+}
+
 /* libbpf speaks only when asked to: KMEMSNOOP_DEBUG=1. */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
@@ -107,10 +120,15 @@ static int load(struct kmemsnoop_bpf **skelp, const struct km_session_opts *o)
 		km_err("cannot open the BPF program: %s", strerror(errno));
 		return -errno;
 	}
-	for (i = 0; i < o->nr_watches; i++)
+	for (i = 0; i < o->nr_watches; i++) {
+		skel->rodata->watch_addr[i] = o->watches[i].addr;
 		skel->rodata->value_len[i] =
 			o->watches[i].type == KM_BP_X ? 0 : o->watches[i].len;
+	}
 	skel->rodata->want_stack = o->stacks;
+	skel->rodata->want_regs = o->regs;
+	memcpy((void *)&skel->rodata->filter, &o->filter, sizeof(o->filter));
+	skel->rodata->filter.max_kept = o->max_hits;
 	skel->rodata->wakeup_bytes = o->ringbuf_size / 4;
 	bpf_map__set_max_entries(skel->maps.events, o->ringbuf_size);
 	err = kmemsnoop_bpf__load(skel);
@@ -124,7 +142,7 @@ static int load(struct kmemsnoop_bpf **skelp, const struct km_session_opts *o)
 		return err;
 	}
 	*skelp = skel;
-	return 0;
+	return prime_values(skel);
 }
 
 /* Sums the per-CPU counters into st. */
@@ -142,6 +160,7 @@ static void read_counters(struct kmemsnoop_bpf *skel,
 				       c, ncpu * sizeof(*c), 0)) {
 		for (i = 0; i < ncpu; i++) {
 			st->seen += c[i].seen;
+			st->filtered += c[i].filtered;
 			st->dropped += c[i].dropped;
 		}
 	}

@@ -16,9 +16,11 @@ struct km_session_opts {
 	const struct km_watch *watches;
 	int nr_watches;
 	bool stacks;
+	bool regs; /* capture the registers at each hit */
+	struct kmemsnoop_filter filter; /* evaluated in the BPF program */
 	uint64_t ringbuf_size; /* bytes, a power of two */
 	uint64_t duration_ns; /* 0: no limit */
-	uint64_t max_hits; /* 0: no limit */
+	uint64_t max_hits; /* 0: no limit; enforced in BPF too */
 	char *const *command; /* run this and stop when it exits; or NULL */
 	void *ctx;
 	/* Called once the watchpoints are armed, with the time then. */
@@ -30,7 +32,9 @@ struct km_session_opts {
 };
 
 struct km_session_stats {
+	/* seen = delivered + filtered + dropped, exactly, after the drain */
 	uint64_t seen; /* times the BPF program ran */
+	uint64_t filtered; /* filters or the -c limit said no */
 	uint64_t dropped; /* ring buffer full */
 	uint64_t delivered; /* passed to on_hit */
 	uint64_t armed_ns, end_ns; /* CLOCK_MONOTONIC */

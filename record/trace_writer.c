@@ -141,35 +141,56 @@ static void put_col(uint8_t *cols, size_t n, size_t i, int off, int size,
 		cols[(size_t)(off + b) * n + i] = v & 0xff;
 }
 
-int km_encode_hits(struct km_buf *b, const struct km_hit *h, size_t n)
+static uint16_t hit_flags(const struct km_hit *h)
 {
-	uint8_t *p = km_buf_grow(b, KM_HITS_HDR_SIZE + n * KM_HIT_RECORD_SIZE);
-	uint64_t prev = n ? h[0].time_ns : 0;
-	size_t i;
+	return (h->has_value ? KM_HITF_VALUE : 0) |
+	       (h->has_old ? KM_HITF_OLD : 0) | (h->regs ? KM_HITF_REGS : 0);
+}
+
+static void encode_one(uint8_t *p, size_t n, size_t i, const struct km_hit *h,
+		       uint64_t delta, bool regs)
+{
 	int c;
 
+	put_col(p, n, i, KM_HIT_TIME_DELTA, 8, delta);
+	put_col(p, n, i, KM_HIT_IP, 8, h->ip);
+	put_col(p, n, i, KM_HIT_ADDR, 8, h->addr);
+	put_col(p, n, i, KM_HIT_VALUE, 8, h->value);
+	put_col(p, n, i, KM_HIT_PID, 4, h->pid);
+	put_col(p, n, i, KM_HIT_TID, 4, h->tid);
+	put_col(p, n, i, KM_HIT_CPU, 4, h->cpu);
+	put_col(p, n, i, KM_HIT_STACK, 4, h->stack_id);
+	put_col(p, n, i, KM_HIT_WATCH, 2, h->watch);
+	put_col(p, n, i, KM_HIT_FLAGS, 2, hit_flags(h));
+	for (c = 0; c < KM_COMM_LEN; c++)
+		put_col(p, n, i, KM_HIT_COMM + c, 1, (uint8_t)h->comm[c]);
+	put_col(p, n, i, KM_HIT_OLD_VALUE, 8, h->old_value);
+	for (c = 0; regs && c < KM_NR_REGS; c++)
+		put_col(p, n, i, KM_HIT_BASE_SIZE + 8 * c, 8,
+			h->regs ? h->regs[c] : 0);
+}
+
+int km_encode_hits(struct km_buf *b, const struct km_hit *h, size_t n)
+{
+	uint64_t prev = n ? h[0].time_ns : 0;
+	bool regs = false;
+	size_t i, size;
+	uint8_t *p;
+
+	for (i = 0; i < n && !regs; i++)
+		regs = h[i].regs;
+	size = KM_HIT_BASE_SIZE + (regs ? KM_NR_REGS * 8 : 0);
+	p = km_buf_grow(b, KM_HITS_HDR_SIZE + n * size);
 	if (!p)
 		return -ENOMEM;
 	km_put32(p, n);
-	km_put32(p + 4, 0);
+	km_put16(p + 4, size);
+	km_put16(p + 6, regs ? KM_HITS_REGS : 0);
 	km_put64(p + 8, prev);
 	p += KM_HITS_HDR_SIZE;
 	for (i = 0; i < n; i++) {
-		put_col(p, n, i, KM_HIT_TIME_DELTA, 8, h[i].time_ns - prev);
+		encode_one(p, n, i, &h[i], h[i].time_ns - prev, regs);
 		prev = h[i].time_ns;
-		put_col(p, n, i, KM_HIT_IP, 8, h[i].ip);
-		put_col(p, n, i, KM_HIT_ADDR, 8, h[i].addr);
-		put_col(p, n, i, KM_HIT_VALUE, 8, h[i].value);
-		put_col(p, n, i, KM_HIT_PID, 4, h[i].pid);
-		put_col(p, n, i, KM_HIT_TID, 4, h[i].tid);
-		put_col(p, n, i, KM_HIT_CPU, 4, h[i].cpu);
-		put_col(p, n, i, KM_HIT_STACK, 4, h[i].stack_id);
-		put_col(p, n, i, KM_HIT_WATCH, 2, h[i].watch);
-		put_col(p, n, i, KM_HIT_FLAGS, 2,
-			h[i].has_value ? KM_HITF_VALUE : 0);
-		for (c = 0; c < KM_COMM_LEN; c++)
-			put_col(p, n, i, KM_HIT_COMM + c, 1,
-				(uint8_t)h[i].comm[c]);
 	}
 	return 0;
 }
@@ -199,6 +220,23 @@ static int add_stack(struct km_trace_writer *w, struct km_hit *h)
 	return 0;
 }
 
+/* The registers live in the ring buffer only until we return. */
+static int keep_regs(struct km_trace_writer *w, struct km_hit *q)
+{
+	uint64_t *dst;
+
+	if (!w->pending_regs) {
+		w->pending_regs = calloc((size_t)HITS_PER_CHUNK * KM_NR_REGS,
+					 sizeof(*w->pending_regs));
+		if (!w->pending_regs)
+			return -ENOMEM;
+	}
+	dst = w->pending_regs + w->nr_pending * KM_NR_REGS;
+	memcpy(dst, q->regs, KM_NR_REGS * sizeof(*dst));
+	q->regs = dst;
+	return 0;
+}
+
 int km_tw_hit(struct km_trace_writer *w, const struct km_hit *h)
 {
 	struct km_hit *q = &w->pending[w->nr_pending];
@@ -209,6 +247,8 @@ int km_tw_hit(struct km_trace_writer *w, const struct km_hit *h)
 	memset(q->comm + strnlen(q->comm, KM_COMM_LEN), 0,
 	       sizeof(q->comm) - strnlen(q->comm, KM_COMM_LEN));
 	err = add_stack(w, q);
+	if (!err && h->regs)
+		err = keep_regs(w, q);
 	if (err) {
 		km_err("out of memory for stacks");
 		return err;
@@ -259,7 +299,8 @@ int km_tw_finish(struct km_trace_writer *w, struct km_trailer *t)
 		     km_tlv_put_u64(&b, KM_TRAILER_LOST, t->lost) ||
 		     km_tlv_put_u64(&b, KM_TRAILER_STACKS, t->stacks) ||
 		     km_tlv_put_u64(&b, KM_TRAILER_END_NS, t->end_ns) ||
-		     km_tlv_put_u64(&b, KM_TRAILER_SEEN, t->seen)))
+		     km_tlv_put_u64(&b, KM_TRAILER_SEEN, t->seen) ||
+		     km_tlv_put_u64(&b, KM_TRAILER_FILTERED, t->filtered)))
 		err = -ENOMEM;
 	if (!err)
 		err = km_tw_chunk(w, KM_CHUNK_TRAILER, b.data, b.len);
@@ -291,6 +332,7 @@ void km_tw_free(struct km_trace_writer *w)
 	w->fd = -1;
 	ZSTD_freeCCtx(w->cctx);
 	free(w->pending);
+	free(w->pending_regs);
 	km_stack_table_free(&w->stacks);
 	km_buf_free(&w->new_stacks);
 	km_buf_free(&w->out);

@@ -17,6 +17,7 @@ struct km_trace_writer {
 	struct km_stack_table stacks;
 	struct km_buf new_stacks; /* STACKS payload not yet written */
 	struct km_hit *pending; /* hits not yet written */
+	uint64_t *pending_regs; /* their registers, KM_NR_REGS each */
 	size_t nr_pending;
 	uint64_t last_flush_ns;
 	uint64_t hits; /* written to the file */
@@ -27,7 +28,7 @@ struct km_trace_writer {
 };
 
 struct km_trailer {
-	uint64_t hits, lost, stacks, end_ns, seen;
+	uint64_t hits, lost, stacks, end_ns, seen, filtered;
 };
 
 /*

@@ -65,6 +65,10 @@ static int meta_entry(struct km_trace *t, const struct km_tlv *v)
 		return km_tlv_u64(v, &t->monotonic_ns);
 	case KM_META_NR_CPUS:
 		return km_tlv_u64(v, &t->nr_cpus);
+	case KM_META_NR_REGS:
+		return km_tlv_u64(v, &t->nr_regs);
+	case KM_META_FILTERS:
+		return set_str(&t->filters, km_tlv_strdup(v));
 	}
 	return 0; /* a newer writer's tag: skip it */
 }
@@ -184,8 +188,9 @@ int km_decode_stacks(struct km_trace *t, uint64_t at, const uint8_t *p,
 int km_decode_trailer(struct km_trace *t, uint64_t at, const uint8_t *p,
 		      size_t len)
 {
-	uint64_t *dst[] = { NULL,	  &t->t_hits,	&t->t_lost,
-			    &t->t_stacks, &t->t_end_ns, &t->t_seen };
+	uint64_t *dst[] = { NULL,	   &t->t_hits,	 &t->t_lost,
+			    &t->t_stacks,  &t->t_end_ns, &t->t_seen,
+			    &t->t_filtered };
 	struct km_tlv v;
 	size_t off = 0;
 	int r;
@@ -218,6 +223,7 @@ static uint64_t get_col(const uint8_t *cols, size_t n, size_t i, int off,
 static int decode_one(struct km_trace *t, uint64_t at, const uint8_t *cols,
 		      size_t n, size_t i, struct km_hit *h)
 {
+	uint16_t flags;
 	int c;
 
 	h->ip = get_col(cols, n, i, KM_HIT_IP, 8);
@@ -228,7 +234,11 @@ static int decode_one(struct km_trace *t, uint64_t at, const uint8_t *cols,
 	h->cpu = get_col(cols, n, i, KM_HIT_CPU, 4);
 	h->stack_id = get_col(cols, n, i, KM_HIT_STACK, 4);
 	h->watch = get_col(cols, n, i, KM_HIT_WATCH, 2);
-	h->has_value = get_col(cols, n, i, KM_HIT_FLAGS, 2) & KM_HITF_VALUE;
+	flags = get_col(cols, n, i, KM_HIT_FLAGS, 2);
+	h->has_value = flags & KM_HITF_VALUE;
+	h->has_old = flags & KM_HITF_OLD;
+	h->old_value = get_col(cols, n, i, KM_HIT_OLD_VALUE, 8);
+	h->regs = NULL;
 	for (c = 0; c < KM_COMM_LEN; c++)
 		h->comm[c] = cols[(size_t)(KM_HIT_COMM + c) * n + i];
 	h->comm[KM_COMM_LEN] = '\0';
@@ -248,24 +258,64 @@ static int decode_one(struct km_trace *t, uint64_t at, const uint8_t *cols,
 	return 0;
 }
 
-long km_decode_hits_at(struct km_trace *t, uint64_t at, const uint8_t *p,
-		       size_t len)
+/* The record layout a HITS header announces; -EBADMSG if impossible. */
+static int hits_layout(struct km_trace *t, uint64_t at, const uint8_t *p,
+		       size_t len, size_t *n, size_t *size, bool *regs)
 {
-	uint64_t time;
-	size_t n, i;
-	int err;
+	uint16_t groups;
+	size_t need = KM_HIT_BASE_SIZE;
 
 	if (len < KM_HITS_HDR_SIZE)
 		return km_corrupt(t, at, "hit chunk too short");
-	n = km_get32(p);
-	time = km_get64(p + 8);
-	if ((len - KM_HITS_HDR_SIZE) / KM_HIT_RECORD_SIZE != n ||
-	    (len - KM_HITS_HDR_SIZE) % KM_HIT_RECORD_SIZE)
+	*n = km_get32(p);
+	*size = km_get16(p + 4);
+	groups = km_get16(p + 6);
+	/* Registers are named only for the machine this reader knows. */
+	*regs = (groups & KM_HITS_REGS) && t->nr_regs == KM_NR_REGS;
+	if (groups & KM_HITS_REGS)
+		need += t->nr_regs * 8;
+	if (*size < need)
+		return km_corrupt(
+			t, at, "hit records of %zu bytes are too short", *size);
+	if ((len - KM_HITS_HDR_SIZE) / *size != *n ||
+	    (len - KM_HITS_HDR_SIZE) % *size)
 		return km_corrupt(t, at,
 				  "hit chunk of %zu bytes cannot hold %zu hits",
-				  len, n);
+				  len, *n);
+	return 0;
+}
+
+/* Record i's registers, if it has them, into t->regs. */
+static void decode_regs(struct km_trace *t, const uint8_t *cols, size_t n,
+			size_t i, struct km_hit *h)
+{
+	uint64_t *r = t->regs + i * KM_NR_REGS;
+	int c;
+
+	if (!(get_col(cols, n, i, KM_HIT_FLAGS, 2) & KM_HITF_REGS))
+		return;
+	for (c = 0; c < KM_NR_REGS; c++)
+		r[c] = get_col(cols, n, i, KM_HIT_BASE_SIZE + 8 * c, 8);
+	h->regs = r;
+}
+
+long km_decode_hits_at(struct km_trace *t, uint64_t at, const uint8_t *p,
+		       size_t len)
+{
+	size_t n, i, size;
+	uint64_t time;
+	bool regs;
+	int err;
+
+	err = hits_layout(t, at, p, len, &n, &size, &regs);
+	if (err)
+		return err;
 	if (km_trace_grow((void **)&t->hits, &t->hits_cap, n, sizeof(*t->hits)))
 		return -ENOMEM;
+	if (regs && km_trace_grow((void **)&t->regs, &t->regs_cap,
+				  n * KM_NR_REGS, sizeof(*t->regs)))
+		return -ENOMEM;
+	time = km_get64(p + 8);
 	p += KM_HITS_HDR_SIZE;
 	for (i = 0; i < n; i++) {
 		time += get_col(p, n, i, KM_HIT_TIME_DELTA, 8);
@@ -273,6 +323,8 @@ long km_decode_hits_at(struct km_trace *t, uint64_t at, const uint8_t *p,
 		err = decode_one(t, at, p, n, i, &t->hits[i]);
 		if (err)
 			return err;
+		if (regs)
+			decode_regs(t, p, n, i, &t->hits[i]);
 	}
 	return n;
 }

@@ -303,5 +303,7 @@ void km_trace_close(struct km_trace *t)
 	free(t->raw);
 	free(t->stored);
 	free(t->hits);
+	free(t->regs);
+	free(t->filters);
 	memset(t, 0, sizeof(*t));
 }

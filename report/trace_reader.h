@@ -27,6 +27,8 @@ struct km_trace {
 	char *release, *kversion, *machine, *hostname, *tool_version;
 	char *cmdline; /* arguments joined by spaces */
 	uint64_t realtime_ns, monotonic_ns, nr_cpus;
+	uint64_t nr_regs; /* registers per hit when captured */
+	char *filters; /* as record describes them, or NULL */
 	/* WATCH */
 	struct km_watch watches[KM_MAX_WATCHES];
 	int nr_watches;
@@ -40,7 +42,7 @@ struct km_trace {
 	size_t nr_frames, frames_cap;
 	/* TRAILER */
 	bool has_trailer;
-	uint64_t t_hits, t_lost, t_stacks, t_end_ns, t_seen;
+	uint64_t t_hits, t_lost, t_stacks, t_end_ns, t_seen, t_filtered;
 	/* reading state */
 	FILE *f;
 	const char *path;
@@ -55,6 +57,8 @@ struct km_trace {
 	size_t stored_cap;
 	struct km_hit *hits; /* the current HITS chunk, decoded */
 	size_t hits_cap;
+	uint64_t *regs; /* their registers, KM_NR_REGS each */
+	size_t regs_cap;
 	long pending; /* hits decoded by open, not yet handed out */
 	bool warned;
 };

@@ -37,6 +37,8 @@ static void print_meta(FILE *f, const struct km_trace *t)
 	print_time(f, t->realtime_ns);
 	print_str(f, "command", t->cmdline);
 	fprintf(f, "cpus: %" PRIu64 "\n", t->nr_cpus);
+	print_str(f, "filters",
+		  t->filters && *t->filters ? t->filters : "none");
 	print_str(f, "recorded-by", t->tool_version);
 }
 
@@ -61,6 +63,7 @@ static void print_totals(FILE *f, const struct km_trace *t)
 		return;
 	fprintf(f, "hits: %" PRIu64 "\n", t->t_hits);
 	fprintf(f, "lost: %" PRIu64 "\n", t->t_lost);
+	fprintf(f, "filtered: %" PRIu64 "\n", t->t_filtered);
 	fprintf(f, "seen: %" PRIu64 "\n", t->t_seen);
 	fprintf(f, "stacks: %" PRIu64 "\n", t->t_stacks);
 	fprintf(f, "duration: %.3f s\n",

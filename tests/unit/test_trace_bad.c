@@ -557,10 +557,33 @@ static void test_bad_structure(void **state)
 	/* A hit count the chunk cannot hold. */
 	start(&w, fx->bad);
 	assert_int_equal(km_buf_put32(&b, 2), 0);
+	/* record_size (u16) = the base record, groups (u16) = 0 */
+	assert_int_equal(km_buf_put32(&b, KM_HIT_BASE_SIZE), 0);
+	assert_int_equal(km_buf_put64(&b, 0), 0);
+	assert_non_null(km_buf_grow(&b, KM_HIT_BASE_SIZE));
+	memset(b.data + KM_HITS_HDR_SIZE, 0, KM_HIT_BASE_SIZE);
+	assert_int_equal(km_tw_chunk(&w, KM_CHUNK_HITS, b.data, b.len), 0);
+	km_buf_free(&b);
+	o = finish(&w, fx->bad);
+	assert_int_equal(final_rc(&o), -EBADMSG);
+
+	/* Records shorter than the fields every reader needs. */
+	start(&w, fx->bad);
+	assert_int_equal(km_buf_put32(&b, 1), 0);
+	assert_int_equal(km_buf_put32(&b, KM_HIT_BASE_SIZE - 8), 0);
+	assert_int_equal(km_buf_put64(&b, 0), 0);
+	assert_non_null(km_buf_grow(&b, KM_HIT_BASE_SIZE - 8));
+	memset(b.data + KM_HITS_HDR_SIZE, 0, KM_HIT_BASE_SIZE - 8);
+	assert_int_equal(km_tw_chunk(&w, KM_CHUNK_HITS, b.data, b.len), 0);
+	km_buf_free(&b);
+	o = finish(&w, fx->bad);
+	assert_int_equal(final_rc(&o), -EBADMSG);
+
+	/* Zero-sized records must not divide by zero. */
+	start(&w, fx->bad);
+	assert_int_equal(km_buf_put32(&b, 1), 0);
 	assert_int_equal(km_buf_put32(&b, 0), 0);
 	assert_int_equal(km_buf_put64(&b, 0), 0);
-	assert_non_null(km_buf_grow(&b, KM_HIT_RECORD_SIZE));
-	memset(b.data + KM_HITS_HDR_SIZE, 0, KM_HIT_RECORD_SIZE);
 	assert_int_equal(km_tw_chunk(&w, KM_CHUNK_HITS, b.data, b.len), 0);
 	km_buf_free(&b);
 	o = finish(&w, fx->bad);
