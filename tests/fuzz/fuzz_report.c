@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer harness over the whole report path: each input is a trace
+ * file, read by `kmemsnoop report` in each of its views. Run it with
+ * -close_fd_mask=3 (make fuzz does): the report itself is noise; only
+ * crashes, sanitizer findings, hangs and leaks count.
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "../../common/commands.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const views[][2] = {
+		{ "--header", NULL },
+		{ "--hits", NULL },
+		{ "--format", "json" },
+		{ NULL, NULL },
+	};
+	char path[64];
+	size_t i;
+	int fd;
+
+	fd = memfd_create("trace", MFD_CLOEXEC);
+	if (fd < 0 || write(fd, data, size) != (ssize_t)size)
+		abort();
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	for (i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
+		char *argv[] = { "report",
+				 "-i",
+				 path,
+				 (char *)views[i][0],
+				 (char *)views[i][1],
+				 NULL };
+		int argc = 3 + !!views[i][0] + !!views[i][1];
+
+		km_cmd_report(argc, argv);
+	}
+	close(fd);
+	return 0;
+}

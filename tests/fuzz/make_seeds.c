@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Writes small, valid traces for the fuzzer to start from: every chunk
+ * type, two watches, stacks, hits with values, old values and
+ * registers, a trailer; and a second one cut short.
+ *
+ *   make_seeds DIR
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "../../common/tlv.h"
+#include "../../common/trace_format.h"
+#include "../../record/trace_writer.h"
+
+static const char kallsyms[] = "ffffffff81000000 T _text\n"
+			       "ffffffff81001000 T vfs_read\n"
+			       "ffffffff81002000 t memcpy\n"
+			       "ffffffffc0001000 t mod_fn\t[mod]\n";
+
+static void check(int err, const char *what)
+{
+	if (err) {
+		fprintf(stderr, "make_seeds: %s failed (%d)\n", what, err);
+		exit(1);
+	}
+}
+
+static void put_head(struct km_trace_writer *w)
+{
+	struct km_buf b = { 0 };
+	int i;
+
+	check(km_tlv_put_str(&b, KM_META_RELEASE, "6.1.0-seed") ||
+		      km_tlv_put_u64(&b, KM_META_MONOTONIC_NS, 1000) ||
+		      km_tlv_put_u64(&b, KM_META_NR_REGS, KM_NR_REGS) ||
+		      km_tlv_put_str(&b, KM_META_FILTERS, "pid=1"),
+	      "meta");
+	check(km_tw_chunk(w, KM_CHUNK_META, b.data, b.len), "meta chunk");
+	for (i = 0; i < 2; i++) {
+		b.len = 0;
+		check(km_tlv_put_u64(&b, KM_WATCH_INDEX, i) ||
+			      km_tlv_put_u64(&b, KM_WATCH_TYPE, KM_BP_RW) ||
+			      km_tlv_put_u64(&b, KM_WATCH_LEN, 4) ||
+			      km_tlv_put_u64(&b, KM_WATCH_ADDR,
+					     0xffffffff82000000ull + 8 * i) ||
+			      km_tlv_put_str(&b, KM_WATCH_EXPR, "seed"),
+		      "watch");
+		check(km_tw_chunk(w, KM_CHUNK_WATCH, b.data, b.len), "watch");
+	}
+	km_buf_free(&b);
+	check(km_tw_chunk(w, KM_CHUNK_KALLSYMS, kallsyms, strlen(kallsyms)),
+	      "kallsyms");
+}
+
+static void put_hits(struct km_trace_writer *w, int n)
+{
+	uint64_t frames[] = { 0xffffffff81002010ull, 0xffffffff81001020ull,
+			      0xffffffffc0001004ull };
+	uint64_t regs[KM_NR_REGS] = { 1, 2, 3 };
+	struct km_hit h;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		memset(&h, 0, sizeof(h));
+		h.time_ns = 2000 + 10 * i;
+		h.ip = frames[0];
+		h.addr = 0xffffffff82000000ull + 8 * (i % 2);
+		h.value = i;
+		h.old_value = i - 1;
+		h.has_value = true;
+		h.has_old = i > 0;
+		h.pid = h.tid = 100 + i % 3;
+		h.watch = i % 2;
+		strcpy(h.comm, i % 2 ? "cat" : "dd");
+		h.frames = frames + i % 2;
+		h.nr_frames = 3 - i % 2;
+		h.regs = i % 4 ? NULL : regs;
+		check(km_tw_hit(w, &h), "hit");
+		if (i % 8 == 7)
+			check(km_tw_flush(w), "flush");
+	}
+}
+
+static void write_seed(const char *dir, const char *name, int hits,
+		       bool trailer)
+{
+	struct km_trailer t = { .seen = hits };
+	struct km_trace_writer w;
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	check(km_tw_create(&w, path), "create");
+	put_head(&w);
+	put_hits(&w, hits);
+	if (trailer)
+		check(km_tw_finish(&w, &t), "trailer");
+	else
+		check(km_tw_flush(&w), "flush");
+	km_tw_free(&w);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: make_seeds DIR\n");
+		return 2;
+	}
+	write_seed(argv[1], "complete.kmt", 20, true);
+	write_seed(argv[1], "no-trailer.kmt", 5, false);
+	write_seed(argv[1], "empty.kmt", 0, true);
+	return 0;
+}
