@@ -22,7 +22,8 @@ REPORT := $(wildcard report/*.c)
 LIB_OBJS := $(patsubst %.c,$(OUT)/%.o,$(COMMON) $(RECORD) $(REPORT))
 HEADERS := $(wildcard common/*.h record/*.h report/*.h bpf/*.h)
 
-.PHONY: all deps check unit kernel-tests demo bench format clean vmlinux-h
+.PHONY: all static deps check unit kernel-tests guest-tests demo bench format \
+	clean vmlinux-h
 
 all: $(OUT)/kmemsnoop
 
@@ -45,6 +46,21 @@ $(OUT)/libkmemsnoop.a: $(LIB_OBJS)
 $(OUT)/kmemsnoop: $(OUT)/common/main.o $(OUT)/libkmemsnoop.a
 	@echo "  LINK    $@"
 	@$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+# One statically linked binary for production hosts, which may have none
+# of the libraries: the same objects, linked against the static archives
+# of Debian's -dev packages, with what libdw.a needs (liblzma, libbz2) and
+# in a group, as libbpf, libdw and libelf refer to each other. glibc warns
+# that libdw's dlopen of libdebuginfod cannot work statically: it only
+# means no debuginfod from this binary.
+STATIC_LDLIBS := -Wl,--start-group -lbpf -ldw -lelf -lz -lzstd -llzma -lbz2 \
+	-Wl,--end-group -lm -lpthread -ldl
+
+static: $(OUT)/kmemsnoop-static
+
+$(OUT)/kmemsnoop-static: $(OUT)/common/main.o $(OUT)/libkmemsnoop.a
+	@echo "  LINK    $@"
+	@$(CC) $(CFLAGS) -static $^ -o $@ $(STATIC_LDLIBS)
 
 $(OUT):
 	mkdir -p $@
@@ -76,8 +92,17 @@ kernel-tests: $(OUT)/kmemsnoop $(OUT)/trigger
 $(OUT)/trigger: tools/trigger.c | $(OUT)
 	$(CC) $(CFLAGS) $< -o $@ -lpthread
 
+# For the guest kernel's initramfs, which has no libraries.
+$(OUT)/trigger-static: tools/trigger.c | $(OUT)
+	$(CC) $(CFLAGS) -static $< -o $@ -lpthread
+
+# Boots a Debian 12 cloud kernel under QEMU (downloaded once into a cache)
+# and runs kmemsnoop in it: execute breakpoints, KASLR, KALLSYMS_ALL.
+guest-tests: $(OUT)/kmemsnoop $(OUT)/kmemsnoop-static $(OUT)/trigger-static
+	@tests/guest/test_guest.sh
+
 check: deps
-	@$(MAKE) --no-print-directory all unit kernel-tests
+	@$(MAKE) --no-print-directory all unit kernel-tests guest-tests
 
 demo: deps
 	@$(MAKE) --no-print-directory all $(OUT)/trigger

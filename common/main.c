@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 	size_t i;
 
 	if (argc < 2) {
-		usage(stderr);
+		km_usage("nothing to watch: give BP EXPR (e.g. rw4 jiffies), or see 'kmemsnoop help'");
 		return KM_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "help"))

@@ -19,7 +19,7 @@ static int on_armed(void *ctx, uint64_t now_ns)
 	struct live *l = ctx;
 	int i;
 
-	l->pc.start_ns = now_ns;
+	(void)now_ns;
 	for (i = 0; i < l->pc.nr_watches; i++)
 		printf("Watchpoint attached on %" PRIx64 "\n",
 		       l->pc.watches[i].addr);
@@ -69,6 +69,8 @@ static int live(struct km_opts *o)
 		km_err("out of memory");
 		return -ENOMEM;
 	}
+	/* Before arming: a hit can come before on_armed runs. */
+	l.pc.start_ns = km_now_ns();
 	err = km_session_run(&so, &st);
 	km_symbolizer_destroy(l.pc.sym);
 	fflush(stdout);

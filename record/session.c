@@ -231,7 +231,8 @@ static int run_armed(struct kmemsnoop_bpf *skel, struct loop *l,
 	/* Disarm first, so the drain below sees every hit there will be. */
 	km_disarm(&armed);
 	l->st->end_ns = km_now_ns();
-	if (!l->err)
+	/* After an error the hits would only be thrown away. */
+	if (!err && !l->err)
 		ring_buffer__consume(rb);
 	read_counters(skel, l->st);
 	if (!err && o->on_tick)

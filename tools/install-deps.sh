@@ -3,7 +3,8 @@
 # machine lacks. Safe to run again: it does nothing when all is there.
 set -e
 pkgs="make gcc clang llvm libbpf-dev bpftool libelf-dev libdw-dev zlib1g-dev
-libzstd-dev libcmocka-dev linux-perf jq"
+libzstd-dev libcmocka-dev linux-perf jq liblzma-dev libbz2-dev qemu-system-x86
+busybox-static cpio debuginfod iproute2"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -1,0 +1,113 @@
+# shellcheck shell=bash disable=SC2317 # sourced; checks run via `check`
+# SPDX-License-Identifier: GPL-2.0
+#
+# The guest tier's runner and helpers, sourced by tests/guest/test_guest.sh:
+# check NAME FUNCTION prints one PASS/FAIL line; a check function returns
+# 0, or calls bad REASON and returns 1. Uses the globals test_guest.sh
+# sets: KM, WORK, OUT, and after the setup steps KDIR, VMLINUX, RELEASE.
+
+# --- running checks ---------------------------------------------------------
+
+ran=0 passed=0 failed=0
+REASON=
+
+# bad REASON: a check's failure; use as `cond || { bad ...; return; }`.
+bad() {
+	REASON=$*
+	return 1
+}
+
+# check NAME FUNCTION: one line, PASS or FAIL, with REASON and the time.
+check() {
+	local name=$1 fn=$2 start=$SECONDS
+
+	REASON=
+	ran=$((ran + 1))
+	if "$fn"; then
+		echo "PASS $name${REASON:+: $REASON} ($((SECONDS - start)) s)"
+		passed=$((passed + 1))
+		return 0
+	fi
+	[[ $name == dwarf_* ]] && REASON="$REASON [$DWARF_NOTE]"
+	echo "FAIL $name: ${REASON:-failed} ($((SECONDS - start)) s)"
+	failed=$((failed + 1))
+	return 1
+}
+
+summary() {
+	echo "guest: timings: ${TIMINGS# }; whole tier $((SECONDS - T0)) s"
+	echo "guest: $ran ran, $passed passed, $failed failed"
+	((failed == 0))
+	exit
+}
+
+# console: the serial console without carriage returns and terminal escapes.
+console() {
+	tr -d '\r' <"$WORK/boot/console.log" |
+		sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1b.//g'
+}
+
+# A setup step failed: nothing after it can run. Shows what the console
+# printed during the guest step that failed, else the console's end.
+give_up() {
+	local n
+
+	if [[ ! -s $WORK/boot/console.log ]]; then
+		echo "guest: stopped after the $1 step (no console output)"
+	elif [[ -n ${FAILED_STEP:-} ]]; then
+		echo "guest: stopped after the $1 step; the console during guest step $FAILED_STEP:"
+		console | sed -n "/^guest-step: $FAILED_STEP\$/,/^guest-result: $FAILED_STEP /p" |
+			tail -n 25 | awk '{ print "    | " $0 }'
+	else
+		echo "guest: stopped after the $1 step; the console's last lines:"
+		console | tail -n 25 | awk '{ print "    | " $0 }'
+	fi
+	n=$(grep -c '^check ' "$0")
+	echo "guest: $((n - ran)) checks not run"
+	summary
+}
+
+# --- helpers ----------------------------------------------------------------
+
+# report ARGS...: kmemsnoop report, bounded in time.
+report() {
+	timeout "$REPORT_TIMEOUT" "$KM" report "$@"
+}
+
+# header_field TRACE FIELD: one line of report --header.
+header_field() {
+	report -i "$1" --header 2>/dev/null | sed -n "s/^$2: //p"
+}
+
+# watch_addr TRACE: watch 0's address (watch-0: BP EXPR = 0xADDR).
+watch_addr() {
+	header_field "$1" watch-0 | sed -n 's/.* = \(0x[0-9a-f]*\)$/\1/p'
+}
+
+# elf_build_id FILE: the GNU build-id note of an ELF file.
+elf_build_id() {
+	LC_ALL=C readelf -n "$1" 2>/dev/null | sed -n 's/^ *Build ID: //p' | head -n 1
+}
+
+# notes_build_id FILE: the build-id in a copy of /sys/kernel/notes (raw
+# ELF notes: namesz 4, descsz 20, type 3 NT_GNU_BUILD_ID, "GNU\0").
+notes_build_id() {
+	perl -0777 -ne 'print unpack("H*", $1) if /\x04\0\0\0\x14\0\0\0\x03\0\0\0GNU\0(.{20})/s' "$1"
+}
+
+# nm_addr SYMBOL: its link-time address in the vmlinux, 0x-prefixed.
+nm_addr() {
+	awk -v s="$1" '$3 == s { print "0x" $1; exit }' "$WORK/vmlinux.nm"
+}
+
+# frames REPORT_OUTPUT: "ADDR NAME" of each symbolized (not inlined)
+# frame, sorted, unique.
+frames() {
+	sed -n 's/^ *0x\([0-9a-f]*\): \([^ ]*\) @ .*/\1 \2/p' "$1" | sort -u
+}
+
+# The file:line of a frame: any directory prefix (DWARF's comp_dir-relative
+# names carry Debian's build dir), then the kernel source path.
+src() {
+	printf '\\((\\S*/)?%s:[0-9]+\\)' "${1//./\\.}"
+}

@@ -1,0 +1,95 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boots the guest kernel with an initramfs under QEMU (TCG: this machine's
+# /dev/kvm cannot run an ordinary guest), KASLR on, and brings out what
+# the guest wrote.
+#
+#   tools/guest/boot.sh KERNEL_DIR INITRAMFS WORKDIR
+#
+# Writes WORKDIR/console.log (the serial console) and WORKDIR/out.img (a
+# raw virtio disk, /dev/vda in the guest, which the payload fills with a
+# tar of its results); unpacks that tar into WORKDIR/out/.
+#
+# Exits 0 when the guest's /init reported the end of its payload and the
+# guest powered off; 1 otherwise (timeout, QEMU failure, no output), with
+# one line on stderr naming what went wrong. QEMU never outlives this
+# script: it is killed on timeout, on any exit of the script, and by the
+# kernel (PR_SET_PDEATHSIG) should the script itself be killed.
+#
+# Environment: KMEMSNOOP_GUEST_TIMEOUT (seconds, default 120),
+# KMEMSNOOP_GUEST_SMP (CPUs, default 2).
+set -euo pipefail
+
+TIMEOUT=${KMEMSNOOP_GUEST_TIMEOUT:-120}
+SMP=${KMEMSNOOP_GUEST_SMP:-2}
+OUT_MB=64
+
+die() {
+	printf 'boot: %s\n' "$*" >&2
+	exit 1
+}
+
+(($# == 3)) || die "usage: boot.sh KERNEL_DIR INITRAMFS WORKDIR"
+kdir=$1 initrd=$2 work=$3
+[[ -s $kdir/vmlinuz ]] || die "no $kdir/vmlinuz: run fetch.sh"
+[[ -s $initrd ]] || die "no initramfs $initrd"
+command -v qemu-system-x86_64 >/dev/null || die "no qemu-system-x86_64 (apt-get install qemu-system-x86)"
+mkdir -p "$work"
+
+log=$work/console.log
+img=$work/out.img
+rm -rf "$log" "$img" "$work/out"
+truncate -s "${OUT_MB}M" "$img"
+
+qemu_pid=
+# Ends QEMU if it runs: TERM, then KILL after 2 s. Safe under set -e.
+stop_qemu() {
+	local i
+
+	[[ -n $qemu_pid ]] || return 0
+	kill -TERM "$qemu_pid" 2>/dev/null || true
+	for ((i = 0; i < 10; i++)); do
+		kill -0 "$qemu_pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	kill -KILL "$qemu_pid" 2>/dev/null || true
+	wait "$qemu_pid" 2>/dev/null || true
+	qemu_pid=
+}
+trap stop_qemu EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+# panic=-1 with -no-reboot: a panicking guest ends QEMU at once.
+setpriv --pdeathsig KILL -- qemu-system-x86_64 \
+	-accel tcg -cpu max -smp "$SMP" -m 1024 \
+	-nographic -monitor none -serial "file:$log" -no-reboot -nic none \
+	-kernel "$kdir/vmlinuz" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=4" \
+	-drive "file=$img,format=raw,if=virtio" \
+	</dev/null >"$work/qemu.out" 2>&1 &
+qemu_pid=$!
+
+start=$SECONDS
+while kill -0 "$qemu_pid" 2>/dev/null; do
+	if ((SECONDS - start >= TIMEOUT)); then
+		stop_qemu
+		die "guest still running after ${TIMEOUT} s: killed QEMU"
+	fi
+	sleep 0.2
+done
+rc=0
+wait "$qemu_pid" || rc=$?
+qemu_pid=
+echo "$((SECONDS - start))" >"$work/boot-seconds"
+
+((rc == 0)) || die "QEMU exited with status $rc: $(tr '\n' ' ' <"$work/qemu.out")"
+grep -q 'guest-init: up' "$log" || die "the guest never reached /init"
+grep -q 'guest-init: payload exit' "$log" ||
+	die "the guest stopped before its payload ended (panic?)"
+mkdir -p "$work/out"
+tar -x -C "$work/out" -f "$img" 2>"$work/tar.err" ||
+	die "no tar on the output disk: $(head -c 200 "$work/tar.err")"
+chmod 755 "$work/out" # the guest's /out was a tmpfs, mode 1777
+exit 0

@@ -1,0 +1,152 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Fetches a Debian 12 cloud kernel for the guest test tier: the newest
+# linux-image-6.1.0-N-cloud-amd64-unsigned in the archive and its -dbg
+# package, with apt-get download, into a cache directory later runs reuse.
+# Extracts only the bzImage, the debug vmlinux and the few modules the
+# guest needs for its output disk (virtio_blk and what it depends on).
+#
+#   tools/guest/fetch.sh
+#
+# Prints the kernel's directory in the cache on stdout, holding:
+#   vmlinuz    the bootable kernel
+#   vmlinux    the same kernel's ELF image with DWARF (from the -dbg package)
+#   release    its release string, e.g. 6.1.0-56-cloud-amd64
+#   modules/   NAME.ko for each of $MODULES, and load-order (one name a
+#              line, dependencies first)
+#
+# Environment:
+#   KMEMSNOOP_GUEST_CACHE   cache dir (default /var/cache/kmemsnoop-guest)
+#   KMEMSNOOP_GUEST_KERNEL  ABI to use instead of the newest 6.1 one, e.g.
+#                           6.1.0-50 (the guest test expects a 6.1 kernel:
+#                           6.10 renamed scheduler_tick to sched_tick)
+#
+# Debian 12 also carries 6.12 kernels (linux-6.12, bookworm-security); its
+# own kernel is 6.1, which is what "newest" means here.
+#
+# Installs qemu-system-x86, busybox-static and cpio when missing, since
+# everything after this step needs them.
+set -euo pipefail
+
+CACHE=${KMEMSNOOP_GUEST_CACHE:-/var/cache/kmemsnoop-guest}
+
+# virtio_blk and its dependencies (their .modinfo depends=), in load order:
+# the cloud kernel builds them as modules.
+MODULES="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk"
+
+log() {
+	printf 'fetch: %s\n' "$*" >&2
+}
+
+die() {
+	log "$*"
+	exit 1
+}
+
+install_tools() {
+	local p missing=()
+
+	for p in qemu-system-x86 busybox-static cpio; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+			missing+=("$p")
+	done
+	((${#missing[@]} == 0)) && return 0
+	[[ $(id -u) == 0 ]] || die "missing packages: ${missing[*]}; install them as root"
+	log "installing ${missing[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		"${missing[@]}" >/dev/null ||
+		die "apt-get install ${missing[*]} failed"
+}
+
+# The newest ABI (6.1.0-N) with both an -unsigned and a -dbg package.
+newest_abi() {
+	apt-cache pkgnames linux-image-6.1.0- 2>/dev/null |
+		sed -n 's/^linux-image-\(6\.1\.0-[0-9]*\)-cloud-amd64-\(dbg\|unsigned\)$/\1/p' |
+		sort -V | uniq -d | tail -n 1
+}
+
+# The kernel already in the cache, when the archive cannot be asked.
+cached_abi() {
+	find "$CACHE" -maxdepth 2 -name release 2>/dev/null |
+		sed -n 's|.*/\(6\.1\.0-[0-9]*\)-cloud-amd64/release$|\1|p' | sort -V | tail -n 1
+}
+
+# download PACKAGE: its .deb in $CACHE/debs, downloaded unless there.
+download() {
+	local pkg=$1 ver deb
+
+	ver=$(apt-cache show --no-all-versions "$pkg" 2>/dev/null |
+		sed -n 's/^Version: //p' | head -n 1)
+	[[ -n $ver ]] || die "$pkg is not in the archive (apt-get update?)"
+	# The file name apt-get download gives it: ':' in versions as %3a.
+	deb="$CACHE/debs/${pkg}_${ver//:/%3a}_amd64.deb"
+	if [[ ! -s $deb ]]; then
+		log "downloading $pkg $ver"
+		# As root, apt would drop to _apt, which cannot write the cache.
+		(cd "$CACHE/debs" && apt-get download -qq -o APT::Sandbox::User=root "$pkg") >&2 ||
+			die "apt-get download $pkg failed"
+		[[ -s $deb ]] || die "apt-get download $pkg left no $deb"
+	fi
+	echo "$deb"
+}
+
+main() {
+	local abi rel dir deb_img deb_dbg tmp t0
+
+	install_tools
+	mkdir -p "$CACHE/debs" || die "cannot create $CACHE"
+	# One fetch at a time: another test run may be filling the cache.
+	exec 9>"$CACHE/.lock"
+	flock -w 600 9 || die "$CACHE/.lock stayed locked for 10 minutes"
+
+	abi=${KMEMSNOOP_GUEST_KERNEL:-$(newest_abi)}
+	if [[ -z $abi ]]; then
+		abi=$(cached_abi)
+		[[ -n $abi ]] || die "no linux-image-6.1.0-*-cloud-amd64-dbg in the archive and none cached"
+		log "archive lists no cloud kernel; using cached $abi"
+	fi
+	rel=$abi-cloud-amd64
+	dir=$CACHE/$rel
+	if [[ -s $dir/vmlinuz && -s $dir/vmlinux && -s $dir/release &&
+		-s $dir/modules/load-order ]]; then
+		log "using cached $dir"
+		echo "$dir"
+		return 0
+	fi
+
+	t0=$SECONDS
+	deb_img=$(download "linux-image-$rel-unsigned")
+	deb_dbg=$(download "linux-image-$rel-dbg")
+	log "downloads ready in $((SECONDS - t0)) s"
+
+	t0=$SECONDS
+	tmp=$(mktemp -d "$CACHE/.extract.XXXXXX")
+	# shellcheck disable=SC2064 # expand now: tmp is local
+	trap "rm -rf '$tmp'" EXIT
+	dpkg-deb --fsys-tarfile "$deb_img" |
+		tar -x -C "$tmp" "./boot/vmlinuz-$rel" --wildcards \
+			"./lib/modules/$rel/kernel/drivers/virtio/*.ko" \
+			"./lib/modules/$rel/kernel/drivers/block/virtio_blk.ko" ||
+		die "no ./boot/vmlinuz-$rel or virtio modules in $deb_img"
+	dpkg-deb --fsys-tarfile "$deb_dbg" |
+		tar -x -C "$tmp" --wildcards './usr/lib/debug/boot/*' ||
+		die "no ./usr/lib/debug/boot/ in $deb_dbg"
+	[[ -s $tmp/usr/lib/debug/boot/vmlinux-$rel ]] ||
+		die "$deb_dbg has no usr/lib/debug/boot/vmlinux-$rel"
+	mkdir -p "$tmp/out/modules"
+	for m in $MODULES; do
+		find "$tmp/lib/modules" -name "$m.ko" -exec mv {} "$tmp/out/modules/" \;
+		[[ -s $tmp/out/modules/$m.ko ]] || die "$deb_img has no $m.ko"
+		echo "$m" >>"$tmp/out/modules/load-order"
+	done
+	mv "$tmp/boot/vmlinuz-$rel" "$tmp/out/vmlinuz"
+	mv "$tmp/usr/lib/debug/boot/vmlinux-$rel" "$tmp/out/vmlinux"
+	echo "$rel" >"$tmp/out/release"
+	rm -rf "$dir"
+	mv "$tmp/out" "$dir"
+	log "extracted in $((SECONDS - t0)) s to $dir"
+	echo "$dir"
+}
+
+main "$@"

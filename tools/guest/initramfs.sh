@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Builds the guest's initramfs: busybox-static, the static kmemsnoop and
+# trigger, the kernel modules fetch.sh extracted, and PAYLOAD, a shell
+# script /init runs once the kernel is up. /init then syncs and powers off.
+#
+#   tools/guest/initramfs.sh KERNEL_DIR PAYLOAD OUTPUT
+#
+# KERNEL_DIR is what fetch.sh printed; OUTPUT is a gzipped newc cpio.
+#
+# In the guest: PATH=/bin (busybox applets, kmemsnoop, trigger); proc,
+# sysfs, devtmpfs, tmpfs on /tmp and /out, debugfs; the modules loaded in
+# load-order; the payload runs as `sh /payload.sh`, stdout and stderr on
+# the serial console. Its exit status is printed as
+# `guest-init: payload exit N` before power-off.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUSYBOX=/bin/busybox
+KM=${KMEMSNOOP_STATIC:-$ROOT/build/kmemsnoop-static}
+TRIGGER=${TRIGGER_STATIC:-$ROOT/build/trigger-static}
+
+die() {
+	printf 'initramfs: %s\n' "$*" >&2
+	exit 1
+}
+
+# is_static FILE: true when FILE is an executable with no interpreter.
+is_static() {
+	[[ -x $1 ]] && ! LC_ALL=C readelf -l "$1" 2>/dev/null | grep -q 'INTERP'
+}
+
+(($# == 3)) || die "usage: initramfs.sh KERNEL_DIR PAYLOAD OUTPUT"
+kdir=$1 payload=$2 output=$3
+
+[[ -r $payload ]] || die "no payload script $payload"
+[[ -s $kdir/modules/load-order ]] || die "no $kdir/modules/load-order: run fetch.sh"
+for bin in "$BUSYBOX" "$KM" "$TRIGGER"; do
+	is_static "$bin" || die "$bin is missing or not static (make static build/trigger-static; apt-get install busybox-static)"
+done
+
+stage=$(mktemp -d "${TMPDIR:-/tmp}/kmemsnoop-initramfs.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+
+mkdir -p "$stage"/{bin,dev,proc,sys,tmp,out,modules}
+cp "$BUSYBOX" "$stage/bin/busybox"
+cp "$KM" "$stage/bin/kmemsnoop"
+cp "$TRIGGER" "$stage/bin/trigger"
+cp "$payload" "$stage/payload.sh"
+cp "$kdir"/modules/*.ko "$kdir/modules/load-order" "$stage/modules/"
+
+cat >"$stage/init" <<'EOF'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin HOME=/ TERM=dumb
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /out
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+while read -r m; do
+	insmod "/modules/$m.ko" || echo "guest-init: insmod $m failed"
+done </modules/load-order
+echo "guest-init: up, kernel $(uname -r)"
+sh /payload.sh
+echo "guest-init: payload exit $?"
+sync
+poweroff -f
+EOF
+chmod 755 "$stage/init" "$stage/payload.sh"
+
+(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+	gzip -1 >"$output.tmp" || die "cpio failed"
+mv "$output.tmp" "$output"
