@@ -11,7 +11,7 @@ BPFTOOL ?= bpftool
 CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -Wno-missing-field-initializers -std=gnu11 -D_GNU_SOURCE \
 	-I$(OUT) -DKM_TOOL_VERSION='"$(VERSION)"'
-LDLIBS := -lbpf -lelf -lz -lzstd -lm
+LDLIBS := -lbpf -ldw -lelf -lz -lzstd -lm
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) \
 	-Ibpf/vmlinux/$(ARCH) -Ibpf
@@ -82,6 +82,15 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 $(OUT)/tests/%: tests/unit/%.c $(OUT)/libkmemsnoop.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS) -lcmocka
+
+# The program test_dwarf symbolizes: DWARF with inlined calls, in an
+# ET_EXEC file as a vmlinux is, with a build-id and a _text to measure a
+# KASLR slide from. Its own flags: the test needs -O2 inlining.
+$(OUT)/tests/dwarf_fixture: tests/unit/dwarf_fixture.c tests/unit/dwarf_fixture.h
+	@mkdir -p $(dir $@)
+	$(CC) -g -O2 -no-pie -Wl,--build-id=sha1 -Wl,--defsym=_text=outer $< -o $@
+
+$(OUT)/tests/test_dwarf: $(OUT)/tests/dwarf_fixture
 
 unit: $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)

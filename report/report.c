@@ -12,21 +12,26 @@
 
 struct report_opts {
 	const char *input;
-	const char *vmlinux;
-	const char *kallsyms;
+	struct km_symbol_opts sym;
 	bool hits, header, json;
 };
 
 static void usage(FILE *f)
 {
-	fputs("usage: kmemsnoop report [-i FILE] [--vmlinux PATH] [--kallsyms PATH]\n"
+	fputs("usage: kmemsnoop report [-i FILE] [--vmlinux PATH [--force]] [--kallsyms PATH]\n"
 	      "                        [--hits] [--header] [--format text|json]\n"
 	      "  -i, --input FILE     trace to read (default kmemsnoop.data)\n"
-	      "      --vmlinux PATH   take symbols from this vmlinux\n"
+	      "      --vmlinux PATH   take symbols, file:line and inlined calls from this\n"
+	      "                       vmlinux (its DWARF, else its symbol table)\n"
+	      "      --force          use the vmlinux even if its build-id is not the trace's\n"
 	      "      --kallsyms PATH  take symbols from this kallsyms file\n"
 	      "      --hits           every hit in order, as live mode prints it\n"
 	      "      --header         the trace's metadata\n"
 	      "      --format FMT     text (default) or json (JSON Lines, one hit a line)\n"
+	      "Without --vmlinux or --kallsyms, the vmlinux with the trace's build-id is\n"
+	      "looked for in /usr/lib/debug/.build-id, /usr/lib/debug/boot, /boot and\n"
+	      "/lib/modules/RELEASE/build, then through debuginfod if DEBUGINFOD_URLS is\n"
+	      "set; failing that, symbols come from the trace's kallsyms snapshot.\n"
 	      "Exit status: 0 done, 1 failure at run time, 2 bad usage.\n",
 	      f);
 }
@@ -35,6 +40,7 @@ static const struct option long_opts[] = {
 	{ "input", required_argument, NULL, 'i' },
 	{ "vmlinux", required_argument, NULL, 'v' },
 	{ "kallsyms", required_argument, NULL, 'k' },
+	{ "force", no_argument, NULL, 'f' },
 	{ "hits", no_argument, NULL, 'H' },
 	{ "header", no_argument, NULL, 'E' },
 	{ "format", required_argument, NULL, 'F' },
@@ -56,10 +62,13 @@ static int parse(struct report_opts *o, int argc, char **argv)
 			o->input = optarg;
 			break;
 		case 'v':
-			o->vmlinux = optarg;
+			o->sym.vmlinux = optarg;
 			break;
 		case 'k':
-			o->kallsyms = optarg;
+			o->sym.kallsyms = optarg;
+			break;
+		case 'f':
+			o->sym.force = true;
 			break;
 		case 'H':
 			o->hits = true;
@@ -104,7 +113,7 @@ static int show(const struct report_opts *o, struct km_trace *t)
 
 	if (o->header)
 		return km_view_header(stdout, t);
-	err = km_report_symbolizer(&pc.sym, t, o->kallsyms, o->vmlinux);
+	err = km_report_symbols(&pc.sym, t, &o->sym);
 	if (err)
 		return err;
 	if (o->hits || o->json)

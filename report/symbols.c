@@ -1,34 +1,176 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../common/error.h"
+#include "dwarf.h"
 #include "symbols.h"
+#include "vmlinux.h"
 
-static int from_vmlinux(struct km_symtab *out, const struct km_trace *t,
-			const char *path)
+/* Takes the table's contents into a symbolizer. */
+static int wrap(struct km_symbolizer **out, struct km_symtab *tab)
 {
-	struct km_symtab snap;
-	int64_t slide;
+	*out = km_symbolizer_from_symtab(tab);
+	km_symtab_free(tab);
+	if (*out)
+		return 0;
+	km_err("out of memory");
+	return -ENOMEM;
+}
+
+/* A vmlinux for another kernel gives wrong names with no sign of it. */
+static int check_build_id(const struct km_trace *t, const char *path,
+			  bool force)
+{
+	char want[2 * KM_BUILD_ID_MAX + 1], got[2 * KM_BUILD_ID_MAX + 1];
+	uint8_t id[KM_BUILD_ID_MAX];
+	int len;
+
+	if (!t->build_id_len) {
+		km_warn("%s records no kernel build-id: cannot check that %s is the kernel it ran",
+			t->path, path);
+		return 0;
+	}
+	len = km_elf_build_id(path, id, sizeof(id));
+	if (len < 0) {
+		km_err("cannot read %s: %s", path,
+		       len == -ENOEXEC ? "not an ELF file" : strerror(-len));
+		return len;
+	}
+	if ((size_t)len == t->build_id_len && !memcmp(id, t->build_id, len))
+		return 0;
+	km_build_id_hex(want, t->build_id, t->build_id_len);
+	if (len)
+		km_build_id_hex(got, id, len);
+	else
+		strcpy(got, "none");
+	if (force) {
+		km_warn("%s has build-id %s, not the trace's %s: using it anyway (--force), so names and lines may be wrong",
+			path, got, want);
+		return 0;
+	}
+	km_err("%s has build-id %s, but the trace was recorded on a kernel with build-id %s: give the matching vmlinux, or --force to use this one anyway",
+	       path, got, want);
+	return -EINVAL;
+}
+
+/*
+ * The vmlinux's ELF symbols, moved by the KASLR slide: the runtime
+ * _text in the trace's kallsyms snapshot minus the file's.
+ */
+static int elf_symbols(struct km_symtab *out, const struct km_symtab *snap,
+		       const char *path, int64_t *slide)
+{
 	int err;
 
+	*slide = 0;
 	err = km_symtab_from_elf(out, path);
 	if (err) {
 		km_err("cannot read symbols from %s: %s", path,
 		       err == -ENOEXEC ? "not an ELF file" : strerror(-err));
 		return err;
 	}
-	err = km_symtab_from_kallsyms(&snap, t->kallsyms ? t->kallsyms : "",
-				      t->kallsyms_len);
-	if (!err && km_symtab_rebase(out, &snap, &slide))
+	if (km_symtab_rebase(out, snap, slide))
 		km_warn("the trace has no _text to place %s by: assuming no KASLR slide",
 			path);
+	return 0;
+}
+
+/*
+ * The vmlinux's DWARF knows the kernel itself; what lies outside it
+ * (modules, BPF programs) still has a name in the kallsyms snapshot.
+ */
+struct either_symbolizer {
+	struct km_symbolizer base;
+	struct km_symbolizer *first, *second;
+};
+
+static int either_resolve(struct km_symbolizer *s, uint64_t addr,
+			  struct km_frame *out, int max)
+{
+	struct either_symbolizer *e = (struct either_symbolizer *)s;
+	int n = km_resolve(e->first, addr, out, max);
+
+	if (n != 1 || out[0].name)
+		return n;
+	return km_resolve(e->second, addr, out, max);
+}
+
+static void either_destroy(struct km_symbolizer *s)
+{
+	struct either_symbolizer *e = (struct either_symbolizer *)s;
+
+	km_symbolizer_destroy(e->first);
+	km_symbolizer_destroy(e->second);
+	free(e);
+}
+
+static const struct km_symbolizer_ops either_ops = {
+	.resolve = either_resolve,
+	.destroy = either_destroy,
+};
+
+/* Takes first, and the snapshot's contents. */
+static int either(struct km_symbolizer **out, struct km_symbolizer *first,
+		  struct km_symtab *snap)
+{
+	struct either_symbolizer *e = calloc(1, sizeof(*e));
+
+	if (e)
+		e->second = km_symbolizer_from_symtab(snap);
+	km_symtab_free(snap);
+	if (!e || !e->second) {
+		free(e);
+		km_symbolizer_destroy(first);
+		km_err("out of memory");
+		return -ENOMEM;
+	}
+	e->base.ops = &either_ops;
+	e->first = first;
+	*out = &e->base;
+	return 0;
+}
+
+static int from_vmlinux(struct km_symbolizer **out, const struct km_trace *t,
+			const char *path, bool force)
+{
+	struct km_symtab tab, snap;
+	struct km_symbolizer *dwarf;
+	int64_t slide;
+	int err;
+
+	err = check_build_id(t, path, force);
+	if (err)
+		return err;
+	if (km_symtab_from_kallsyms(&snap, t->kallsyms ? t->kallsyms : "",
+				    t->kallsyms_len)) {
+		km_err("out of memory");
+		return -ENOMEM;
+	}
+	err = elf_symbols(&tab, &snap, path, &slide);
+	if (err)
+		goto out;
+	err = km_dwarf_symbolizer(&dwarf, path, slide);
+	if (err == -ENODATA) {
+		km_warn("%s has no DWARF debug info: names from its symbol table, without file:line",
+			path);
+		err = wrap(out, &tab);
+		goto out;
+	}
+	km_symtab_free(&tab);
+	if (!err)
+		return either(out, dwarf, &snap);
+	km_err("cannot read the DWARF of %s: %s", path,
+	       err == -ENOEXEC ? "not an ELF file" : strerror(-err));
+out:
 	km_symtab_free(&snap);
 	return err;
 }
 
-static int from_kallsyms_file(struct km_symtab *out, const char *path)
+static int from_kallsyms_file(struct km_symbolizer **out, const char *path)
 {
+	struct km_symtab tab;
 	size_t len;
 	char *text;
 	int err;
@@ -38,41 +180,90 @@ static int from_kallsyms_file(struct km_symtab *out, const char *path)
 		km_err("cannot read %s: %s", path, strerror(-err));
 		return err;
 	}
-	err = km_symtab_from_kallsyms(out, text, len);
+	err = km_symtab_from_kallsyms(&tab, text, len);
 	free(text);
-	if (!err && !out->nr)
+	if (err) {
+		km_err("out of memory");
+		return err;
+	}
+	if (!tab.nr)
 		km_warn("%s holds no symbols with addresses", path);
-	return err;
+	return wrap(out, &tab);
 }
 
-static int load_symtab(struct km_symtab *out, const struct km_trace *t,
-		       const char *kallsyms_path, const char *vmlinux)
+static int from_snapshot(struct km_symbolizer **out, const struct km_trace *t)
 {
-	memset(out, 0, sizeof(*out));
-	if (vmlinux)
-		return from_vmlinux(out, t, vmlinux);
-	if (kallsyms_path)
-		return from_kallsyms_file(out, kallsyms_path);
+	struct km_symtab tab;
+
+	if (km_symtab_from_kallsyms(&tab, t->kallsyms ? t->kallsyms : "",
+				    t->kallsyms_len)) {
+		km_err("out of memory");
+		return -ENOMEM;
+	}
+	return wrap(out, &tab);
+}
+
+/* The vmlinux of the trace's kernel on this machine, or from debuginfod. */
+static char *find_vmlinux(const struct km_trace *t)
+{
+	char *path;
+	int err;
+
+	path = km_find_vmlinux_local(t->build_id, t->build_id_len, t->release);
+	if (path)
+		return path;
+	err = km_find_vmlinux_debuginfod(&path, t->build_id, t->build_id_len);
+	if (!err)
+		return path;
+	if (err == -ELIBACC)
+		km_warn("DEBUGINFOD_URLS is set, but libdebuginfod.so.1 cannot be loaded: install libdebuginfod1 to use it");
+	else if (err != -ENOSYS && err != -ENOENT)
+		km_warn("debuginfod (%s) gave no vmlinux: %s",
+			getenv("DEBUGINFOD_URLS"), strerror(-err));
+	return NULL;
+}
+
+/* No vmlinux given: the one found by build-id, else the snapshot. */
+static int from_found(struct km_symbolizer **out, const struct km_trace *t)
+{
+	char hex[2 * KM_BUILD_ID_MAX + 1];
+	char *path = find_vmlinux(t);
+	int err;
+
+	if (path) {
+		fprintf(stderr, "kmemsnoop: symbols from %s\n", path);
+		err = from_vmlinux(out, t, path, false);
+		free(path);
+		return err;
+	}
 	if (!t->kallsyms_len)
 		km_warn("%s holds no kallsyms snapshot: addresses stay unnamed (give --kallsyms or --vmlinux)",
 			t->path);
-	return km_symtab_from_kallsyms(out, t->kallsyms ? t->kallsyms : "",
-				       t->kallsyms_len);
+	else if (t->build_id_len)
+		fprintf(stderr,
+			"kmemsnoop: no vmlinux with build-id %s found: symbols from the trace's kallsyms snapshot, without file:line\n",
+			km_build_id_hex(hex, t->build_id, t->build_id_len));
+	else
+		fprintf(stderr,
+			"kmemsnoop: no vmlinux found for the trace (it records no build-id): symbols from its kallsyms snapshot, without file:line\n");
+	return from_snapshot(out, t);
+}
+
+int km_report_symbols(struct km_symbolizer **out, const struct km_trace *t,
+		      const struct km_symbol_opts *o)
+{
+	if (o->vmlinux)
+		return from_vmlinux(out, t, o->vmlinux, o->force);
+	if (o->kallsyms)
+		return from_kallsyms_file(out, o->kallsyms);
+	return from_found(out, t);
 }
 
 int km_report_symbolizer(struct km_symbolizer **out, const struct km_trace *t,
 			 const char *kallsyms_path, const char *vmlinux)
 {
-	struct km_symtab tab;
-	int err;
+	struct km_symbol_opts o = { .vmlinux = vmlinux,
+				    .kallsyms = kallsyms_path };
 
-	err = load_symtab(&tab, t, kallsyms_path, vmlinux);
-	if (err)
-		return err;
-	*out = km_symbolizer_from_symtab(&tab);
-	km_symtab_free(&tab);
-	if (*out)
-		return 0;
-	km_err("out of memory");
-	return -ENOMEM;
+	return km_report_symbols(out, t, &o);
 }

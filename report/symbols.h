@@ -1,17 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Where report takes symbol names from. */
+/* Where report takes symbol names, file:line and inlined calls from. */
 #ifndef KM_REPORT_SYMBOLS_H
 #define KM_REPORT_SYMBOLS_H
 
+#include <stdbool.h>
 #include "../common/symbolizer.h"
 #include "trace_reader.h"
 
+struct km_symbol_opts {
+	const char *vmlinux; /* --vmlinux: DWARF, else its symbol table */
+	const char *kallsyms; /* --kallsyms: a kallsyms file */
+	bool force; /* use a vmlinux whose build-id is not the trace's */
+};
+
 /*
- * A vmlinux (placed where the recording kernel ran), else a kallsyms
- * file, else the trace's own snapshot. Returns 0, or a negative errno
- * after explaining; a trace without a snapshot gives a symbolizer that
- * knows no names, and a warning.
+ * The given vmlinux (placed where the recording kernel ran), else the
+ * given kallsyms file, else the vmlinux found by the trace's build-id
+ * (km_find_vmlinux_local, then debuginfod), else the trace's own
+ * kallsyms snapshot. A vmlinux whose build-id differs from the trace's
+ * is refused unless o->force. Returns 0, or a negative errno after
+ * explaining; a trace without a snapshot gives a symbolizer that knows
+ * no names, and a warning.
  */
+int km_report_symbols(struct km_symbolizer **out, const struct km_trace *t,
+		      const struct km_symbol_opts *o);
+
+/* The same without --force. */
 int km_report_symbolizer(struct km_symbolizer **out, const struct km_trace *t,
 			 const char *kallsyms_path, const char *vmlinux);
 

@@ -2,8 +2,8 @@
 # Installs with apt-get whatever the build and the tests need and this
 # machine lacks. Safe to run again: it does nothing when all is there.
 set -e
-pkgs="make gcc clang llvm libbpf-dev bpftool libelf-dev libdw-dev zlib1g-dev
-libzstd-dev libcmocka-dev linux-perf jq liblzma-dev libbz2-dev qemu-system-x86
+pkgs="make gcc clang llvm libbpf-dev bpftool libelf-dev libdw-dev libdebuginfod-dev
+zlib1g-dev libzstd-dev libcmocka-dev linux-perf jq liblzma-dev libbz2-dev qemu-system-x86
 busybox-static cpio debuginfod iproute2"
 missing=""
 for p in $pkgs; do
