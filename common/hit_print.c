@@ -60,14 +60,25 @@ int km_hit_from_event(struct km_hit *h, const void *data, size_t size)
 }
 
 /* The entries for addr; a bare address when there is no symbolizer. */
-static int resolve(const struct km_print_ctx *pc, uint64_t addr,
-		   struct km_frame *out)
+/*
+ * The entries for frame i. A caller's frame holds a return address,
+ * the instruction after the call: it is looked up one byte earlier,
+ * inside the call, so the function and inlined context are the
+ * caller's even when the call was its last instruction.
+ */
+static int resolve(const struct km_print_ctx *pc, const uint64_t *frames,
+		   uint32_t i, struct km_frame *out)
 {
+	uint64_t addr = frames[i];
+	int n = 1, k;
+
 	if (pc->sym)
-		return km_resolve(pc->sym, addr, out, KM_MAX_INLINE);
-	memset(out, 0, sizeof(*out));
-	out->addr = addr;
-	return 1;
+		n = km_resolve(pc->sym, addr - (i > 0), out, KM_MAX_INLINE);
+	else
+		memset(out, 0, sizeof(*out));
+	for (k = 0; k < n; k++)
+		out[k].addr = addr;
+	return n;
 }
 
 static void print_entry(FILE *f, const struct km_frame *e, const char *indent)
@@ -94,7 +105,7 @@ void km_print_frames(FILE *f, const struct km_print_ctx *pc,
 	int n, k;
 
 	for (i = 0; i < nr; i++) {
-		n = resolve(pc, frames[i], e);
+		n = resolve(pc, frames, i, e);
 		for (k = 0; k < n; k++)
 			print_entry(f, &e[k], indent);
 	}
@@ -198,7 +209,7 @@ void km_print_hit_json(FILE *f, const struct km_print_ctx *pc,
 		fputc('}', f);
 	fprintf(f, ",\"ip\":\"0x%" PRIx64 "\",\"stack\":[", h->ip);
 	for (i = 0; i < h->nr_frames; i++) {
-		n = resolve(pc, h->frames[i], e);
+		n = resolve(pc, h->frames, i, e);
 		for (k = 0; k < n; k++) {
 			if (i || k)
 				fputc(',', f);

@@ -9,6 +9,10 @@ corpus=build/fuzz/corpus
 seeds=build/fuzz/seeds
 mkdir -p "$corpus" "$seeds" build/fuzz/crashes
 build/make_seeds "$seeds"
+# Report looks for a vmlinux by build-id: keep it off the disk and network.
+unset DEBUGINFOD_URLS
+export KMEMSNOOP_DEBUG_ROOT=build/fuzz/empty-root
+mkdir -p "$KMEMSNOOP_DEBUG_ROOT"
 
 regressions=(tests/fuzz/regressions/*)
 if [ -e "${regressions[0]}" ]; then
