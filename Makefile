@@ -35,7 +35,17 @@ $(OUT)/kmemsnoop.skel.h: $(OUT)/kmemsnoop.bpf.o
 	@echo "  SKEL    $@"
 	@$(BPFTOOL) gen skeleton $< name kmemsnoop_bpf > $@.tmp && mv $@.tmp $@
 
-$(OUT)/%.o: %.c $(HEADERS) $(OUT)/kmemsnoop.skel.h
+# A second BPF object, loaded only to find the objects --pid-task,
+# --pci-dev, ... name and to read kernel memory for their member paths.
+$(OUT)/resolve.bpf.o: bpf/resolve.bpf.c | $(OUT)
+	@echo "  BPF     $@"
+	@$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/resolve.skel.h: $(OUT)/resolve.bpf.o
+	@echo "  SKEL    $@"
+	@$(BPFTOOL) gen skeleton $< name resolve_bpf > $@.tmp && mv $@.tmp $@
+
+$(OUT)/%.o: %.c $(HEADERS) $(OUT)/kmemsnoop.skel.h $(OUT)/resolve.skel.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c $< -o $@
@@ -95,11 +105,15 @@ $(OUT)/tests/test_dwarf: $(OUT)/tests/dwarf_fixture
 unit: $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)
 
-kernel-tests: $(OUT)/kmemsnoop $(OUT)/trigger
+kernel-tests: $(OUT)/kmemsnoop $(OUT)/trigger $(OUT)/rename
 	@tests/run-kernel.sh
 
 $(OUT)/trigger: tools/trigger.c | $(OUT)
 	$(CC) $(CFLAGS) $< -o $@ -lpthread
+
+# Renames itself on demand, for the --pid-task tests.
+$(OUT)/rename: tools/rename.c | $(OUT)
+	$(CC) $(CFLAGS) $< -o $@
 
 # For the guest kernel's initramfs, which has no libraries.
 $(OUT)/trigger-static: tools/trigger.c | $(OUT)

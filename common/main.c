@@ -11,6 +11,7 @@ static const struct {
 } commands[] = {
 	{ "record", km_cmd_record },
 	{ "report", km_cmd_report },
+	{ "offsetof", km_cmd_offsetof },
 };
 
 static void usage(FILE *f)
@@ -18,7 +19,8 @@ static void usage(FILE *f)
 	fputs("usage: kmemsnoop [OPTIONS] BP EXPR [BP EXPR]...   watch and print hits live\n"
 	      "       kmemsnoop record [OPTIONS] BP EXPR... [-- COMMAND]   write hits to a trace\n"
 	      "       kmemsnoop report [OPTIONS]                  show a trace\n"
-	      "       kmemsnoop help [record|report]\n"
+	      "       kmemsnoop offsetof TYPE MEMBER...           where a member is, from BTF\n"
+	      "       kmemsnoop help [record|report|offsetof]\n"
 	      "Exit status: 0 done, 1 failure at run time, 2 bad usage.\n",
 	      f);
 }

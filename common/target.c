@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,8 @@ static const struct {
 	{ "x", KM_BP_X },
 };
 
-int km_parse_bp(const char *s, uint32_t *type, uint32_t *len)
+static int parse_bp(const char *s, uint32_t *type, uint32_t *len,
+		    bool len_optional)
 {
 	size_t i, n;
 
@@ -27,6 +29,11 @@ int km_parse_bp(const char *s, uint32_t *type, uint32_t *len)
 		n = strlen(bp_types[i].name);
 		if (strncmp(s, bp_types[i].name, n))
 			continue;
+		if (len_optional && !s[n]) {
+			*type = bp_types[i].type;
+			*len = 0;
+			return 0;
+		}
 		if (strlen(s + n) != 1 || !strchr("1248", s[n]))
 			return -EINVAL;
 		*type = bp_types[i].type;
@@ -34,6 +41,16 @@ int km_parse_bp(const char *s, uint32_t *type, uint32_t *len)
 		return 0;
 	}
 	return -EINVAL;
+}
+
+int km_parse_bp(const char *s, uint32_t *type, uint32_t *len)
+{
+	return parse_bp(s, type, len, false);
+}
+
+int km_parse_bp_field(const char *s, uint32_t *type, uint32_t *len)
+{
+	return parse_bp(s, type, len, true);
 }
 
 const char *km_bp_name(uint32_t type)
@@ -151,5 +168,7 @@ int km_watch_parse(struct km_watch *w, const char *bp, const char *expr,
 void km_watch_free(struct km_watch *w)
 {
 	free(w->expr);
+	free(w->object);
 	w->expr = NULL;
+	w->object = NULL;
 }

@@ -11,10 +11,13 @@ struct km_watch {
 	uint32_t len; /* bytes */
 	uint64_t addr;
 	char *expr; /* as typed, malloc'ed */
+	char *object; /* what EXPR is a member path of, or NULL; malloc'ed */
 };
 
 /* "rw4" -> KM_BP_RW, 4. Returns -EINVAL for anything else. */
 int km_parse_bp(const char *s, uint32_t *type, uint32_t *len);
+/* Same, but the length may be left out ("rw"): *len is then 0. */
+int km_parse_bp_field(const char *s, uint32_t *type, uint32_t *len);
 /* "r", "w", "rw" or "x". */
 const char *km_bp_name(uint32_t type);
 

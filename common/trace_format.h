@@ -69,6 +69,7 @@ enum km_watch_tag {
 	KM_WATCH_LEN = 3, /* bytes: 1, 2, 4 or 8 */
 	KM_WATCH_ADDR = 4, /* resolved kernel address */
 	KM_WATCH_EXPR = 5, /* the expression as typed */
+	KM_WATCH_OBJECT = 6, /* what EXPR is a member path of, if anything */
 };
 
 /* Watch types, as the kernel's HW_BREAKPOINT_* values. */

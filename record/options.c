@@ -10,6 +10,7 @@
 #include "../common/error.h"
 #include "../common/trace_format.h"
 #include "filter.h"
+#include "objects.h"
 #include "options.h"
 
 #define DEFAULT_RINGBUF (16u << 20)
@@ -29,6 +30,11 @@ static const struct option long_opts[] = {
 	{ "if", required_argument, NULL, 'I' },
 	{ "regs", no_argument, NULL, 'R' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "pid-task", required_argument, NULL, KM_OPT_PID_TASK },
+	{ "pci-dev", required_argument, NULL, KM_OPT_PCI_DEV },
+	{ "usb-dev", required_argument, NULL, KM_OPT_USB_DEV },
+	{ "plat-dev", required_argument, NULL, KM_OPT_PLAT_DEV },
+	{ "object", required_argument, NULL, KM_OPT_OBJECT },
 	{ 0 },
 };
 
@@ -56,12 +62,14 @@ void km_opts_usage(FILE *f, bool record)
 	      "      --if 'value OP N'    only when the value after the access\n"
 	      "                           compares so (OP: == != < > <= >= &)\n",
 	      f);
+	km_objects_usage(f);
 	if (record)
 		fputs("  -o, --output FILE        trace file (default kmemsnoop.data)\n"
 		      "  -- COMMAND [ARGS...]     run COMMAND and stop when it exits\n",
 		      f);
 	else
-		fputs("Subcommands: kmemsnoop record --help, kmemsnoop report --help\n",
+		fputs("Subcommands: kmemsnoop record --help, kmemsnoop report --help,\n"
+		      "kmemsnoop offsetof --help\n",
 		      f);
 	fputs("Exit status: 0 done, 1 failure at run time, 2 bad usage.\n", f);
 }
@@ -179,6 +187,13 @@ static int scan_args(struct km_opts *o, int argc, char **argv, char **words,
 		before = optind;
 		c = getopt_long(argc, argv, "+o:d:c:v:m:p:C:h", long_opts,
 				NULL);
+		if (km_is_object_opt(c)) {
+			err = km_objects_add(&o->objects, c, optarg, argc, argv,
+					     &optind, *nr_words / 2);
+			if (err)
+				return err;
+			continue;
+		}
 		if (c != -1) {
 			err = handle_opt(o, c,
 					 c == '?' || c == ':' ?
@@ -248,6 +263,18 @@ static int load_names(struct km_opts *o)
 	return err;
 }
 
+/* A symbol or address, or a member path of the object option before it. */
+static int parse_watch(struct km_opts *o, int i, const char *bp,
+		       const char *expr)
+{
+	struct km_object *obj = km_objects_for(o->objects, i);
+
+	if (obj)
+		return km_object_watch(o->objects, obj, &o->watches[i], bp,
+				       expr, &o->syms);
+	return km_watch_parse(&o->watches[i], bp, expr, &o->syms);
+}
+
 int km_opts_parse(struct km_opts *o, int argc, char **argv)
 {
 	char *words[2 * KM_MAX_WATCHES];
@@ -273,8 +300,8 @@ int km_opts_parse(struct km_opts *o, int argc, char **argv)
 	}
 	err = load_names(o);
 	for (i = 0; !err && i < nr_words; i += 2, o->nr_watches++)
-		err = km_watch_parse(&o->watches[i / 2], words[i], words[i + 1],
-				     &o->syms);
+		err = parse_watch(o, i / 2, words[i], words[i + 1]);
+	err = km_objects_finish(o->objects, err);
 	for (i = 0; !err && o->filter.value_op && i < o->nr_watches; i++) {
 		if (o->watches[i].type != KM_BP_X)
 			continue;
@@ -293,6 +320,7 @@ void km_opts_free(struct km_opts *o)
 
 	for (i = 0; i < o->nr_watches; i++)
 		km_watch_free(&o->watches[i]);
+	km_objects_free(o->objects);
 	km_symtab_free(&o->syms);
 	free(o->kallsyms);
 }

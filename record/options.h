@@ -26,6 +26,7 @@ struct km_opts {
 	char *kallsyms; /* /proc/kallsyms text, kept for the snapshot */
 	size_t kallsyms_len;
 	struct km_symtab syms; /* kallsyms, or the vmlinux's, rebased */
+	struct km_objects *objects; /* --pid-task ..., record/objects.h */
 };
 
 /*

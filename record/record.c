@@ -29,6 +29,8 @@ static int write_watch(struct km_trace_writer *w, int i,
 	err = err ?: km_tlv_put_u64(&b, KM_WATCH_LEN, wa->len);
 	err = err ?: km_tlv_put_u64(&b, KM_WATCH_ADDR, wa->addr);
 	err = err ?: km_tlv_put_str(&b, KM_WATCH_EXPR, wa->expr);
+	if (wa->object)
+		err = err ?: km_tlv_put_str(&b, KM_WATCH_OBJECT, wa->object);
 	err = err ?: km_tw_chunk(w, KM_CHUNK_WATCH, b.data, b.len);
 	km_buf_free(&b);
 	return err;

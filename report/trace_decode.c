@@ -102,6 +102,11 @@ static int watch_entry(struct km_watch *w, uint64_t *index,
 		w->expr = km_tlv_strdup(v);
 		return w->expr ? 0 : -ENOMEM;
 	}
+	if (v->tag == KM_WATCH_OBJECT) {
+		free(w->object);
+		w->object = km_tlv_strdup(v);
+		return w->object ? 0 : -ENOMEM;
+	}
 	if (v->tag < KM_WATCH_INDEX || v->tag > KM_WATCH_ADDR)
 		return 0;
 	err = km_tlv_u64(v, &x);

@@ -46,10 +46,14 @@ static void print_watches(FILE *f, const struct km_trace *t)
 {
 	int i;
 
-	for (i = 0; i < t->nr_watches; i++)
+	for (i = 0; i < t->nr_watches; i++) {
 		fprintf(f, "watch-%d: %s%u %s = 0x%" PRIx64 "\n", i,
 			km_bp_name(t->watches[i].type), t->watches[i].len,
 			t->watches[i].expr, t->watches[i].addr);
+		if (t->watches[i].object)
+			fprintf(f, "watch-%d-object: %s\n", i,
+				t->watches[i].object);
+	}
 }
 
 static void print_totals(FILE *f, const struct km_trace *t)
