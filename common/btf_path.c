@@ -195,7 +195,11 @@ struct listing {
 	size_t size;
 	const char *like; /* only names like this one, when set */
 	int shown, more;
+	bool full;
 };
+
+/* Room kept at the end of a listing for ", ... (N more)". */
+#define MORE_ROOM 24
 
 /* Names sharing a 4-character stem, or one inside the other. */
 static bool alike(const char *a, const char *b)
@@ -213,7 +217,10 @@ static int list_one(void *ctx, const char *name)
 
 	if (l->like && !alike(name, l->like))
 		return 0;
-	if (strlen(l->buf) + strlen(name) + 2 > l->size) {
+	/* In order: once one name does not fit, the rest are "more". */
+	if (l->full ||
+	    strlen(l->buf) + strlen(name) + 2 + MORE_ROOM > l->size) {
+		l->full = true;
 		l->more++;
 		return 0;
 	}
@@ -225,8 +232,8 @@ static int list_one(void *ctx, const char *name)
 static int unknown_member(struct walk *w, uint32_t id, const char *name)
 {
 	char tname[KM_PATH_TEXT_MAX], near[160] = "", all[LIST_CHARS] = "";
-	struct listing ln = { near, sizeof(near), name, 0, 0 };
-	struct listing la = { all, sizeof(all), NULL, 0, 0 };
+	struct listing ln = { near, sizeof(near), name };
+	struct listing la = { all, sizeof(all), NULL };
 
 	km_btf_type_name(w->btf, id, tname, sizeof(tname));
 	each_member(w->btf, id, 0, list_one, &ln);
@@ -234,6 +241,8 @@ static int unknown_member(struct walk *w, uint32_t id, const char *name)
 	if (!la.shown)
 		return fail(w, -ENOENT, "%s has no member '%s' (it has none)",
 			    tname, name);
+	if (ln.more)
+		append(near, sizeof(near), ", ...");
 	if (la.more)
 		append(all, sizeof(all), ", ... (%d more)", la.more);
 	return fail(w, -ENOENT, "%s has no member '%s'%s%s%s; its members: %s",

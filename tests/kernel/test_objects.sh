@@ -397,6 +397,8 @@ test_objects_errors() {
 	obj_error 2 "struct sched_entity has no member 'no_such_member'.*its members: .*nr_migrations" -- \
 		--pid-task "$me" rw8 '&se.no_such_member'
 	obj_error 2 "struct task_struct has no member 'migrations'.*did you mean" -- --pid-task "$me" rw8 '&migrations'
+	obj_error 2 "struct task_struct has no member 'nosuch'; its members: .*, \.\.\. \([0-9]+ more\)\$" -- \
+		--pid-task "$me" rw8 '&nosuch'
 	obj_error 2 "bad member path" -- --pid-task "$me" rw8 '&se..x'
 	obj_error 2 "use 'mm->task_size'" -- --pid-task "$me" rw8 '&mm.task_size'
 	obj_error 2 "not a pointer: write '&on_rq'" -- --pid-task "$me" rw4 on_rq

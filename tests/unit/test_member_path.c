@@ -21,6 +21,7 @@
  *   };
  *   typedef struct outer outer_t;
  *   union number { int i; u64 l; };
+ *   struct wide { int member_000; ... int member_199; };
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -37,10 +38,24 @@
 
 struct fixture {
 	struct btf *btf;
-	int outer, outer_t, number, inner;
+	int outer, outer_t, number, inner, wide;
 };
 
 static struct fixture fx;
+
+/* struct wide { int member_000; ... int member_199; }: too many to list. */
+static int add_wide(struct btf *b, int i32)
+{
+	char name[32];
+	int i;
+
+	fx.wide = btf__add_struct(b, "wide", 200 * 4);
+	for (i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "member_%03d", i);
+		btf__add_field(b, name, i32, i * 32, 0);
+	}
+	return fx.wide;
+}
 
 static int add_types(struct btf *b)
 {
@@ -96,7 +111,7 @@ static int add_types(struct btf *b)
 	fx.number = btf__add_union(b, "number", 8);
 	btf__add_field(b, "i", i32, 0, 0);
 	btf__add_field(b, "l", u64, 0, 0);
-	return fx.number;
+	return add_wide(b, i32);
 }
 
 static int setup(void **state)
@@ -325,6 +340,26 @@ static void test_unknown_members(void **state)
 	expect_fail("&pin->zz", -ENOENT, "struct inner has no member 'zz'");
 }
 
+/* A long list of members is cut, in order, saying how many are left. */
+static void test_members_abbreviated(void **state)
+{
+	struct km_member_path p;
+	const char *more;
+	int shown = 0, left;
+	const char *c;
+
+	(void)state;
+	assert_int_equal(km_member_path(fx.btf, fx.wide, "&nope", &p), -ENOENT);
+	assert_true(strlen(p.err) < 600);
+	assert_non_null(strstr(p.err, "its members: member_000, member_001, "));
+	more = strstr(p.err, ", ... (");
+	assert_non_null(more);
+	for (c = p.err; (c = strstr(c, "member_")); c++)
+		shown++;
+	assert_int_equal(sscanf(more, ", ... (%d more)", &left), 1);
+	assert_int_equal(shown + left, 200);
+}
+
 static void test_syntax(void **state)
 {
 	static const char *const bad[] = {
@@ -414,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_bitfields),
 		cmocka_unit_test(test_wrong_steps),
 		cmocka_unit_test(test_unknown_members),
+		cmocka_unit_test(test_members_abbreviated),
 		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_find_type),
 		cmocka_unit_test(test_bp_field),
