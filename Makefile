@@ -10,7 +10,7 @@ CLANG ?= clang
 BPFTOOL ?= bpftool
 CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -Wno-missing-field-initializers -std=gnu11 -D_GNU_SOURCE \
-	-I$(OUT) -DKM_TOOL_VERSION='"$(VERSION)"'
+	-I$(OUT) -DKM_TOOL_VERSION='"$(VERSION)"' $(EXTRA_CFLAGS)
 LDLIBS := -lbpf -ldw -lelf -lz -lzstd -lm
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) \
@@ -23,7 +23,7 @@ LIB_OBJS := $(patsubst %.c,$(OUT)/%.o,$(COMMON) $(RECORD) $(REPORT))
 HEADERS := $(wildcard common/*.h record/*.h report/*.h bpf/*.h)
 
 .PHONY: all static deps check unit kernel-tests guest-tests demo bench format \
-	clean vmlinux-h
+	clean vmlinux-h sanitize fuzz-smoke
 
 all: $(OUT)/kmemsnoop
 
@@ -125,7 +125,21 @@ guest-tests: $(OUT)/kmemsnoop $(OUT)/kmemsnoop-static $(OUT)/trigger-static
 	@tests/guest/test_guest.sh
 
 check: deps
-	@$(MAKE) --no-print-directory all unit kernel-tests guest-tests
+	@$(MAKE) --no-print-directory all unit kernel-tests guest-tests \
+		sanitize fuzz-smoke
+
+# The unit and kernel tests once more, everything built with ASan and
+# UBSan (a finding, a leak included, fails the test that ran into it).
+SAN_CFLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+sanitize: $(OUT)/trigger $(OUT)/rename
+	@$(MAKE) --no-print-directory OUT=build-san EXTRA_CFLAGS='$(SAN_CFLAGS)' \
+		all unit
+	@echo "kernel tests with the sanitized build:"
+	@KMEMSNOOP=$(CURDIR)/build-san/kmemsnoop tests/run-kernel.sh
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=20
 
 demo: deps
 	@$(MAKE) --no-print-directory all $(OUT)/trigger
@@ -140,4 +154,26 @@ format:
 		report/*.[ch] tools/*.c tests/unit/*.[ch])
 
 clean:
-	rm -rf $(OUT)
+	rm -rf $(OUT) build-san
+
+# Fuzzing the trace reader and report (clang's libFuzzer, ASan, UBSan):
+# `make fuzz FUZZ_TIME=SECONDS`. Crashing inputs kept in
+# tests/fuzz/regressions are replayed first, every time.
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -std=gnu11 -D_GNU_SOURCE -I$(OUT) \
+	-DKM_TOOL_VERSION='"$(VERSION)"'
+FUZZ_SRCS := $(COMMON) $(REPORT) record/trace_writer.c record/stack_table.c
+FUZZ_TIME ?= 60
+
+$(OUT)/fuzz_report: tests/fuzz/fuzz_report.c $(FUZZ_SRCS) $(HEADERS) \
+		$(OUT)/kmemsnoop.skel.h
+	@echo "  FUZZ    $@"
+	@$(CLANG) $(FUZZ_CFLAGS) tests/fuzz/fuzz_report.c $(FUZZ_SRCS) -o $@ \
+		$(LDLIBS)
+
+$(OUT)/make_seeds: tests/fuzz/make_seeds.c $(OUT)/libkmemsnoop.a
+	@$(CC) $(CFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
+
+.PHONY: fuzz
+fuzz: $(OUT)/fuzz_report $(OUT)/make_seeds
+	@tools/fuzz.sh $(FUZZ_TIME)
