@@ -177,3 +177,15 @@ $(OUT)/make_seeds: tests/fuzz/make_seeds.c $(OUT)/libkmemsnoop.a
 .PHONY: fuzz
 fuzz: $(OUT)/fuzz_report $(OUT)/make_seeds
 	@tools/fuzz.sh $(FUZZ_TIME)
+
+# The SVG flame graph rendered by headless Chromium (Debian's chromium,
+# driven by playwright-core from npm): frame widths, hover, zoom. Its
+# graph of a real trace comes from fg_trace, a small driver over
+# report/flamegraph.c.
+.PHONY: browser-tests
+$(OUT)/tests/fg_trace: tests/browser/fg_trace.c $(OUT)/libkmemsnoop.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
+
+browser-tests: $(OUT)/kmemsnoop $(OUT)/trigger $(OUT)/tests/fg_trace
+	@tests/browser/test_flamegraph.sh
