@@ -12,10 +12,15 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/*
+ * Set by user space after load, before arming: loading need not wait
+ * for the addresses to be resolved. Bytes to read at each watch
+ * address; 0 for execute breakpoints.
+ */
+__u64 watch_addr[KM_MAX_WATCHES];
+__u32 value_len[KM_MAX_WATCHES];
+
 /* Set by user space before load. */
-const volatile __u64 watch_addr[KM_MAX_WATCHES];
-/* Bytes to read at each watch address; 0 for execute breakpoints. */
-const volatile __u32 value_len[KM_MAX_WATCHES];
 const volatile bool want_stack = true;
 const volatile bool want_regs = false;
 const volatile struct kmemsnoop_filter filter;

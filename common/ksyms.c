@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "bytes.h"
 #include "ksyms.h"
 
 int km_read_file(const char *path, char **text, size_t *len)
@@ -56,31 +57,78 @@ static int cmp_sym(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-void km_symtab_sort(struct km_symtab *t)
+/* Merges the sorted runs a[0..n) and a[n..total) in place, via tmp. */
+static int merge_runs(struct km_sym *a, size_t n, size_t total)
 {
-	qsort(t->syms, t->nr, sizeof(*t->syms), cmp_sym);
+	struct km_sym *tmp = malloc(total * sizeof(*tmp));
+	size_t i = 0, j = n, k = 0;
+
+	if (!tmp)
+		return -ENOMEM;
+	while (i < n && j < total)
+		tmp[k++] = cmp_sym(&a[i], &a[j]) <= 0 ? a[i++] : a[j++];
+	while (i < n)
+		tmp[k++] = a[i++];
+	while (j < total)
+		tmp[k++] = a[j++];
+	memcpy(a, tmp, total * sizeof(*tmp));
+	free(tmp);
+	return 0;
 }
 
-/* "ffffffff81000000 T _text [module]"; returns 0 if not such a line. */
+void km_symtab_sort(struct km_symtab *t)
+{
+	size_t i;
+
+	/*
+	 * /proc/kallsyms comes sorted by address but for a short tail
+	 * (modules, BPF programs): sort only from the first step back,
+	 * then merge, rather than sorting 100,000 symbols again.
+	 */
+	for (i = 1; i < t->nr; i++)
+		if (t->syms[i - 1].addr > t->syms[i].addr)
+			break;
+	if (i >= t->nr)
+		return;
+	qsort(t->syms + i, t->nr - i, sizeof(*t->syms), cmp_sym);
+	if (merge_runs(t->syms, i, t->nr))
+		qsort(t->syms, t->nr, sizeof(*t->syms), cmp_sym);
+}
+
+/* Hex digits at *p into *v; the count of digits (0: none). */
+static int parse_hex(const char *p, uint64_t *v)
+{
+	static const signed char val[256] = {
+		['0'] = 1,  ['1'] = 2,	['2'] = 3,  ['3'] = 4,	['4'] = 5,
+		['5'] = 6,  ['6'] = 7,	['7'] = 8,  ['8'] = 9,	['9'] = 10,
+		['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+		['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14,
+		['E'] = 15, ['F'] = 16,
+	};
+	int n = 0;
+
+	/* A table, not strtoull: this runs 100,000 times before arming. */
+	for (*v = 0; n < 16 && val[(unsigned char)p[n]]; n++)
+		*v = *v << 4 | (val[(unsigned char)p[n]] - 1);
+	return val[(unsigned char)p[n]] ? 0 : n;
+}
+
+/* "ffffffff81000000 T _text\t[module]"; returns 0 if not such a line. */
 static int parse_line(char *line, struct km_sym *s)
 {
-	char *end, *type, *name, *mod;
+	char *name, *end, *mod = NULL;
+	int n = parse_hex(line, &s->addr);
 
-	s->addr = strtoull(line, &end, 16);
-	if (end == line || *end != ' ')
+	if (!n || line[n] != ' ' || !line[n + 1] || line[n + 2] != ' ')
 		return 0;
-	type = end + 1;
-	if (!type[0] || type[1] != ' ')
-		return 0;
-	name = type + 2;
-	end = strpbrk(name, " \t");
-	mod = NULL;
-	if (end) {
+	name = end = line + n + 3;
+	while (*end && *end != ' ' && *end != '\t')
+		end++;
+	if (*end) {
 		*end = '\0';
 		mod = strchr(end + 1, '[');
 		if (mod) {
-			mod++;
-			end = strchr(mod, ']');
+			end = strchr(++mod, ']');
 			if (!end)
 				return 0;
 			*end = '\0';
@@ -128,6 +176,46 @@ nomem:
 	free(copy);
 	free(syms);
 	return -ENOMEM;
+}
+
+/* Appends to b each line of text whose symbol is name. */
+static int grep_name(struct km_buf *b, const char *text, size_t len,
+		     const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = text, *end = text + len, *line, *eol;
+
+	while (n && (p = memmem(p, end - p, name, n))) {
+		line = p;
+		while (line > text && line[-1] != '\n')
+			line--;
+		eol = memchr(p, '\n', end - p);
+		eol = eol ? eol : end;
+		/* " name" ending the line, or before "\t[module]". */
+		if (p - line >= 3 && p[-1] == ' ' && p[-3] == ' ' &&
+		    (p + n == eol || p[n] == '\t') &&
+		    (km_buf_append(b, line, eol - line) ||
+		     km_buf_append(b, "\n", 1)))
+			return -ENOMEM;
+		p += n;
+	}
+	return 0;
+}
+
+int km_symtab_from_kallsyms_names(struct km_symtab *t, const char *text,
+				  size_t len, const char *const *names,
+				  int nr_names)
+{
+	struct km_buf b = { 0 };
+	int i, err = 0;
+
+	for (i = 0; i < nr_names && !err; i++)
+		err = grep_name(&b, text, len, names[i]);
+	if (!err)
+		err = km_symtab_from_kallsyms(t, b.data ? (char *)b.data : "",
+					      b.len);
+	km_buf_free(&b);
+	return err;
 }
 
 void km_symtab_free(struct km_symtab *t)

@@ -27,8 +27,25 @@ struct km_symtab {
 
 /* Parses kallsyms text; the table keeps its own copy. */
 int km_symtab_from_kallsyms(struct km_symtab *t, const char *text, size_t len);
+/*
+ * Only the symbols called names[0..nr_names): a few memmem() calls
+ * instead of parsing 100,000 lines, for resolving EXPR before arming.
+ */
+int km_symtab_from_kallsyms_names(struct km_symtab *t, const char *text,
+				  size_t len, const char *const *names,
+				  int nr_names);
 /* Reads a whole file (e.g. /proc/kallsyms) into a malloc'ed buffer. */
 int km_read_file(const char *path, char **text, size_t *len);
+/*
+ * Reads /proc/kallsyms on a thread of its own: the kernel takes tens
+ * of milliseconds to print it, time better spent loading the BPF
+ * program meanwhile. Whatever start returns (NULL too), join hands
+ * over the text, reading it itself if no thread could.
+ */
+struct km_kallsyms_reader;
+struct km_kallsyms_reader *km_kallsyms_reader_start(void);
+int km_kallsyms_reader_join(struct km_kallsyms_reader *r, char **text,
+			    size_t *len);
 /* Function and object symbols of an ELF file, with its link addresses. */
 int km_symtab_from_elf(struct km_symtab *t, const char *path);
 void km_symtab_free(struct km_symtab *t);

@@ -6,25 +6,59 @@
 #include "../common/error.h"
 #include "../common/hit.h"
 #include "../common/commands.h"
+#include "../report/dwarf.h"
 #include "options.h"
 #include "session.h"
 
 struct live {
 	struct km_print_ctx pc;
+	struct km_opts *o;
 	uint64_t nr;
 };
 
+static int resolve(void *ctx)
+{
+	struct live *l = ctx;
+
+	return km_opts_resolve(l->o);
+}
+
+/*
+ * Symbols for the stacks: DWARF (file:line, inlined calls) from -v
+ * VMLINUX where it has them, else the symbol table already loaded.
+ */
+static int open_symbolizer(struct live *l)
+{
+	struct km_opts *o = l->o;
+	int err = -ENODATA;
+
+	if (o->vmlinux)
+		err = km_dwarf_symbolizer(&l->pc.sym, o->vmlinux, o->slide);
+	if (err == -ENODATA && o->vmlinux)
+		km_warn("%s has no DWARF: stacks show symbols without file:line",
+			o->vmlinux);
+	if (err && km_opts_all_symbols(o))
+		return -ENOMEM;
+	if (err)
+		l->pc.sym = km_symbolizer_from_symtab(&o->syms);
+	if (l->pc.sym)
+		return 0;
+	km_err("out of memory");
+	return -ENOMEM;
+}
+
+/* Armed: say so at once, then get the symbols (DWARF may take a while). */
 static int on_armed(void *ctx, uint64_t now_ns)
 {
 	struct live *l = ctx;
 	int i;
 
 	(void)now_ns;
-	for (i = 0; i < l->pc.nr_watches; i++)
+	for (i = 0; i < l->o->nr_watches; i++)
 		printf("Watchpoint attached on %" PRIx64 "\n",
-		       l->pc.watches[i].addr);
+		       l->o->watches[i].addr);
 	fflush(stdout);
-	return 0;
+	return open_symbolizer(l);
 }
 
 static int on_hit(void *ctx, const struct km_hit *h)
@@ -46,29 +80,18 @@ static int on_tick(void *ctx, uint64_t now_ns)
 static int live(struct km_opts *o)
 {
 	struct live l = { .pc = { .watches = o->watches,
-				  .nr_watches = o->nr_watches } };
-	struct km_session_opts so = {
-		.watches = o->watches,
-		.nr_watches = o->nr_watches,
-		.stacks = o->stacks,
-		.regs = o->regs,
-		.filter = o->filter,
-		.ringbuf_size = o->ringbuf_size,
-		.duration_ns = o->duration_ns,
-		.max_hits = o->count,
-		.ctx = &l,
-		.on_armed = on_armed,
-		.on_hit = on_hit,
-		.on_tick = on_tick,
-	};
+				  .nr_watches = o->nr_watches },
+			  .o = o };
 	struct km_session_stats st;
+	struct km_session_opts so;
 	int err;
 
-	l.pc.sym = km_symbolizer_from_symtab(&o->syms);
-	if (!l.pc.sym) {
-		km_err("out of memory");
-		return -ENOMEM;
-	}
+	km_opts_session(o, &so);
+	so.ctx = &l;
+	so.resolve = resolve;
+	so.on_armed = on_armed;
+	so.on_hit = on_hit;
+	so.on_tick = on_tick;
 	/* Before arming: a hit can come before on_armed runs. */
 	l.pc.start_ns = km_now_ns();
 	err = km_session_run(&so, &st);

@@ -224,7 +224,6 @@ static int scan_args(struct km_opts *o, int argc, char **argv, char **words,
 static int load_vmlinux(struct km_opts *o)
 {
 	struct km_symtab running;
-	int64_t slide;
 	int err;
 
 	err = km_symtab_from_elf(&o->syms, o->vmlinux);
@@ -235,7 +234,7 @@ static int load_vmlinux(struct km_opts *o)
 	}
 	err = km_symtab_from_kallsyms(&running, o->kallsyms, o->kallsyms_len);
 	if (!err)
-		err = km_symtab_rebase(&o->syms, &running, &slide);
+		err = km_symtab_rebase(&o->syms, &running, &o->slide);
 	km_symtab_free(&running);
 	if (err)
 		km_err("cannot place %s in the running kernel: no _text symbol to compare",
@@ -243,20 +242,74 @@ static int load_vmlinux(struct km_opts *o)
 	return err;
 }
 
+/*
+ * Before arming, only the symbols the watches name: finding a few
+ * lines is much quicker than parsing all of /proc/kallsyms. Anything
+ * unusual (objects, a name not found, a bare hex address) falls back
+ * to the whole table, which also gives near matches for typos.
+ */
+static int load_named(struct km_opts *o)
+{
+	char names[KM_MAX_WATCHES][KM_SYM_NAME_MAX];
+	const char *want[KM_MAX_WATCHES] = { 0 };
+	int i, n = 0, err;
+
+	if (o->objects)
+		return 1;
+	for (i = 0; i < o->nr_watches; i++) {
+		const char *expr = o->words[2 * i + 1];
+
+		if (!strncmp(expr, "0x", 2) || !strncmp(expr, "0X", 2))
+			continue;
+		snprintf(names[n], sizeof(names[n]), "%.*s",
+			 (int)strcspn(expr, "+"), expr);
+		want[n] = names[n];
+		n++;
+	}
+	err = km_symtab_from_kallsyms_names(&o->syms, o->kallsyms,
+					    o->kallsyms_len, want, n);
+	if (err)
+		return err;
+	o->syms_partial = true;
+	for (i = 0; i < n; i++)
+		if (!km_symtab_find(&o->syms, want[i]))
+			return 1;
+	return 0;
+}
+
+int km_opts_all_symbols(struct km_opts *o)
+{
+	if (o->vmlinux || (o->syms.nr && !o->syms_partial))
+		return 0; /* already whole */
+	km_symtab_free(&o->syms);
+	o->syms_partial = false;
+	return km_symtab_from_kallsyms(&o->syms, o->kallsyms, o->kallsyms_len);
+}
+
 /* Symbols for EXPR and stacks; the kallsyms text is kept for record. */
 static int load_names(struct km_opts *o)
 {
 	int err;
 
-	err = km_read_file("/proc/kallsyms", &o->kallsyms, &o->kallsyms_len);
+	err = km_kallsyms_reader_join(o->reader, &o->kallsyms,
+				      &o->kallsyms_len);
+	o->reader = NULL;
 	if (err) {
 		km_err("cannot read /proc/kallsyms: %s", strerror(-err));
 		return err;
 	}
 	if (o->vmlinux)
 		return load_vmlinux(o);
-	err = km_symtab_from_kallsyms(&o->syms, o->kallsyms, o->kallsyms_len);
-	if (!err && !o->syms.nr) {
+	/* Without CAP_SYSLOG the kernel prints every address as zeros. */
+	if (!strncmp(o->kallsyms, "0000000000000000 ", 17) ||
+	    !o->kallsyms_len) {
+		km_err("/proc/kallsyms shows no addresses: run as root (or with CAP_SYSLOG)");
+		return -EPERM;
+	}
+	err = load_named(o);
+	if (err > 0)
+		err = km_opts_all_symbols(o);
+	if (!err && !o->syms.nr && !o->syms_partial) {
 		km_err("/proc/kallsyms shows no addresses: run as root (or with CAP_SYSLOG)");
 		err = -EPERM;
 	}
@@ -277,13 +330,12 @@ static int parse_watch(struct km_opts *o, int i, const char *bp,
 
 int km_opts_parse(struct km_opts *o, int argc, char **argv)
 {
-	char *words[2 * KM_MAX_WATCHES];
-	int nr_words, err, i;
+	int nr_words, err;
 
 	o->output = "kmemsnoop.data";
 	o->ringbuf_size = DEFAULT_RINGBUF;
 	o->stacks = true;
-	err = scan_args(o, argc, argv, words, &nr_words);
+	err = scan_args(o, argc, argv, o->words, &nr_words);
 	if (err)
 		return err;
 	if (nr_words == 0 || nr_words % 2) {
@@ -291,27 +343,59 @@ int km_opts_parse(struct km_opts *o, int argc, char **argv)
 			nr_words ?
 				"'%s' needs an address expression after it" :
 				"%snothing to watch: give BP EXPR, e.g. rw4 jiffies",
-			nr_words ? words[nr_words - 1] : "");
+			nr_words ? o->words[nr_words - 1] : "");
 		return -EINVAL;
 	}
 	if (!o->record && o->command) {
 		km_usage("a COMMAND after -- needs 'kmemsnoop record'");
 		return -EINVAL;
 	}
-	err = load_names(o);
-	for (i = 0; !err && i < nr_words; i += 2, o->nr_watches++)
-		err = parse_watch(o, i / 2, words[i], words[i + 1]);
-	err = km_objects_finish(o->objects, err);
-	for (i = 0; !err && o->filter.value_op && i < o->nr_watches; i++) {
+	o->nr_watches = nr_words / 2;
+	o->filter.max_kept = o->count;
+	o->reader = km_kallsyms_reader_start();
+	return 0;
+}
+
+/* Execute breakpoints have no value for --if to compare. */
+static int check_value_filter(const struct km_opts *o)
+{
+	int i;
+
+	for (i = 0; o->filter.value_op && i < o->nr_watches; i++) {
 		if (o->watches[i].type != KM_BP_X)
 			continue;
 		km_usage(
 			"--if compares values, and execute breakpoints (%s) have none",
 			o->watches[i].expr);
-		err = -EINVAL;
+		return -EINVAL;
 	}
-	o->filter.max_kept = o->count;
-	return err;
+	return 0;
+}
+
+int km_opts_resolve(struct km_opts *o)
+{
+	int err, i;
+
+	err = load_names(o);
+	for (i = 0; !err && i < o->nr_watches; i++)
+		err = parse_watch(o, i, o->words[2 * i], o->words[2 * i + 1]);
+	err = km_objects_finish(o->objects, err);
+	return err ?: check_value_filter(o);
+}
+
+void km_opts_session(const struct km_opts *o, struct km_session_opts *so)
+{
+	*so = (struct km_session_opts){
+		.watches = o->watches,
+		.nr_watches = o->nr_watches,
+		.stacks = o->stacks,
+		.regs = o->regs,
+		.filter = o->filter,
+		.ringbuf_size = o->ringbuf_size,
+		.duration_ns = o->duration_ns,
+		.max_hits = o->count,
+		.command = o->command,
+	};
 }
 
 void km_opts_free(struct km_opts *o)
@@ -320,6 +404,9 @@ void km_opts_free(struct km_opts *o)
 
 	for (i = 0; i < o->nr_watches; i++)
 		km_watch_free(&o->watches[i]);
+	if (o->reader)
+		km_kallsyms_reader_join(o->reader, &o->kallsyms,
+					&o->kallsyms_len);
 	km_objects_free(o->objects);
 	km_symtab_free(&o->syms);
 	free(o->kallsyms);

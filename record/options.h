@@ -8,6 +8,7 @@
 #include "../common/ksyms.h"
 #include "../common/target.h"
 #include "../bpf/kmemsnoop.h"
+#include "session.h"
 
 struct km_opts {
 	bool record; /* accept record-only options */
@@ -22,19 +23,35 @@ struct km_opts {
 	char **command;
 	struct km_watch watches[KM_MAX_WATCHES];
 	int nr_watches;
+	/* BP EXPR as typed, until km_opts_resolve() parses them. */
+	char *words[2 * KM_MAX_WATCHES];
 	/* Names for EXPR and for printing stacks. */
 	char *kallsyms; /* /proc/kallsyms text, kept for the snapshot */
 	size_t kallsyms_len;
 	struct km_symtab syms; /* kallsyms, or the vmlinux's, rebased */
+	bool syms_partial; /* syms holds only the names EXPR uses */
+	int64_t slide; /* of the running kernel against -v VMLINUX */
+	struct km_kallsyms_reader *reader; /* reading in the background */
 	struct km_objects *objects; /* --pid-task ..., record/objects.h */
 };
 
 /*
- * Parses argv (after the subcommand name) and resolves every watch.
- * Returns 0, 1 after --help was printed, or a negative errno after
- * explaining the problem.
+ * Parses argv (after the subcommand name) and starts reading
+ * /proc/kallsyms in the background, so that it overlaps loading the
+ * BPF program. Returns 0, 1 after --help was printed, or a negative
+ * errno after explaining the problem. nr_watches is known afterwards.
  */
 int km_opts_parse(struct km_opts *o, int argc, char **argv);
+/*
+ * Waits for the kallsyms read and turns every BP EXPR into a watch
+ * (names, objects, member paths). Returns 0 or a negative errno after
+ * explaining.
+ */
+int km_opts_resolve(struct km_opts *o);
+/* Makes syms the whole symbol table, as printing stacks needs. */
+int km_opts_all_symbols(struct km_opts *o);
+/* The session options both live mode and record start from. */
+void km_opts_session(const struct km_opts *o, struct km_session_opts *so);
 void km_opts_free(struct km_opts *o);
 void km_opts_usage(FILE *f, bool record);
 

@@ -50,13 +50,18 @@ static int write_modules(struct km_trace_writer *w)
 	return err;
 }
 
-/* Everything before the first hit: what report needs to stand alone. */
-static int write_head(struct km_trace_writer *w, const struct km_opts *o,
+struct rec {
+	struct km_trace_writer w;
+	struct km_opts *o;
+};
+
+/* The file's header: written before anything else happens. */
+static int write_meta(struct km_trace_writer *w, const struct km_opts *o,
 		      int argc, char **argv)
 {
 	struct km_buf meta = { 0 };
 	char filters[512];
-	int err, i;
+	int err;
 
 	km_filter_describe(&o->filter, filters, sizeof(filters));
 	err = km_sysinfo_meta(&meta, argc, argv);
@@ -64,79 +69,94 @@ static int write_head(struct km_trace_writer *w, const struct km_opts *o,
 	err = err ?: km_tlv_put_u64(&meta, KM_META_NR_REGS, KM_NR_REGS);
 	err = err ?: km_tw_chunk(w, KM_CHUNK_META, meta.data, meta.len);
 	km_buf_free(&meta);
-	for (i = 0; !err && i < o->nr_watches; i++)
-		err = write_watch(w, i, &o->watches[i]);
-	err = err   ?:
-		      km_tw_chunk(w, KM_CHUNK_KALLSYMS, o->kallsyms,
-				  o->kallsyms_len);
-	return err ?: write_modules(w);
+	return err;
+}
+
+/* After loading, before arming: what each watch turned out to be. */
+static int resolve(void *ctx)
+{
+	struct rec *r = ctx;
+	int err, i;
+
+	err = km_opts_resolve(r->o);
+	for (i = 0; !err && i < r->o->nr_watches; i++)
+		err = write_watch(&r->w, i, &r->o->watches[i]);
+	return err;
+}
+
+/*
+ * The symbol snapshot is written once armed: compressing it takes tens
+ * of milliseconds, and hits wait in the ring buffer meanwhile.
+ */
+static int on_armed(void *ctx, uint64_t now_ns)
+{
+	struct rec *r = ctx;
+	int err;
+
+	r->w.last_flush_ns = now_ns;
+	err = km_tw_chunk(&r->w, KM_CHUNK_KALLSYMS, r->o->kallsyms,
+			  r->o->kallsyms_len);
+	return err ?: write_modules(&r->w);
 }
 
 static int on_hit(void *ctx, const struct km_hit *h)
 {
-	return km_tw_hit(ctx, h);
+	struct rec *r = ctx;
+
+	return km_tw_hit(&r->w, h);
 }
 
 static int on_tick(void *ctx, uint64_t now_ns)
 {
-	struct km_trace_writer *w = ctx;
+	struct rec *r = ctx;
 
-	if (now_ns - w->last_flush_ns < FLUSH_NS)
+	if (now_ns - r->w.last_flush_ns < FLUSH_NS)
 		return 0;
-	w->last_flush_ns = now_ns;
-	return km_tw_flush(w);
+	r->w.last_flush_ns = now_ns;
+	return km_tw_flush(&r->w);
 }
 
-static int on_armed(void *ctx, uint64_t now_ns)
+static void summary(const struct rec *r, const struct km_session_stats *st)
 {
-	struct km_trace_writer *w = ctx;
-
-	w->last_flush_ns = now_ns;
-	return 0;
-}
-
-static int record(struct km_opts *o, int argc, char **argv)
-{
-	struct km_session_opts so = {
-		.watches = o->watches,
-		.nr_watches = o->nr_watches,
-		.stacks = o->stacks,
-		.regs = o->regs,
-		.filter = o->filter,
-		.ringbuf_size = o->ringbuf_size,
-		.duration_ns = o->duration_ns,
-		.max_hits = o->count,
-		.command = o->command,
-	};
-	struct km_session_stats st = { 0 };
-	struct km_trace_writer w;
-	struct km_trailer t;
-	int err;
-
-	err = km_tw_create(&w, o->output);
-	err = err ?: write_head(&w, o, argc, argv);
-	so.ctx = &w;
-	so.on_hit = on_hit;
-	so.on_tick = on_tick;
-	so.on_armed = on_armed;
-	err = err ?: km_session_run(&so, &st);
-	if (err && !st.delivered) {
-		/* Nothing was recorded: leave things as they were. */
-		km_tw_abort(&w);
-		km_tw_free(&w);
-		return err;
-	}
-	t = (struct km_trailer){ .lost = st.dropped,
-				 .end_ns = st.end_ns,
-				 .seen = st.seen };
-	/* Even after an error, end the file readably if it can be. */
-	err = km_tw_finish(&w, &t) ?: err;
 	fprintf(stderr,
 		"kmemsnoop: recorded %" PRIu64 " hits, %" PRIu64
 		" lost, %" PRIu64 " filtered (%" PRIu64 " seen), %" PRIu64
 		" bytes written to %s\n",
-		w.hits, st.dropped, st.filtered, st.seen, w.bytes, o->output);
-	km_tw_free(&w);
+		r->w.hits, st->dropped, st->filtered, st->seen, r->w.bytes,
+		r->o->output);
+}
+
+static int record(struct km_opts *o, int argc, char **argv)
+{
+	struct km_session_stats st = { 0 };
+	struct km_session_opts so;
+	struct km_trailer t;
+	struct rec r = { .o = o };
+	int err;
+
+	km_opts_session(o, &so);
+	so.ctx = &r;
+	so.resolve = resolve;
+	so.on_armed = on_armed;
+	so.on_hit = on_hit;
+	so.on_tick = on_tick;
+	err = km_tw_create(&r.w, o->output);
+	err = err ?: write_meta(&r.w, o, argc, argv);
+	err = err ?: km_session_run(&so, &st);
+	if (err && !st.delivered) {
+		/* Nothing was recorded: leave things as they were. */
+		km_tw_abort(&r.w);
+		km_tw_free(&r.w);
+		return err;
+	}
+	t = (struct km_trailer){ .lost = st.dropped,
+				 .end_ns = st.end_ns,
+				 .seen = st.seen,
+				 .filtered = st.filtered };
+	/* Even after an error, end the file readably if it can be. */
+	err = km_tw_finish(&r.w, &t) ?: err;
+	summary(&r, &st);
+	km_tw_free(&r.w);
 	return err;
 }
 

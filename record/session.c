@@ -108,7 +108,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 static int load(struct kmemsnoop_bpf **skelp, const struct km_session_opts *o)
 {
 	struct kmemsnoop_bpf *skel;
-	int i, err;
+	int err;
 
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		km_err("this kernel has no BTF (/sys/kernel/btf/vmlinux): kmemsnoop needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
@@ -119,11 +119,6 @@ static int load(struct kmemsnoop_bpf **skelp, const struct km_session_opts *o)
 	if (!skel) {
 		km_err("cannot open the BPF program: %s", strerror(errno));
 		return -errno;
-	}
-	for (i = 0; i < o->nr_watches; i++) {
-		skel->rodata->watch_addr[i] = o->watches[i].addr;
-		skel->rodata->value_len[i] =
-			o->watches[i].type == KM_BP_X ? 0 : o->watches[i].len;
 	}
 	skel->rodata->want_stack = o->stacks;
 	skel->rodata->want_regs = o->regs;
@@ -142,6 +137,23 @@ static int load(struct kmemsnoop_bpf **skelp, const struct km_session_opts *o)
 		return err;
 	}
 	*skelp = skel;
+	return 0;
+}
+
+/* Tells the loaded program what it watches, and what is there now. */
+static int set_watches(struct kmemsnoop_bpf *skel,
+		       const struct km_session_opts *o)
+{
+	int i, err;
+
+	err = o->resolve ? o->resolve(o->ctx) : 0;
+	if (err)
+		return err;
+	for (i = 0; i < o->nr_watches; i++) {
+		skel->bss->watch_addr[i] = o->watches[i].addr;
+		skel->bss->value_len[i] =
+			o->watches[i].type == KM_BP_X ? 0 : o->watches[i].len;
+	}
 	return prime_values(skel);
 }
 
@@ -256,6 +268,9 @@ int km_session_run(const struct km_session_opts *o, struct km_session_stats *st)
 	err = load(&skel, o);
 	if (err)
 		return err;
+	err = set_watches(skel, o);
+	if (err)
+		goto out;
 	if (o->command && (err = km_child_fork(&child, o->command)))
 		goto out;
 	err = run_armed(skel, &l, &child);

@@ -23,6 +23,12 @@ struct km_session_opts {
 	uint64_t max_hits; /* 0: no limit; enforced in BPF too */
 	char *const *command; /* run this and stop when it exits; or NULL */
 	void *ctx;
+	/*
+	 * Called once the BPF program is loaded, before anything is armed:
+	 * fills in watches[0..nr_watches). Loading first lets it overlap
+	 * with the slow parts of resolving (reading /proc/kallsyms).
+	 */
+	int (*resolve)(void *ctx);
 	/* Called once the watchpoints are armed, with the time then. */
 	int (*on_armed)(void *ctx, uint64_t now_ns);
 	/* Every hit; a negative return stops the session with that error. */
