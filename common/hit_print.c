@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include <time.h>
 #include <linux/perf_event.h>
+#include "color.h"
 #include "hit.h"
 #include "json.h"
 #include "trace_format.h"
@@ -59,15 +61,14 @@ int km_hit_from_event(struct km_hit *h, const void *data, size_t size)
 	return 0;
 }
 
-/* The entries for addr; a bare address when there is no symbolizer. */
 /*
- * The entries for frame i. A caller's frame holds a return address,
- * the instruction after the call: it is looked up one byte earlier,
- * inside the call, so the function and inlined context are the
- * caller's even when the call was its last instruction.
+ * A caller's frame holds a return address, the instruction after the
+ * call: it is looked up one byte earlier, inside the call, so the
+ * function and inlined context are the caller's even when the call was
+ * its last instruction. A bare address when there is no symbolizer.
  */
-static int resolve(const struct km_print_ctx *pc, const uint64_t *frames,
-		   uint32_t i, struct km_frame *out)
+int km_resolve_frame(const struct km_print_ctx *pc, const uint64_t *frames,
+		     uint32_t i, struct km_frame *out)
 {
 	uint64_t addr = frames[i];
 	int n = 1, k;
@@ -81,17 +82,22 @@ static int resolve(const struct km_print_ctx *pc, const uint64_t *frames,
 	return n;
 }
 
-static void print_entry(FILE *f, const struct km_frame *e, const char *indent)
+static void print_entry(FILE *f, const struct km_frame *e, const char *indent,
+			bool color)
 {
+	const char *on = color ? KM_COLOR_SYM : "";
+	const char *off = color ? KM_COLOR_RESET : "";
+
 	fprintf(f, "%s0x%016" PRIx64 ": ", indent, e->addr);
 	if (!e->name)
 		fputs("[unknown]", f);
 	else if (e->inlined)
-		fprintf(f, "%s [inlined]", e->name);
+		fprintf(f, "%s%s%s [inlined]", on, e->name, off);
 	else
-		fprintf(f, "%s%s%s%s @ 0x%" PRIx64 "+0x%" PRIx64, e->name,
-			e->module ? " [" : "", e->module ? e->module : "",
-			e->module ? "]" : "", e->start, e->addr - e->start);
+		fprintf(f, "%s%s%s%s%s%s @ 0x%" PRIx64 "+0x%" PRIx64, on,
+			e->name, off, e->module ? " [" : "",
+			e->module ? e->module : "", e->module ? "]" : "",
+			e->start, e->addr - e->start);
 	if (e->file)
 		fprintf(f, " (%s:%u)", e->file, e->line);
 	fputc('\n', f);
@@ -105,9 +111,9 @@ void km_print_frames(FILE *f, const struct km_print_ctx *pc,
 	int n, k;
 
 	for (i = 0; i < nr; i++) {
-		n = resolve(pc, frames, i, e);
+		n = km_resolve_frame(pc, frames, i, e);
 		for (k = 0; k < n; k++)
-			print_entry(f, &e[k], indent);
+			print_entry(f, &e[k], indent, pc->color);
 	}
 }
 
@@ -144,18 +150,40 @@ static void print_regs(FILE *f, const uint64_t *regs, const char *indent)
 			i % 4 == 3 || i == KM_NR_REGS - 1 ? "\n" : "");
 }
 
+void km_format_time(const struct km_print_ctx *pc, uint64_t time_ns, char *buf,
+		    size_t size)
+{
+	bool before = time_ns < pc->start_ns;
+	uint64_t d = before ? pc->start_ns - time_ns : time_ns - pc->start_ns;
+	uint64_t ns = pc->wall_ns + d;
+	char date[32];
+	struct tm tm;
+	time_t s;
+
+	if (!pc->wall_ns) {
+		snprintf(buf, size, "%s%" PRIu64 ".%09" PRIu64,
+			 before ? "-" : "", d / 1000000000, d % 1000000000);
+		return;
+	}
+	if (before)
+		ns = pc->wall_ns - d;
+	s = ns / 1000000000;
+	gmtime_r(&s, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, size, "%s.%09" PRIu64 "Z", date, ns % 1000000000);
+}
+
 void km_print_hit(FILE *f, const struct km_print_ctx *pc, uint64_t nr,
 		  const struct km_hit *h)
 {
-	uint64_t t = h->time_ns - pc->start_ns;
+	char when[64];
 
-	fprintf(f,
-		"#%" PRIu64 " %" PRIu64 ".%09" PRIu64
-		" cpu %u pid %u/%u comm %s watch %u",
-		nr, t / 1000000000, t % 1000000000, h->cpu, h->pid, h->tid,
-		h->comm, h->watch);
+	km_format_time(pc, h->time_ns, when, sizeof(when));
+	fprintf(f, "%s#%" PRIu64 " %s cpu %u pid %u/%u comm %s watch %u",
+		pc->color ? KM_COLOR_HEADER : "", nr, when, h->cpu, h->pid,
+		h->tid, h->comm, h->watch);
 	print_value(f, pc, h);
-	fputc('\n', f);
+	fputs(pc->color ? KM_COLOR_RESET "\n" : "\n", f);
 	if (h->regs)
 		print_regs(f, h->regs, "    ");
 	km_print_frames(f, pc, h->frames, h->nr_frames, "    ");
@@ -184,18 +212,41 @@ static void print_entry_json(FILE *f, const struct km_frame *e)
 	fputc('}', f);
 }
 
-void km_print_hit_json(FILE *f, const struct km_print_ctx *pc,
-		       const struct km_hit *h)
+void km_print_frames_json(FILE *f, const struct km_print_ctx *pc,
+			  const uint64_t *frames, uint32_t nr)
 {
 	struct km_frame e[KM_MAX_INLINE];
 	uint32_t i;
 	int n, k;
+
+	fputc('[', f);
+	for (i = 0; i < nr; i++) {
+		n = km_resolve_frame(pc, frames, i, e);
+		for (k = 0; k < n; k++) {
+			if (i || k)
+				fputc(',', f);
+			print_entry_json(f, &e[k]);
+		}
+	}
+	fputc(']', f);
+}
+
+void km_print_hit_json(FILE *f, const struct km_print_ctx *pc,
+		       const struct km_hit *h)
+{
+	uint32_t i;
 
 	fprintf(f,
 		"{\"time_ns\":%" PRIu64 ",\"cpu\":%u,\"pid\":%u,\"tid\":%u,"
 		"\"comm\":",
 		h->time_ns - pc->start_ns, h->cpu, h->pid, h->tid);
 	km_json_str(f, h->comm);
+	if (pc->wall_ns) {
+		char when[64];
+
+		km_format_time(pc, h->time_ns, when, sizeof(when));
+		fprintf(f, ",\"time\":\"%s\"", when);
+	}
 	fprintf(f, ",\"watch\":%u,\"addr\":\"0x%" PRIx64 "\"", h->watch,
 		h->addr);
 	if (h->has_value)
@@ -207,14 +258,7 @@ void km_print_hit_json(FILE *f, const struct km_print_ctx *pc,
 			i ? "," : ",\"regs\":{", km_reg_names[i], h->regs[i]);
 	if (h->regs)
 		fputc('}', f);
-	fprintf(f, ",\"ip\":\"0x%" PRIx64 "\",\"stack\":[", h->ip);
-	for (i = 0; i < h->nr_frames; i++) {
-		n = resolve(pc, h->frames, i, e);
-		for (k = 0; k < n; k++) {
-			if (i || k)
-				fputc(',', f);
-			print_entry_json(f, &e[k]);
-		}
-	}
-	fputs("]}\n", f);
+	fprintf(f, ",\"ip\":\"0x%" PRIx64 "\",\"stack\":", h->ip);
+	km_print_frames_json(f, pc, h->frames, h->nr_frames);
+	fputs("}\n", f);
 }

@@ -1,20 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "views.h"
 
-int km_view_hits(FILE *f, struct km_trace *t, const struct km_print_ctx *pc,
-		 bool json)
-{
-	const struct km_hit *hits;
-	uint64_t nr = 0;
-	long n, i;
+struct listing {
+	FILE *f;
+	const struct km_report *r;
+	uint64_t nr;
+};
 
-	while ((n = km_trace_next_hits(t, &hits)) > 0) {
-		for (i = 0; i < n; i++) {
-			if (json)
-				km_print_hit_json(f, pc, &hits[i]);
-			else
-				km_print_hit(f, pc, ++nr, &hits[i]);
-		}
-	}
-	return n;
+static int print_one(void *arg, const struct km_hit *h)
+{
+	struct listing *l = arg;
+
+	if (l->r->format == KM_FMT_JSON)
+		km_print_hit_json(l->f, &l->r->pc, h);
+	else
+		km_print_hit(l->f, &l->r->pc, ++l->nr, h);
+	return 0;
+}
+
+int km_view_hits(FILE *f, struct km_report *r)
+{
+	struct listing l = { .f = f, .r = r };
+
+	return km_for_each_hit(r->t, r->filter, print_one, &l);
 }

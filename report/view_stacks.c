@@ -20,8 +20,9 @@ struct row {
 	int64_t stack_id; /* -1: no stack */
 };
 
-static int add(struct tally *ty, const struct km_hit *h)
+static int add(void *arg, const struct km_hit *h)
 {
+	struct tally *ty = arg;
 	size_t sid = h->stack_id == KM_NO_STACK ? 0 : (size_t)h->stack_id + 1;
 	size_t i = sid * KM_MAX_WATCHES + h->watch, old = ty->cap;
 
@@ -79,31 +80,41 @@ static void print_watch(FILE *f, const struct km_trace *t,
 	fputc('\n', f);
 }
 
-int km_view_stacks(FILE *f, struct km_trace *t, const struct km_print_ctx *pc)
+void km_print_watch_lines(FILE *f, const struct km_trace *t)
 {
-	struct tally ty = { 0 };
-	const struct km_hit *hits;
-	struct row *rows = NULL;
-	long n, i;
+	const struct km_watch *wa;
 	int w;
 
-	while ((n = km_trace_next_hits(t, &hits)) > 0)
-		for (i = 0; i < n; i++)
-			if (add(&ty, &hits[i]))
-				goto nomem;
-	if (n < 0)
+	for (w = 0; w < t->nr_watches; w++) {
+		wa = &t->watches[w];
+		fprintf(f, "# watch %d: %s%u %s (0x%" PRIx64 ")\n", w,
+			km_bp_name(wa->type), wa->len, wa->expr, wa->addr);
+	}
+}
+
+int km_view_stacks(FILE *f, struct km_report *r)
+{
+	struct tally ty = { 0 };
+	struct row *rows = NULL;
+	int w, err;
+
+	err = km_for_each_hit(r->t, r->filter, add, &ty);
+	if (err == -ENOMEM)
+		goto nomem;
+	if (err)
 		goto out;
 	rows = calloc(ty.cap / KM_MAX_WATCHES + 1, sizeof(*rows));
 	if (!rows)
 		goto nomem;
-	for (w = 0; w < t->nr_watches; w++)
-		print_watch(f, t, pc, &ty, w, rows);
+	for (w = 0; w < r->t->nr_watches; w++)
+		if (km_ranges_match(&r->filter->watch, w))
+			print_watch(f, r->t, &r->pc, &ty, w, rows);
 	goto out;
 nomem:
 	km_err("out of memory");
-	n = -ENOMEM;
+	err = -ENOMEM;
 out:
 	free(rows);
 	free(ty.count);
-	return n;
+	return err;
 }

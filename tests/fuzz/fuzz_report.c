@@ -20,6 +20,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{ "--hits", NULL },
 		{ "--format", "json" },
 		{ NULL, NULL },
+		{ "--sort", "stack,sym,comm,pid,tid,cpu,watch,value" },
+		{ "--call-graph", "callee" },
+		{ "--timeline", NULL },
+		{ "--format", "folded" },
+		{ "--format", "perf-script" },
+		{ "--format", "svg" },
 	};
 	char path[64];
 	size_t i;

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* -g: the stacks of a group of hits as a tree of calls, perf-style. */
+#ifndef KM_CALL_TREE_H
+#define KM_CALL_TREE_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "flamegraph.h"
+
+/*
+ * Each node below root, one a line: percent of total, hits, and the
+ * name, indented two spaces a level from depth; children by hits, most
+ * first.
+ * Returns 0 or -ENOMEM.
+ */
+int km_call_tree_text(FILE *f, const struct km_fg_node *root, uint64_t total,
+		      int depth);
+/* The same as a JSON array of {"name","hits","percent","calls":[...]}. */
+int km_call_tree_json(FILE *f, const struct km_fg_node *root, uint64_t total);
+
+#endif

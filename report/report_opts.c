@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+#include "../common/error.h"
+#include "report_opts.h"
+
+void km_report_usage(FILE *f)
+{
+	fputs("usage: kmemsnoop report [-i FILE] [OPTIONS]\n"
+	      "  -i, --input FILE        trace to read (default kmemsnoop.data)\n"
+	      "Views (the default: per watchpoint, distinct stacks by hits):\n"
+	      "      --hits              every hit in order, as live mode prints it\n"
+	      "  -s, --sort KEYS         hits grouped by KEYS, most first: any of stack,\n"
+	      "                          sym, comm, pid, tid, cpu, watch, value, e.g. comm,sym\n"
+	      "  -g, --call-graph ORDER  stacks as a call tree, ORDER caller (outermost\n"
+	      "                          first) or callee (innermost first)\n"
+	      "      --timeline          hits per second per watchpoint, as bars\n"
+	      "      --header            the trace's metadata\n"
+	      "Output:\n"
+	      "      --format FMT        text (default), json (JSON Lines), folded (for\n"
+	      "                          flame graphs), perf-script (as perf script prints),\n"
+	      "                          svg (an interactive flame graph)\n"
+	      "      --time-format FMT   relative (seconds since the start, the default)\n"
+	      "                          or wall (UTC date and time)\n"
+	      "Filters, for every view and format:\n"
+	      "      --pid LIST          only these processes (thread groups), e.g. 1,5-7\n"
+	      "      --tid LIST          only these threads\n"
+	      "      --comm NAMES        only tasks with these command names, comma-separated\n"
+	      "  -C, --cpu LIST          only hits on these CPUs\n"
+	      "      --watch LIST        only these watchpoints (0 to 3)\n"
+	      "      --time FROM,TO      only hits this many seconds after the start;\n"
+	      "                          either side may be empty\n"
+	      "Symbols:\n"
+	      "      --vmlinux PATH      take symbols, file:line and inlined calls from this\n"
+	      "                          vmlinux (its DWARF, else its symbol table)\n"
+	      "      --force             use the vmlinux even if its build-id is not the trace's\n"
+	      "      --kallsyms PATH     take symbols from this kallsyms file\n"
+	      "  -h, --help              this help\n"
+	      "Without --vmlinux or --kallsyms, the vmlinux with the trace's build-id is\n"
+	      "looked for in /usr/lib/debug/.build-id, /usr/lib/debug/boot, /boot and\n"
+	      "/lib/modules/RELEASE/build (under $KMEMSNOOP_DEBUG_ROOT), then through\n"
+	      "debuginfod if DEBUGINFOD_URLS is set; failing that, symbols come from the\n"
+	      "trace's kallsyms snapshot. More in kmemsnoop-report(1).\n"
+	      "Exit status: 0 done, 1 failure at run time, 2 bad usage.\n",
+	      f);
+}
+
+enum {
+	OPT_VMLINUX = 256,
+	OPT_KALLSYMS,
+	OPT_FORCE,
+	OPT_HITS,
+	OPT_HEADER,
+	OPT_FORMAT,
+	OPT_TIMELINE,
+	OPT_TIME_FORMAT,
+	OPT_PID,
+	OPT_TID,
+	OPT_COMM,
+	OPT_WATCH,
+	OPT_TIME,
+};
+
+static const struct option long_opts[] = {
+	{ "input", required_argument, NULL, 'i' },
+	{ "vmlinux", required_argument, NULL, OPT_VMLINUX },
+	{ "kallsyms", required_argument, NULL, OPT_KALLSYMS },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "hits", no_argument, NULL, OPT_HITS },
+	{ "header", no_argument, NULL, OPT_HEADER },
+	{ "sort", required_argument, NULL, 's' },
+	{ "call-graph", required_argument, NULL, 'g' },
+	{ "timeline", no_argument, NULL, OPT_TIMELINE },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "time-format", required_argument, NULL, OPT_TIME_FORMAT },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ "tid", required_argument, NULL, OPT_TID },
+	{ "comm", required_argument, NULL, OPT_COMM },
+	{ "cpu", required_argument, NULL, 'C' },
+	{ "watch", required_argument, NULL, OPT_WATCH },
+	{ "time", required_argument, NULL, OPT_TIME },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
+static const char *const formats[] = {
+	[KM_FMT_TEXT] = "text",	    [KM_FMT_JSON] = "json",
+	[KM_FMT_FOLDED] = "folded", [KM_FMT_PERF_SCRIPT] = "perf-script",
+	[KM_FMT_SVG] = "svg",
+};
+
+static int parse_format(struct km_report_opts *o, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		if (!strcmp(s, formats[i])) {
+			o->format = i;
+			return 0;
+		}
+	}
+	km_usage(
+		"unknown format '%s': use text, json, folded, perf-script or svg",
+		s);
+	return -EINVAL;
+}
+
+static int parse_choice(const char *s, const char *opt, const char *a,
+			const char *b, bool *is_b)
+{
+	if (strcmp(s, a) && strcmp(s, b)) {
+		km_usage("bad %s '%s': use %s or %s", opt, s, a, b);
+		return -EINVAL;
+	}
+	*is_b = !strcmp(s, b);
+	return 0;
+}
+
+static int call_graph(struct km_report_opts *o, const char *s)
+{
+	bool callee;
+	int err = parse_choice(s, "--call-graph", "caller", "callee", &callee);
+
+	o->cg = callee ? KM_CG_CALLEE : KM_CG_CALLER;
+	return err;
+}
+
+static int handle(struct km_report_opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case 'i':
+		o->input = arg;
+		return 0;
+	case OPT_VMLINUX:
+		o->sym.vmlinux = arg;
+		return 0;
+	case OPT_KALLSYMS:
+		o->sym.kallsyms = arg;
+		return 0;
+	case OPT_FORCE:
+		o->sym.force = true;
+		return 0;
+	case OPT_HITS:
+		o->hits = true;
+		return 0;
+	case OPT_HEADER:
+		o->header = true;
+		return 0;
+	case 's':
+		o->sorted = true;
+		return km_sort_parse(&o->sort, arg);
+	case 'g':
+		return call_graph(o, arg);
+	case OPT_TIMELINE:
+		o->timeline = true;
+		return 0;
+	case OPT_FORMAT:
+		return parse_format(o, arg);
+	case OPT_TIME_FORMAT:
+		return parse_choice(arg, "--time-format", "relative", "wall",
+				    &o->wall);
+	case OPT_PID:
+		return km_ranges_parse(&o->filter.pid, arg, "--pid");
+	case OPT_TID:
+		return km_ranges_parse(&o->filter.tid, arg, "--tid");
+	case OPT_COMM:
+		return km_hit_filter_comms(&o->filter, arg);
+	case 'C':
+		return km_ranges_parse(&o->filter.cpu, arg, "--cpu");
+	case OPT_WATCH:
+		return km_ranges_parse(&o->filter.watch, arg, "--watch");
+	case OPT_TIME:
+		return km_hit_filter_time(&o->filter, arg);
+	}
+	km_usage(
+		"unknown or incomplete option '%s'; see 'kmemsnoop report --help'",
+		arg);
+	return -EINVAL;
+}
+
+/* Views that cannot be shown together; only one may be asked for. */
+static int one_view(const struct km_report_opts *o)
+{
+	const char *views[5];
+	int n = 0;
+
+	if (o->header)
+		views[n++] = "--header";
+	if (o->hits)
+		views[n++] = "--hits";
+	if (o->sorted || o->cg)
+		views[n++] = o->sorted ? "--sort" : "--call-graph";
+	if (o->timeline)
+		views[n++] = "--timeline";
+	if (o->format >= KM_FMT_FOLDED)
+		views[n++] = formats[o->format];
+	if (n > 1) {
+		km_usage("%s and %s are different views: ask for one", views[0],
+			 views[1]);
+		return -EINVAL;
+	}
+	if (o->header && o->format != KM_FMT_TEXT) {
+		km_usage("--header prints text: leave out --format");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int km_report_parse(struct km_report_opts *o, int argc, char **argv)
+{
+	int c, err;
+
+	o->input = "kmemsnoop.data";
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "i:s:g:C:h", long_opts, NULL)) !=
+	       -1) {
+		if (c == 'h') {
+			km_report_usage(stdout);
+			return 1;
+		}
+		err = handle(o, c,
+			     c == '?' || c == ':' ? argv[optind - 1] : optarg);
+		if (err)
+			return err;
+	}
+	if (optind < argc) {
+		km_usage(
+			"unexpected argument '%s' (the trace is given with -i)",
+			argv[optind]);
+		return -EINVAL;
+	}
+	return one_view(o);
+}
+
+void km_report_opts_free(struct km_report_opts *o)
+{
+	km_hit_filter_free(&o->filter);
+}

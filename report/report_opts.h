@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* kmemsnoop report's command line. */
+#ifndef KM_REPORT_OPTS_H
+#define KM_REPORT_OPTS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "hit_filter.h"
+#include "symbols.h"
+#include "views.h"
+
+struct km_report_opts {
+	const char *input;
+	struct km_symbol_opts sym;
+	bool hits, header, timeline, wall;
+	bool sorted; /* --sort given */
+	struct km_sort sort;
+	enum km_call_graph cg;
+	enum km_format format;
+	struct km_hit_filter filter;
+};
+
+/*
+ * Parses argv (starting at "report"). Returns 0, 1 after --help was
+ * printed, or a negative errno after explaining (km_usage).
+ */
+int km_report_parse(struct km_report_opts *o, int argc, char **argv);
+void km_report_opts_free(struct km_report_opts *o);
+/* The --help text: the options the man page kmemsnoop-report(1) lists. */
+void km_report_usage(FILE *f);
+
+#endif
