@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include "../common/color.h"
 #include "../common/error.h"
 #include "../common/hit.h"
 #include "../common/commands.h"
@@ -80,7 +81,8 @@ static int on_tick(void *ctx, uint64_t now_ns)
 static int live(struct km_opts *o)
 {
 	struct live l = { .pc = { .watches = o->watches,
-				  .nr_watches = o->nr_watches },
+				  .nr_watches = o->nr_watches,
+				  .color = km_color_wanted(stdout) },
 			  .o = o };
 	struct km_session_stats st;
 	struct km_session_opts so;

@@ -29,6 +29,7 @@ static const struct option long_opts[] = {
 	{ "exclude-self", no_argument, NULL, 'X' },
 	{ "if", required_argument, NULL, 'I' },
 	{ "regs", no_argument, NULL, 'R' },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "pid-task", required_argument, NULL, KM_OPT_PID_TASK },
 	{ "pci-dev", required_argument, NULL, KM_OPT_PCI_DEV },
@@ -65,6 +66,7 @@ void km_opts_usage(FILE *f, bool record)
 	km_objects_usage(f);
 	if (record)
 		fputs("  -o, --output FILE        trace file (default kmemsnoop.data)\n"
+		      "  -q, --quiet              no status line on the terminal while recording\n"
 		      "  -- COMMAND [ARGS...]     run COMMAND and stop when it exits\n",
 		      f);
 	else
@@ -136,6 +138,14 @@ static int handle_opt(struct km_opts *o, int c, const char *arg)
 		}
 		o->output = arg;
 		return 0;
+	case 'q':
+		if (!o->record) {
+			km_usage(
+				"-q quiets record's status line: live mode has none");
+			return -EINVAL;
+		}
+		o->quiet = true;
+		return 0;
 	case 'd':
 		return parse_seconds(arg, &o->duration_ns);
 	case 'c':
@@ -185,7 +195,7 @@ static int scan_args(struct km_opts *o, int argc, char **argv, char **words,
 	*nr_words = 0;
 	for (;;) {
 		before = optind;
-		c = getopt_long(argc, argv, "+o:d:c:v:m:p:C:h", long_opts,
+		c = getopt_long(argc, argv, "+o:d:c:v:m:p:C:qh", long_opts,
 				NULL);
 		if (km_is_object_opt(c)) {
 			err = km_objects_add(&o->objects, c, optarg, argc, argv,

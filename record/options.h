@@ -19,6 +19,7 @@ struct km_opts {
 	uint64_t ringbuf_size;
 	bool stacks;
 	bool regs;
+	bool quiet; /* record: no status line */
 	struct kmemsnoop_filter filter;
 	char **command;
 	struct km_watch watches[KM_MAX_WATCHES];

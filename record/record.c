@@ -13,6 +13,7 @@
 #include "filter.h"
 #include "options.h"
 #include "session.h"
+#include "status.h"
 #include "sysinfo.h"
 #include "trace_writer.h"
 
@@ -53,6 +54,8 @@ static int write_modules(struct km_trace_writer *w)
 struct rec {
 	struct km_trace_writer w;
 	struct km_opts *o;
+	const struct km_session_stats *st; /* current at each tick */
+	struct km_status status;
 };
 
 /* The file's header: written before anything else happens. */
@@ -110,10 +113,15 @@ static int on_tick(void *ctx, uint64_t now_ns)
 {
 	struct rec *r = ctx;
 
-	if (now_ns - r->w.last_flush_ns < FLUSH_NS)
-		return 0;
-	r->w.last_flush_ns = now_ns;
-	return km_tw_flush(&r->w);
+	int err = 0;
+
+	if (now_ns - r->w.last_flush_ns >= FLUSH_NS) {
+		r->w.last_flush_ns = now_ns;
+		err = km_tw_flush(&r->w);
+	}
+	km_status_tick(&r->status, now_ns, r->st->armed_ns, r->st->delivered,
+		       r->st->dropped, r->w.bytes);
+	return err;
 }
 
 static void summary(const struct rec *r, const struct km_session_stats *st)
@@ -131,7 +139,7 @@ static int record(struct km_opts *o, int argc, char **argv)
 	struct km_session_stats st = { 0 };
 	struct km_session_opts so;
 	struct km_trailer t;
-	struct rec r = { .o = o };
+	struct rec r = { .o = o, .st = &st };
 	int err;
 
 	km_opts_session(o, &so);
@@ -140,9 +148,11 @@ static int record(struct km_opts *o, int argc, char **argv)
 	so.on_armed = on_armed;
 	so.on_hit = on_hit;
 	so.on_tick = on_tick;
+	km_status_init(&r.status, stderr, o->quiet);
 	err = km_tw_create(&r.w, o->output);
 	err = err ?: write_meta(&r.w, o, argc, argv);
 	err = err ?: km_session_run(&so, &st);
+	km_status_clear(&r.status);
 	if (err && !st.delivered) {
 		/* Nothing was recorded: leave things as they were. */
 		km_tw_abort(&r.w);

@@ -59,6 +59,7 @@ uint64_t km_now_ns(void)
 struct loop {
 	const struct km_session_opts *o;
 	struct km_session_stats *st;
+	struct kmemsnoop_bpf *skel;
 	int err;
 };
 
@@ -157,12 +158,16 @@ static int set_watches(struct kmemsnoop_bpf *skel,
 	return prime_values(skel);
 }
 
-/* Sums the per-CPU counters into st. */
+/*
+ * Sums the per-CPU counters into st. They only grow, so reading them
+ * again while running (for record's status line) just updates st.
+ */
 static void read_counters(struct kmemsnoop_bpf *skel,
 			  struct km_session_stats *st)
 {
 	int ncpu = libbpf_num_possible_cpus(), i;
 	struct kmemsnoop_counters *c;
+	struct km_session_stats sum = { 0 };
 	__u32 zero = 0;
 
 	if (ncpu <= 0)
@@ -171,10 +176,13 @@ static void read_counters(struct kmemsnoop_bpf *skel,
 	if (c && !bpf_map__lookup_elem(skel->maps.counters, &zero, sizeof(zero),
 				       c, ncpu * sizeof(*c), 0)) {
 		for (i = 0; i < ncpu; i++) {
-			st->seen += c[i].seen;
-			st->filtered += c[i].filtered;
-			st->dropped += c[i].dropped;
+			sum.seen += c[i].seen;
+			sum.filtered += c[i].filtered;
+			sum.dropped += c[i].dropped;
 		}
+		st->seen = sum.seen;
+		st->filtered = sum.filtered;
+		st->dropped = sum.dropped;
 	}
 	free(c);
 }
@@ -203,6 +211,8 @@ static int poll_until_stop(struct ring_buffer *rb, struct loop *l,
 			       strerror(-n));
 			return n;
 		}
+		if (o->on_tick)
+			read_counters(l->skel, l->st);
 		if (o->on_tick && (l->err = o->on_tick(o->ctx, km_now_ns())))
 			break;
 		if (o->max_hits && l->st->delivered >= o->max_hits)
@@ -230,6 +240,7 @@ static int run_armed(struct kmemsnoop_bpf *skel, struct loop *l,
 		km_err("cannot set up the ring buffer: %s", strerror(errno));
 		return -errno;
 	}
+	l->skel = skel;
 	err = km_arm(skel->progs.on_hit, o->watches, o->nr_watches, o->stacks,
 		     &armed);
 	if (err)

@@ -33,7 +33,10 @@ struct km_session_opts {
 	int (*on_armed)(void *ctx, uint64_t now_ns);
 	/* Every hit; a negative return stops the session with that error. */
 	int (*on_hit)(void *ctx, const struct km_hit *h);
-	/* At least every 100 ms while running, and once after the drain. */
+	/*
+	 * At least every 100 ms while running, and once after the drain;
+	 * the stats' seen, filtered and dropped are current each time.
+	 */
 	int (*on_tick)(void *ctx, uint64_t now_ns);
 };
 
