@@ -23,7 +23,7 @@ LIB_OBJS := $(patsubst %.c,$(OUT)/%.o,$(COMMON) $(RECORD) $(REPORT))
 HEADERS := $(wildcard common/*.h record/*.h report/*.h bpf/*.h)
 
 .PHONY: all static deps check unit kernel-tests guest-tests demo bench format \
-	clean vmlinux-h sanitize fuzz-smoke
+	clean vmlinux-h sanitize fuzz-smoke install uninstall doc-tests
 
 all: $(OUT)/kmemsnoop
 
@@ -126,7 +126,7 @@ guest-tests: $(OUT)/kmemsnoop $(OUT)/kmemsnoop-static $(OUT)/trigger-static
 
 check: deps
 	@$(MAKE) --no-print-directory all unit kernel-tests guest-tests \
-		sanitize fuzz-smoke
+		sanitize fuzz-smoke doc-tests
 
 # The unit and kernel tests once more, everything built with ASan and
 # UBSan (a finding, a leak included, fails the test that ran into it).
@@ -148,6 +148,31 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all $(OUT)/trigger
 	@tools/bench.sh
+
+# make install / uninstall: the binary, the man pages and the bash
+# completion, under $(DESTDIR)$(PREFIX).
+PREFIX ?= /usr/local
+BINDIR := $(PREFIX)/bin
+MAN1DIR := $(PREFIX)/share/man/man1
+COMPLETIONDIR := $(PREFIX)/share/bash-completion/completions
+MANPAGES := $(wildcard docs/man/*.1)
+
+install: $(OUT)/kmemsnoop
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(COMPLETIONDIR)
+	install -m 0755 $(OUT)/kmemsnoop $(DESTDIR)$(BINDIR)/kmemsnoop
+	install -m 0644 $(MANPAGES) $(DESTDIR)$(MAN1DIR)/
+	install -m 0644 tools/kmemsnoop.bash-completion \
+		$(DESTDIR)$(COMPLETIONDIR)/kmemsnoop
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/kmemsnoop \
+		$(addprefix $(DESTDIR)$(MAN1DIR)/,$(notdir $(MANPAGES))) \
+		$(DESTDIR)$(COMPLETIONDIR)/kmemsnoop
+
+# The man pages (rendering, options against --help), the completion and
+# make install into a DESTDIR: nothing here needs the kernel.
+doc-tests: $(OUT)/kmemsnoop
+	@tests/run-doc.sh
 
 format:
 	clang-format -i $(wildcard bpf/*.c bpf/*.h common/*.[ch] record/*.[ch] \
