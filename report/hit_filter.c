@@ -73,7 +73,7 @@ int km_hit_filter_comms(struct km_hit_filter *f, const char *s)
 	char **n;
 	size_t len;
 
-	do {
+	for (;;) {
 		comma = strchr(p, ',');
 		len = comma ? (size_t)(comma - p) : strlen(p);
 		if (!len || len > KM_COMM_LEN) {
@@ -90,9 +90,10 @@ int km_hit_filter_comms(struct km_hit_filter *f, const char *s)
 			return -ENOMEM;
 		}
 		f->nr_comms++;
+		if (!comma)
+			return 0;
 		p = comma + 1;
-	} while (comma);
-	return 0;
+	}
 }
 
 /* One side of FROM,TO: empty, or seconds (fractions allowed). */

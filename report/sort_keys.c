@@ -47,7 +47,7 @@ int km_sort_parse(struct km_sort *s, const char *arg)
 	int k;
 
 	s->n = 0;
-	do {
+	for (;;) {
 		comma = strchr(p, ',');
 		len = comma ? (size_t)(comma - p) : strlen(p);
 		k = key_by_name(p, len);
@@ -58,9 +58,10 @@ int km_sort_parse(struct km_sort *s, const char *arg)
 			return -EINVAL;
 		}
 		s->key[s->n++] = k;
+		if (!comma)
+			return 0;
 		p = comma + 1;
-	} while (comma);
-	return 0;
+	}
 }
 
 void km_sort_stack_last(struct km_sort *s)
