@@ -126,7 +126,7 @@ guest-tests: $(OUT)/kmemsnoop $(OUT)/kmemsnoop-static $(OUT)/trigger-static
 
 check: deps
 	@$(MAKE) --no-print-directory all unit kernel-tests guest-tests \
-		sanitize fuzz-smoke doc-tests
+		sanitize fuzz-smoke doc-tests browser-tests
 
 # The unit and kernel tests once more, everything built with ASan and
 # UBSan (a finding, a leak included, fails the test that ran into it).
