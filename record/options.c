@@ -296,6 +296,20 @@ int km_opts_all_symbols(struct km_opts *o)
 	return km_symtab_from_kallsyms(&o->syms, o->kallsyms, o->kallsyms_len);
 }
 
+/*
+ * Without CAP_SYSLOG the kernel prints every address as zeros. Per-CPU
+ * symbols are at 0 anyway, and come first on many kernels (Debian's
+ * 6.1), so _text's line decides.
+ */
+static bool addresses_hidden(const char *text, size_t len)
+{
+	const char *p = memmem(text, len, " T _text\n", 9);
+
+	if (!p || p - text < 16)
+		return !len || !strncmp(text, "0000000000000000 ", 17);
+	return !strncmp(p - 16, "0000000000000000", 16);
+}
+
 /* Symbols for EXPR and stacks; the kallsyms text is kept for record. */
 static int load_names(struct km_opts *o)
 {
@@ -310,9 +324,7 @@ static int load_names(struct km_opts *o)
 	}
 	if (o->vmlinux)
 		return load_vmlinux(o);
-	/* Without CAP_SYSLOG the kernel prints every address as zeros. */
-	if (!strncmp(o->kallsyms, "0000000000000000 ", 17) ||
-	    !o->kallsyms_len) {
+	if (addresses_hidden(o->kallsyms, o->kallsyms_len)) {
 		km_err("/proc/kallsyms shows no addresses: run as root (or with CAP_SYSLOG)");
 		return -EPERM;
 	}
