@@ -102,6 +102,16 @@ $(OUT)/tests/dwarf_fixture: tests/unit/dwarf_fixture.c tests/unit/dwarf_fixture.
 
 $(OUT)/tests/test_dwarf: $(OUT)/tests/dwarf_fixture
 
+# The same source as a kernel module is built: relocatable (ld -r), with
+# a build-id, each section placed at run time; for test_module_dwarf.
+$(OUT)/tests/module_fixture.ko: tests/unit/dwarf_fixture.c tests/unit/dwarf_fixture.h
+	@mkdir -p $(dir $@)
+	$(CC) -g -O2 -fno-pic -c $< -o $@.o
+	$(LD) -r --build-id=sha1 $@.o -o $@
+	@rm -f $@.o
+
+$(OUT)/tests/test_module_dwarf: $(OUT)/tests/module_fixture.ko
+
 unit: $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)
 

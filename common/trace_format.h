@@ -37,6 +37,7 @@ enum km_chunk_type {
 	KM_CHUNK_STACKS = 5, /* stack definitions, see below */
 	KM_CHUNK_HITS = 6, /* column-major hit records, see below */
 	KM_CHUNK_TRAILER = 7, /* TLV list, written when recording ends */
+	KM_CHUNK_MODULE_INFO = 8, /* TLV list, one chunk per loaded module */
 };
 
 /* Chunk header flags */
@@ -71,6 +72,23 @@ enum km_watch_tag {
 	KM_WATCH_EXPR = 5, /* the expression as typed */
 	KM_WATCH_OBJECT = 6, /* what EXPR is a member path of, if anything */
 };
+
+/*
+ * MODULE_INFO: what report needs to place a module's relocatable
+ * debug file where the module ran. SECTION is the one tag that
+ * repeats: each entry is one section, u64 address then its name.
+ */
+enum km_module_tag {
+	KM_MODULE_NAME = 1, /* as in /proc/modules */
+	KM_MODULE_ADDR = 2, /* u64: core load address (/proc/modules) */
+	KM_MODULE_SIZE = 3, /* u64: core size (/proc/modules) */
+	KM_MODULE_BUILD_ID = 4, /* bytes: GNU build-id (sysfs notes) */
+	KM_MODULE_SECTION = 5, /* addr:u64 name[len - 8] (sysfs sections) */
+};
+
+/* Readers refuse more; a real kernel has a few hundred at most. */
+#define KM_MAX_MODULES 4096
+#define KM_MODULE_NAME_MAX 255
 
 /* Watch types, as the kernel's HW_BREAKPOINT_* values. */
 enum km_bp_type {

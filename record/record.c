@@ -11,6 +11,7 @@
 #include "../common/trace_format.h"
 #include "../common/commands.h"
 #include "filter.h"
+#include "module_info.h"
 #include "options.h"
 #include "session.h"
 #include "status.h"
@@ -47,6 +48,7 @@ static int write_modules(struct km_trace_writer *w)
 	if (km_read_file("/proc/modules", &text, &len))
 		return 0;
 	err = km_tw_chunk(w, KM_CHUNK_MODULES, text, len);
+	err = err ?: km_write_module_info(w, text);
 	free(text);
 	return err;
 }

@@ -35,6 +35,7 @@ struct dwarf_symbolizer {
 	struct km_symbolizer base;
 	Dwfl *dwfl;
 	Dwfl_Module *mod;
+	char *module; /* the name frames carry, NULL for the kernel */
 	int64_t slide;
 	Dwarf_Addr low, high; /* the file's link addresses */
 	struct km_scope_index scopes;
@@ -46,15 +47,11 @@ struct dwarf_symbolizer {
 	size_t nr_frames, frames_cap;
 };
 
-/*
- * The file to symbolize is given, so no separate debug file is looked
- * for: libdwfl's standard search would also ask debuginfod behind our
- * back whenever DEBUGINFOD_URLS is set.
- */
-static int no_debuginfo(Dwfl_Module *mod, void **user, const char *modname,
-			Dwarf_Addr base, const char *file,
-			const char *debuglink, GElf_Word crc,
-			char **debuginfo_file)
+/* The file to symbolize is given: no separate debug file is looked for. */
+int km_dwfl_no_debuginfo(Dwfl_Module *mod, void **user, const char *modname,
+			 Dwarf_Addr base, const char *file,
+			 const char *debuglink, GElf_Word crc,
+			 char **debuginfo_file)
 {
 	(void)mod, (void)user, (void)modname, (void)base, (void)file;
 	(void)debuglink, (void)crc, (void)debuginfo_file;
@@ -63,7 +60,7 @@ static int no_debuginfo(Dwfl_Module *mod, void **user, const char *modname,
 
 static const Dwfl_Callbacks callbacks = {
 	.find_elf = dwfl_build_id_find_elf,
-	.find_debuginfo = no_debuginfo,
+	.find_debuginfo = km_dwfl_no_debuginfo,
 	.section_address = dwfl_offline_section_address,
 };
 
@@ -262,6 +259,13 @@ static int index_symbols(struct dwarf_symbolizer *s)
 		if (!name || !*name || sym.st_shndx == SHN_UNDEF || !value ||
 		    type > STT_FUNC)
 			continue;
+		/*
+		 * Outside the file's code and data (per-CPU offsets; a
+		 * module's sections the kernel did not keep) a symbol
+		 * would only misname what lies after it.
+		 */
+		if (value < s->low || value >= s->high)
+			continue;
 		s->syms[s->nr_syms++] =
 			(struct fsym){ value, name, sym_rank(&sym) };
 	}
@@ -312,7 +316,7 @@ static int lookup(struct dwarf_symbolizer *s, uint64_t addr,
 	}
 	for (i = 0; i < n; i++) {
 		out[i].addr = addr;
-		out[i].module = NULL;
+		out[i].module = s->module;
 	}
 	for (i = 0; i < n - 1; i++)
 		out[i].start += s->slide;
@@ -420,6 +424,7 @@ static void dwarf_destroy(struct km_symbolizer *base)
 
 	km_scope_index_free(&s->scopes);
 	dwfl_end(s->dwfl);
+	free(s->module);
 	free(s->syms);
 	free(s->slots);
 	free(s->frames);
@@ -432,16 +437,15 @@ static const struct km_symbolizer_ops dwarf_ops = {
 };
 
 /* Reports the file to a fresh Dwfl at its link addresses. */
-static int report(struct dwarf_symbolizer *s, const char *path)
+static int report_vmlinux(Dwfl **dwfl, Dwfl_Module **mod, const char *path)
 {
-	Dwarf_Addr bias;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	s->dwfl = dwfl_begin(&callbacks);
-	if (!s->dwfl) {
+	*dwfl = dwfl_begin(&callbacks);
+	if (!*dwfl) {
 		close(fd);
 		return -ENOMEM;
 	}
@@ -449,36 +453,65 @@ static int report(struct dwarf_symbolizer *s, const char *path)
 	 * A vmlinux is ET_EXEC, which libdwfl always places at its link
 	 * addresses; the KASLR slide is taken off each address instead.
 	 */
-	s->mod = dwfl_report_offline(s->dwfl, "kernel", path, fd);
-	if (!s->mod) {
+	*mod = dwfl_report_offline(*dwfl, "kernel", path, fd);
+	if (!*mod) {
 		close(fd);
+		dwfl_end(*dwfl);
 		return -ENOEXEC;
 	}
-	if (dwfl_report_end(s->dwfl, NULL, NULL))
+	if (dwfl_report_end(*dwfl, NULL, NULL)) {
+		dwfl_end(*dwfl);
 		return -ENOEXEC;
+	}
+	return 0;
+}
+
+/* Loads the DWARF (relocating it, for a module) and the symbols. */
+static int load(struct dwarf_symbolizer *s)
+{
+	Dwarf_Addr bias;
+
 	dwfl_module_info(s->mod, NULL, &s->low, &s->high, NULL, NULL, NULL,
 			 NULL);
 	if (!dwfl_module_getdwarf(s->mod, &bias))
-		return -ENODATA;
+		return dwfl_module_getelf(s->mod, &bias) ? -ENODATA : -ENOEXEC;
 	return index_symbols(s);
 }
 
-int km_dwarf_symbolizer(struct km_symbolizer **out, const char *path,
-			int64_t slide)
+int km_dwarf_symbolizer_dwfl(struct km_symbolizer **out, Dwfl *dwfl,
+			     Dwfl_Module *mod, const char *module,
+			     int64_t slide)
 {
 	struct dwarf_symbolizer *s = calloc(1, sizeof(*s));
 	int err;
 
 	*out = NULL;
-	if (!s)
+	if (!s) {
+		dwfl_end(dwfl);
 		return -ENOMEM;
+	}
 	s->base.ops = &dwarf_ops;
+	s->dwfl = dwfl;
+	s->mod = mod;
 	s->slide = slide;
-	err = report(s, path);
+	s->module = module ? strdup(module) : NULL;
+	err = module && !s->module ? -ENOMEM : load(s);
 	if (err) {
 		dwarf_destroy(&s->base);
 		return err;
 	}
 	*out = &s->base;
 	return 0;
+}
+
+int km_dwarf_symbolizer(struct km_symbolizer **out, const char *path,
+			int64_t slide)
+{
+	Dwfl_Module *mod = NULL;
+	Dwfl *dwfl = NULL;
+	int err;
+
+	*out = NULL;
+	err = report_vmlinux(&dwfl, &mod, path);
+	return err ?: km_dwarf_symbolizer_dwfl(out, dwfl, mod, NULL, slide);
 }

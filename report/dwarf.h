@@ -6,6 +6,7 @@
 #ifndef KM_REPORT_DWARF_H
 #define KM_REPORT_DWARF_H
 
+#include <elfutils/libdwfl.h>
 #include <stdint.h>
 #include "../common/symbolizer.h"
 
@@ -18,6 +19,26 @@
  */
 int km_dwarf_symbolizer(struct km_symbolizer **out, const char *path,
 			int64_t slide);
+
+/*
+ * The same over mod, already reported to dwfl, for the addresses it
+ * was reported at (its link addresses + slide); takes dwfl, which the
+ * symbolizer ends, also on failure. Frames name module (NULL: the
+ * kernel itself). Returns as km_dwarf_symbolizer does.
+ */
+int km_dwarf_symbolizer_dwfl(struct km_symbolizer **out, Dwfl *dwfl,
+			     Dwfl_Module *mod, const char *module,
+			     int64_t slide);
+
+/*
+ * A Dwfl_Callbacks.find_debuginfo that finds nothing: the file given
+ * is the one to use, and libdwfl's standard search would also ask
+ * debuginfod behind our back whenever DEBUGINFOD_URLS is set.
+ */
+int km_dwfl_no_debuginfo(Dwfl_Module *mod, void **user, const char *modname,
+			 Dwarf_Addr base, const char *file,
+			 const char *debuglink, GElf_Word crc,
+			 char **debuginfo_file);
 
 /*
  * file as a path in the source tree, as people know it: kernel/sched/

@@ -36,12 +36,17 @@ void km_report_usage(FILE *f)
 	      "                          vmlinux (its DWARF, else its symbol table)\n"
 	      "      --force             use the vmlinux even if its build-id is not the trace's\n"
 	      "      --kallsyms PATH     take symbols from this kallsyms file\n"
+	      "      --modules DIR       look for modules' debug files (NAME.ko, NAME.ko.debug)\n"
+	      "                          anywhere under DIR\n"
 	      "  -h, --help              this help\n"
 	      "Without --vmlinux or --kallsyms, the vmlinux with the trace's build-id is\n"
 	      "looked for in /usr/lib/debug/.build-id, /usr/lib/debug/boot, /boot and\n"
 	      "/lib/modules/RELEASE/build (under $KMEMSNOOP_DEBUG_ROOT), then through\n"
 	      "debuginfod if DEBUGINFOD_URLS is set; failing that, symbols come from the\n"
-	      "trace's kallsyms snapshot. More in kmemsnoop-report(1).\n"
+	      "trace's kallsyms snapshot. A module's frames come from its debug file, found\n"
+	      "by build-id: under --modules DIR, /usr/lib/debug/.build-id,\n"
+	      "/usr/lib/debug/lib/modules/RELEASE, or through debuginfod; else from kallsyms.\n"
+	      "More in kmemsnoop-report(1).\n"
 	      "Exit status: 0 done, 1 failure at run time, 2 bad usage.\n",
 	      f);
 }
@@ -50,6 +55,7 @@ enum {
 	OPT_VMLINUX = 256,
 	OPT_KALLSYMS,
 	OPT_FORCE,
+	OPT_MODULES,
 	OPT_HITS,
 	OPT_HEADER,
 	OPT_FORMAT,
@@ -67,6 +73,7 @@ static const struct option long_opts[] = {
 	{ "vmlinux", required_argument, NULL, OPT_VMLINUX },
 	{ "kallsyms", required_argument, NULL, OPT_KALLSYMS },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "modules", required_argument, NULL, OPT_MODULES },
 	{ "hits", no_argument, NULL, OPT_HITS },
 	{ "header", no_argument, NULL, OPT_HEADER },
 	{ "sort", required_argument, NULL, 's' },
@@ -141,6 +148,9 @@ static int handle(struct km_report_opts *o, int c, const char *arg)
 		return 0;
 	case OPT_FORCE:
 		o->sym.force = true;
+		return 0;
+	case OPT_MODULES:
+		o->sym.modules = arg;
 		return 0;
 	case OPT_HITS:
 		o->hits = true;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "../common/error.h"
 #include "dwarf.h"
+#include "modules.h"
 #include "symbols.h"
 #include "vmlinux.h"
 
@@ -249,14 +250,30 @@ static int from_found(struct km_symbolizer **out, const struct km_trace *t)
 	return from_snapshot(out, t);
 }
 
-int km_report_symbols(struct km_symbolizer **out, const struct km_trace *t,
-		      const struct km_symbol_opts *o)
+static int kernel_symbols(struct km_symbolizer **out, const struct km_trace *t,
+			  const struct km_symbol_opts *o)
 {
 	if (o->vmlinux)
 		return from_vmlinux(out, t, o->vmlinux, o->force);
 	if (o->kallsyms)
 		return from_kallsyms_file(out, o->kallsyms);
 	return from_found(out, t);
+}
+
+int km_report_symbols(struct km_symbolizer **out, const struct km_trace *t,
+		      const struct km_symbol_opts *o)
+{
+	int err;
+
+	*out = NULL;
+	err = kernel_symbols(out, t, o);
+	if (!err)
+		err = km_modules_symbolizer(out, t, o->modules);
+	if (err) {
+		km_symbolizer_destroy(*out);
+		*out = NULL;
+	}
+	return err;
 }
 
 int km_report_symbolizer(struct km_symbolizer **out, const struct km_trace *t,

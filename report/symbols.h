@@ -11,6 +11,7 @@ struct km_symbol_opts {
 	const char *vmlinux; /* --vmlinux: DWARF, else its symbol table */
 	const char *kallsyms; /* --kallsyms: a kallsyms file */
 	bool force; /* use a vmlinux whose build-id is not the trace's */
+	const char *modules; /* --modules: a tree with modules' debug files */
 };
 
 /*
@@ -18,9 +19,10 @@ struct km_symbol_opts {
  * given kallsyms file, else the vmlinux found by the trace's build-id
  * (km_find_vmlinux_local, then debuginfod), else the trace's own
  * kallsyms snapshot. A vmlinux whose build-id differs from the trace's
- * is refused unless o->force. Returns 0, or a negative errno after
- * explaining; a trace without a snapshot gives a symbolizer that knows
- * no names, and a warning.
+ * is refused unless o->force. Frames inside a module come from the
+ * module's debug file when one is found (report/modules.h). Returns 0,
+ * or a negative errno after explaining; a trace without a snapshot
+ * gives a symbolizer that knows no names, and a warning.
  */
 int km_report_symbols(struct km_symbolizer **out, const struct km_trace *t,
 		      const struct km_symbol_opts *o);

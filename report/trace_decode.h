@@ -22,6 +22,10 @@ int km_decode_stacks(struct km_trace *t, uint64_t at, const uint8_t *p,
 		     size_t len);
 int km_decode_trailer(struct km_trace *t, uint64_t at, const uint8_t *p,
 		      size_t len);
+/* One module's MODULE_INFO, added to t->mods (trace_modules.c). */
+int km_decode_module_info(struct km_trace *t, uint64_t at, const uint8_t *p,
+			  size_t len);
+void km_module_infos_free(struct km_trace *t);
 /* Returns the number of hits decoded into t->hits, or -errno. */
 long km_decode_hits_at(struct km_trace *t, uint64_t at, const uint8_t *p,
 		       size_t len);

@@ -187,6 +187,8 @@ static int handle_chunk(struct km_trace *t, uint64_t at, uint32_t type,
 		return take_text(&t->kallsyms, &t->kallsyms_len, t->raw, size);
 	case KM_CHUNK_MODULES:
 		return take_text(&t->modules, &t->modules_len, t->raw, size);
+	case KM_CHUNK_MODULE_INFO:
+		return km_decode_module_info(t, at, t->raw, size);
 	case KM_CHUNK_STACKS:
 		return km_decode_stacks(t, at, t->raw, size);
 	case KM_CHUNK_TRAILER:
@@ -298,6 +300,7 @@ void km_trace_close(struct km_trace *t)
 		km_watch_free(&t->watches[i]);
 	free(t->kallsyms);
 	free(t->modules);
+	km_module_infos_free(t);
 	free(t->stacks);
 	free(t->frames);
 	free(t->raw);

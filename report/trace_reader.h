@@ -19,6 +19,21 @@ struct km_stack {
 	size_t pos; /* of the first frame in km_trace.frames */
 };
 
+/* A MODULE_INFO chunk: where a module's sections were loaded. */
+struct km_module_section {
+	uint64_t addr;
+	char *name;
+};
+
+struct km_module_info {
+	char *name;
+	uint64_t addr, size; /* the core, as /proc/modules shows it */
+	uint8_t build_id[64];
+	size_t build_id_len;
+	struct km_module_section *sections;
+	size_t nr_sections;
+};
+
 struct km_trace {
 	uint32_t version; /* of the file's format */
 	/* META */
@@ -35,6 +50,9 @@ struct km_trace {
 	/* KALLSYMS, MODULES */
 	char *kallsyms, *modules;
 	size_t kallsyms_len, modules_len;
+	/* MODULE_INFO */
+	struct km_module_info *mods;
+	size_t nr_mods, mods_cap;
 	/* STACKS, as far as read */
 	struct km_stack *stacks;
 	size_t nr_stacks, stacks_cap;
@@ -65,7 +83,8 @@ struct km_trace {
 
 /*
  * Opens path and reads every chunk up to the first HITS chunk: META,
- * WATCH, KALLSYMS, MODULES. Returns 0 or a negative errno (explained).
+ * WATCH, KALLSYMS, MODULES, MODULE_INFO. Returns 0 or a negative errno
+ * (explained).
  */
 int km_trace_open(struct km_trace *t, const char *path);
 /*

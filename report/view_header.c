@@ -56,10 +56,28 @@ static void print_watches(FILE *f, const struct km_trace *t)
 	}
 }
 
+/* module-info: N, then one "module: NAME 0xADDR SIZE BUILD-ID" each. */
+static void print_modules(FILE *f, const struct km_trace *t)
+{
+	const struct km_module_info *m;
+	size_t i, j;
+
+	fprintf(f, "module-info: %zu modules\n", t->nr_mods);
+	for (i = 0; i < t->nr_mods; i++) {
+		m = &t->mods[i];
+		fprintf(f, "module: %s 0x%" PRIx64 " %" PRIu64 " ", m->name,
+			m->addr, m->size);
+		for (j = 0; j < m->build_id_len; j++)
+			fprintf(f, "%02x", m->build_id[j]);
+		fputs(m->build_id_len ? "\n" : "(no build-id)\n", f);
+	}
+}
+
 static void print_totals(FILE *f, const struct km_trace *t)
 {
 	fprintf(f, "kallsyms-snapshot: %zu bytes\n", t->kallsyms_len);
 	fprintf(f, "modules: %zu bytes\n", t->modules_len);
+	print_modules(f, t);
 	fprintf(f, "hits-read: %" PRIu64 "\n", t->hits_read);
 	fprintf(f, "stacks-read: %zu\n", t->nr_stacks);
 	fprintf(f, "complete: %s\n", t->has_trailer ? "yes" : "no");

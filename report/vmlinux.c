@@ -68,6 +68,35 @@ static char *try_path(const char *path, const uint8_t *id, size_t len)
 	return carries(path, id, len) ? strdup(path) : NULL;
 }
 
+const char *km_debug_root(int *len)
+{
+	const char *root = getenv("KMEMSNOOP_DEBUG_ROOT");
+
+	if (!root)
+		root = "";
+	/* "/" and "" both mean the root; no "//" in the paths shown. */
+	*len = strlen(root);
+	while (*len && root[*len - 1] == '/')
+		(*len)--;
+	return root;
+}
+
+int km_build_id_path(char *path, size_t size, const uint8_t *id, size_t len)
+{
+	char hex[2 * KM_BUILD_ID_MAX + 1];
+	const char *root;
+	int root_len;
+
+	if (len < 2 || len > KM_BUILD_ID_MAX)
+		return -ENOENT;
+	root = km_debug_root(&root_len);
+	km_build_id_hex(hex, id, len);
+	if (snprintf(path, size, "%.*s/usr/lib/debug/.build-id/%.2s/%s.debug",
+		     root_len, root, hex, hex + 2) >= (int)size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
 char *km_find_vmlinux_local(const uint8_t *id, size_t len, const char *release)
 {
 	static const char *const by_release[] = {
@@ -75,25 +104,15 @@ char *km_find_vmlinux_local(const uint8_t *id, size_t len, const char *release)
 		"boot/vmlinux-%s",
 		"lib/modules/%s/build/vmlinux",
 	};
-	const char *root = getenv("KMEMSNOOP_DEBUG_ROOT");
-	char hex[2 * KM_BUILD_ID_MAX + 1], path[4096], name[1024];
+	char path[4096], name[1024];
 	char *found = NULL;
+	const char *root;
 	int root_len;
 	size_t i;
 
-	if (!root)
-		root = "";
-	/* "/" and "" both mean the root; no "//" in the paths shown. */
-	root_len = strlen(root);
-	while (root_len && root[root_len - 1] == '/')
-		root_len--;
-	if (len >= 2) {
-		km_build_id_hex(hex, id, len);
-		snprintf(path, sizeof(path),
-			 "%.*s/usr/lib/debug/.build-id/%.2s/%s.debug", root_len,
-			 root, hex, hex + 2);
+	root = km_debug_root(&root_len);
+	if (!km_build_id_path(path, sizeof(path), id, len))
 		found = try_path(path, id, len);
-	}
 	/* A release name with a '/' would lead out of these directories. */
 	if (!release || !*release || strchr(release, '/'))
 		return found;

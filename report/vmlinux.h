@@ -23,6 +23,18 @@ char *km_build_id_hex(char *buf, const uint8_t *id, size_t len);
 int km_elf_build_id(const char *path, uint8_t *id, size_t max);
 
 /*
+ * $KMEMSNOOP_DEBUG_ROOT (default /), the directory the usual places are
+ * under, without trailing slashes: its first *len bytes ("" for /).
+ */
+const char *km_debug_root(int *len);
+
+/*
+ * ROOT/usr/lib/debug/.build-id/xx/rest.debug for this build-id into
+ * path[size]; -ENOENT for an id too short or long to have one.
+ */
+int km_build_id_path(char *path, size_t size, const uint8_t *id, size_t len);
+
+/*
  * The vmlinux with this build-id, looked for under the debug root
  * ($KMEMSNOOP_DEBUG_ROOT, default /) in usr/lib/debug/.build-id/xx/
  * rest.debug, then, given the kernel release R, usr/lib/debug/boot/
@@ -33,7 +45,8 @@ int km_elf_build_id(const char *path, uint8_t *id, size_t max);
 char *km_find_vmlinux_local(const uint8_t *id, size_t len, const char *release);
 
 /*
- * The vmlinux with this build-id from the debuginfod servers in
+ * The debug file (a vmlinux, a module) with this build-id from the
+ * debuginfod servers in
  * $DEBUGINFOD_URLS, waiting $DEBUGINFOD_TIMEOUT (default 10) seconds
  * for a server to answer. Returns 0 with a malloc'ed path in its cache,
  * -ENOSYS when DEBUGINFOD_URLS is unset or empty, -ELIBACC when

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Writes small, valid traces for the fuzzer to start from: every chunk
- * type, two watches, stacks, hits with values, old values and
+ * type (a module's too), two watches, stacks, hits with values, old values and
  * registers, a trailer; and a second one cut short.
  *
  *   make_seeds DIR
@@ -25,6 +25,29 @@ static void check(int err, const char *what)
 		fprintf(stderr, "make_seeds: %s failed (%d)\n", what, err);
 		exit(1);
 	}
+}
+
+/* The module mod_fn is in: where it ran, its build-id, two sections. */
+static void put_module(struct km_trace_writer *w)
+{
+	static const uint8_t id[20] = { 0xbc, 0x8f, 0x0c, 0x86 };
+	uint8_t sec[8 + 16];
+	struct km_buf b = { 0 };
+
+	check(km_tlv_put_str(&b, KM_MODULE_NAME, "mod") ||
+		      km_tlv_put_u64(&b, KM_MODULE_ADDR,
+				     0xffffffffc0000000ull) ||
+		      km_tlv_put_u64(&b, KM_MODULE_SIZE, 0x4000) ||
+		      km_tlv_put(&b, KM_MODULE_BUILD_ID, id, sizeof(id)),
+	      "module");
+	km_put64(sec, 0xffffffffc0001000ull);
+	memcpy(sec + 8, ".text", 5);
+	check(km_tlv_put(&b, KM_MODULE_SECTION, sec, 8 + 5), "section");
+	km_put64(sec, 0xffffffffc0003000ull);
+	memcpy(sec + 8, ".data..percpu", 13);
+	check(km_tlv_put(&b, KM_MODULE_SECTION, sec, 8 + 13), "section");
+	check(km_tw_chunk(w, KM_CHUNK_MODULE_INFO, b.data, b.len), "module");
+	km_buf_free(&b);
 }
 
 static void put_head(struct km_trace_writer *w)
@@ -52,6 +75,7 @@ static void put_head(struct km_trace_writer *w)
 	km_buf_free(&b);
 	check(km_tw_chunk(w, KM_CHUNK_KALLSYMS, kallsyms, strlen(kallsyms)),
 	      "kallsyms");
+	put_module(w);
 }
 
 static void put_hits(struct km_trace_writer *w, int n)

@@ -19,6 +19,14 @@
 #                   reads the variable once per read)
 #   sysctl_value    the value read, for the values the hits captured
 #   live.txt        live mode, -c 3, on the same variable
+#   virtio.data     record x8 virtio_queue_rq x8 virtio_queue_rqs (virtio_blk)
+#                   x8 virtqueue_add_sgs (virtio_ring, which both call) while
+#                   the output disk is read $READS times with O_DIRECT (each
+#                   read a request of its own: virtio_queue_rq) and with the
+#                   page cache dropped (readahead, plugged: virtio_queue_rqs):
+#                   execute breakpoints in modules
+#   virtio_blk.notes, virtio_blk.text: /sys/module/virtio_blk/notes/
+#                   .note.gnu.build-id and sections/.text
 #   kallsyms, notes, text, release, modules: /proc/kallsyms,
 #                   /sys/kernel/notes, the `_text` line of kallsyms (the
 #                   KASLR placement), uname -r, /proc/modules
@@ -30,6 +38,10 @@ N=50
 SCHED_SYM=scheduler_tick # 6.1; kernels from 6.10 on call it sched_tick
 SYSCTL_SYM=sysctl_sched_cfs_bandwidth_slice
 SYSCTL_FILE=/proc/sys/kernel/sched_cfs_bandwidth_slice_us
+MOD_SYM=virtio_queue_rq # virtio_blk: queues a disk request on its own
+BATCH_SYM=virtio_queue_rqs # virtio_blk: queues a plugged batch
+RING_SYM=virtqueue_add_sgs # virtio_ring, called by both for each request
+READS=4
 STEP_TIMEOUT=40
 
 cd /out || exit 1
@@ -51,13 +63,19 @@ has_symbol() {
 	grep -q " $1\$" /proc/kallsyms
 }
 
+# has_module_symbol NAME MODULE: NAME is in /proc/kallsyms as MODULE's.
+has_module_symbol() {
+	awk -v s="$1" -v m="[$2]" '$3 == s && $4 == m { f = 1 } END { exit !f }' /proc/kallsyms
+}
+
 info() {
 	uname -r >release &&
 		cat /sys/kernel/notes >notes &&
 		cat /proc/kallsyms >kallsyms &&
 		grep ' _text$' kallsyms >text &&
 		cat /proc/modules >modules &&
-		printf 'N=%s\nSCHED_SYM=%s\nSYSCTL_SYM=%s\n' "$N" "$SCHED_SYM" "$SYSCTL_SYM" >params
+		printf 'N=%s\nSCHED_SYM=%s\nSYSCTL_SYM=%s\nMOD_SYM=%s\nBATCH_SYM=%s\nRING_SYM=%s\nREADS=%s\n' \
+			"$N" "$SCHED_SYM" "$SYSCTL_SYM" "$MOD_SYM" "$BATCH_SYM" "$RING_SYM" "$READS" >params
 }
 
 record_sched() {
@@ -76,6 +94,25 @@ record_sysctl() {
 	cat "$SYSCTL_FILE" >sysctl_value || return 1
 	timeout "$STEP_TIMEOUT" kmemsnoop record -o /out/sysctl.data rw4 "$SYSCTL_SYM" -- \
 		sh -c "for i in \$(seq $N); do cat $SYSCTL_FILE >/dev/null; done"
+}
+
+# Reads of the output disk that reach the device: O_DIRECT ones, each
+# queued alone (virtio_queue_rq), and readahead with the page cache
+# dropped, plugged and queued in batches (virtio_queue_rqs).
+record_virtio() {
+	if ! has_module_symbol "$MOD_SYM" virtio_blk || ! has_module_symbol "$BATCH_SYM" virtio_blk ||
+		! has_module_symbol "$RING_SYM" virtio_ring; then
+		echo "guest: no $MOD_SYM, $BATCH_SYM [virtio_blk] or $RING_SYM [virtio_ring] in /proc/kallsyms"
+		return 1
+	fi
+	cat /sys/module/virtio_blk/notes/.note.gnu.build-id >virtio_blk.notes &&
+		cat /sys/module/virtio_blk/sections/.text >virtio_blk.text || return 1
+	timeout "$STEP_TIMEOUT" kmemsnoop record -o /out/virtio.data \
+		x8 "$MOD_SYM" x8 "$BATCH_SYM" x8 "$RING_SYM" -- \
+		sh -c "for i in \$(seq $READS); do
+			dd if=/dev/vda of=/dev/null bs=4k count=1 skip=\$i iflag=direct 2>/dev/null &&
+			echo 3 >/proc/sys/vm/drop_caches &&
+			dd if=/dev/vda of=/dev/null bs=64k count=4 2>/dev/null || exit 1; done"
 }
 
 # Live mode stops by itself after 3 hits; it has no command to run, so
@@ -101,6 +138,7 @@ run info info
 run sched record_sched
 run sysctl record_sysctl
 run live live
+run virtio record_virtio
 sha256sum ./* >/tmp/SHA256SUMS && mv /tmp/SHA256SUMS .
 echo "guest-step: output"
 tar -c -f /dev/vda . && sync

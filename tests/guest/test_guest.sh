@@ -14,6 +14,8 @@
 #
 # Checks named dwarf_* need report's DWARF symbolization, vmlinux lookup
 # and build-id check (issue 3); until report has them they fail, saying so.
+# Checks named module_* (checks_modules.sh) are on frames inside modules:
+# the trace's MODULE_INFO and the modules' own debug files.
 #
 # Exits 1 if any check failed. Needs root (QEMU is unprivileged, but the
 # lookup checks use mount and network namespaces). Environment:
@@ -52,6 +54,8 @@ trap 'exit 143' TERM HUP
 . tests/guest/checks.sh
 # shellcheck source=tests/guest/checks_dwarf.sh
 . tests/guest/checks_dwarf.sh
+# shellcheck source=tests/guest/checks_modules.sh
+. tests/guest/checks_modules.sh
 
 # --- setup steps --------------------------------------------------------------
 
@@ -155,4 +159,12 @@ check dwarf_buildid_force check_dwarf_buildid_force
 check dwarf_lookup_build_id check_dwarf_lookup_build_id
 check dwarf_lookup_release check_dwarf_lookup_release
 check dwarf_debuginfod check_dwarf_debuginfod
+check module_info check_module_info
+check module_hits check_module_hits
+check module_build_id check_module_build_id
+check module_dbg_tree check_module_dbg_tree
+check module_dir check_module_dir
+check module_fallback check_module_fallback
+check module_frames_alike check_module_frames_alike
+check module_debuginfod check_module_debuginfod
 summary

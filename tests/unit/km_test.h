@@ -83,6 +83,40 @@ static inline void km_test_put_watch(struct km_trace_writer *w, int i,
 	km_buf_free(&b);
 }
 
+struct km_test_section {
+	uint64_t addr;
+	const char *name;
+};
+
+/* A MODULE_INFO chunk as record/module_info.c's write_one() makes it. */
+static inline void
+km_test_put_module(struct km_trace_writer *w, const char *name, uint64_t addr,
+		   uint64_t size, const uint8_t *id, size_t id_len,
+		   const struct km_test_section *secs, size_t nr_secs)
+{
+	struct km_buf b = { 0 };
+	uint8_t val[8 + 256];
+	size_t i, n;
+
+	assert_int_equal(km_tlv_put_str(&b, KM_MODULE_NAME, name), 0);
+	assert_int_equal(km_tlv_put_u64(&b, KM_MODULE_ADDR, addr), 0);
+	assert_int_equal(km_tlv_put_u64(&b, KM_MODULE_SIZE, size), 0);
+	if (id_len)
+		assert_int_equal(km_tlv_put(&b, KM_MODULE_BUILD_ID, id, id_len),
+				 0);
+	for (i = 0; i < nr_secs; i++) {
+		n = strlen(secs[i].name);
+		assert_true(n <= 256);
+		km_put64(val, secs[i].addr);
+		memcpy(val + 8, secs[i].name, n);
+		assert_int_equal(km_tlv_put(&b, KM_MODULE_SECTION, val, 8 + n),
+				 0);
+	}
+	assert_int_equal(km_tw_chunk(w, KM_CHUNK_MODULE_INFO, b.data, b.len),
+			 0);
+	km_buf_free(&b);
+}
+
 /* A small, fixed META chunk (km_sysinfo_meta's varies by machine). */
 static inline void km_test_put_meta(struct km_trace_writer *w)
 {

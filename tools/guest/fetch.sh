@@ -4,8 +4,9 @@
 # Fetches a Debian 12 cloud kernel for the guest test tier: the newest
 # linux-image-6.1.0-N-cloud-amd64-unsigned in the archive and its -dbg
 # package, with apt-get download, into a cache directory later runs reuse.
-# Extracts only the bzImage, the debug vmlinux and the few modules the
-# guest needs for its output disk (virtio_blk and what it depends on).
+# Extracts only the bzImage, the debug vmlinux, the few modules the guest
+# needs for its output disk (virtio_blk and what it depends on) and those
+# modules' debug files.
 #
 #   tools/guest/fetch.sh
 #
@@ -15,6 +16,10 @@
 #   release    its release string, e.g. 6.1.0-56-cloud-amd64
 #   modules/   NAME.ko for each of $MODULES, and load-order (one name a
 #              line, dependencies first)
+#   modules-dbg/
+#              the same modules' debug files (DWARF, relocations) where the
+#              -dbg package has them under usr/lib/debug:
+#              lib/modules/RELEASE/kernel/drivers/.../NAME.ko
 #
 # Environment:
 #   KMEMSNOOP_GUEST_CACHE   cache dir (default /var/cache/kmemsnoop-guest)
@@ -72,6 +77,44 @@ cached_abi() {
 		sed -n 's|.*/\(6\.1\.0-[0-9]*\)-cloud-amd64/release$|\1|p' | sort -V | tail -n 1
 }
 
+# The modules' paths in the -dbg package, as tar patterns.
+dbg_module_patterns() {
+	local rel=$1
+
+	echo "./usr/lib/debug/lib/modules/$rel/kernel/drivers/virtio/*.ko"
+	echo "./usr/lib/debug/lib/modules/$rel/kernel/drivers/block/virtio_blk.ko"
+}
+
+# Moves the debug files of $MODULES from the extracted tree $1 to $2.
+take_module_debug() {
+	local from=$1/usr/lib/debug to=$2 m f
+
+	for m in $MODULES; do
+		f=$(cd "$from" && find lib/modules -name "$m.ko" | head -n 1)
+		[[ -n $f ]] || die "the -dbg package has no $m.ko"
+		mkdir -p "$to/$(dirname "$f")"
+		mv "$from/$f" "$to/$f"
+	done
+}
+
+# A cache from before the modules' debug files were kept: add them.
+add_module_debug() {
+	local dir=$1 rel=$2 deb tmp pats t0=$SECONDS
+
+	deb=$(download "linux-image-$rel-dbg")
+	tmp=$(mktemp -d "$CACHE/.extract.XXXXXX")
+	# shellcheck disable=SC2064 # expand now: tmp is local
+	trap "rm -rf '$tmp'" EXIT
+	mapfile -t pats < <(dbg_module_patterns "$rel")
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards "${pats[@]}" ||
+		die "no virtio modules under ./usr/lib/debug/lib/modules in $deb"
+	take_module_debug "$tmp" "$tmp/modules-dbg"
+	rm -rf "$dir/modules-dbg"
+	mv "$tmp/modules-dbg" "$dir/modules-dbg"
+	rm -rf "$tmp"
+	log "added the modules' debug files in $((SECONDS - t0)) s"
+}
+
 # download PACKAGE: its .deb in $CACHE/debs, downloaded unless there.
 download() {
 	local pkg=$1 ver deb
@@ -92,7 +135,7 @@ download() {
 }
 
 main() {
-	local abi rel dir deb_img deb_dbg tmp t0
+	local abi rel dir deb_img deb_dbg tmp t0 pats
 
 	install_tools
 	mkdir -p "$CACHE/debs" || die "cannot create $CACHE"
@@ -111,6 +154,7 @@ main() {
 	if [[ -s $dir/vmlinuz && -s $dir/vmlinux && -s $dir/release &&
 		-s $dir/modules/load-order ]]; then
 		log "using cached $dir"
+		[[ -d $dir/modules-dbg ]] || add_module_debug "$dir" "$rel"
 		echo "$dir"
 		return 0
 	fi
@@ -129,9 +173,10 @@ main() {
 			"./lib/modules/$rel/kernel/drivers/virtio/*.ko" \
 			"./lib/modules/$rel/kernel/drivers/block/virtio_blk.ko" ||
 		die "no ./boot/vmlinuz-$rel or virtio modules in $deb_img"
+	mapfile -t pats < <(dbg_module_patterns "$rel")
 	dpkg-deb --fsys-tarfile "$deb_dbg" |
-		tar -x -C "$tmp" --wildcards './usr/lib/debug/boot/*' ||
-		die "no ./usr/lib/debug/boot/ in $deb_dbg"
+		tar -x -C "$tmp" --wildcards './usr/lib/debug/boot/*' "${pats[@]}" ||
+		die "no ./usr/lib/debug/boot/ or virtio modules in $deb_dbg"
 	[[ -s $tmp/usr/lib/debug/boot/vmlinux-$rel ]] ||
 		die "$deb_dbg has no usr/lib/debug/boot/vmlinux-$rel"
 	mkdir -p "$tmp/out/modules"
@@ -140,6 +185,7 @@ main() {
 		[[ -s $tmp/out/modules/$m.ko ]] || die "$deb_img has no $m.ko"
 		echo "$m" >>"$tmp/out/modules/load-order"
 	done
+	take_module_debug "$tmp" "$tmp/out/modules-dbg"
 	mv "$tmp/boot/vmlinuz-$rel" "$tmp/out/vmlinuz"
 	mv "$tmp/usr/lib/debug/boot/vmlinux-$rel" "$tmp/out/vmlinux"
 	echo "$rel" >"$tmp/out/release"
