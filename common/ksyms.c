@@ -225,34 +225,6 @@ void km_symtab_free(struct km_symtab *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* Leading underscores: __pi_memcpy and memcpy share an address. */
-static size_t underscores(const char *name)
-{
-	return strspn(name, "_");
-}
-
-/*
- * Of the names at one address, the one people call it: fewest leading
- * underscores, then the shortest; the same choice whatever the order.
- */
-static const struct km_sym *best_alias(const struct km_symtab *t, size_t i)
-{
-	const struct km_sym *best = &t->syms[i];
-	size_t j;
-
-	for (j = i; j-- > 0 && t->syms[j].addr == best->addr;) {
-		const struct km_sym *s = &t->syms[j];
-		size_t us = underscores(s->name), ub = underscores(best->name);
-
-		if (us < ub ||
-		    (us == ub && (strlen(s->name) < strlen(best->name) ||
-				  (strlen(s->name) == strlen(best->name) &&
-				   strcmp(s->name, best->name) < 0))))
-			best = s;
-	}
-	return best;
-}
-
 const struct km_sym *km_symtab_lookup(const struct km_symtab *t, uint64_t addr)
 {
 	size_t lo = 0, hi = t->nr;
@@ -266,7 +238,7 @@ const struct km_sym *km_symtab_lookup(const struct km_symtab *t, uint64_t addr)
 		else
 			hi = mid;
 	}
-	return lo ? best_alias(t, lo - 1) : NULL;
+	return lo ? &t->syms[lo - 1] : NULL;
 }
 
 int km_symtab_rebase(struct km_symtab *elf, const struct km_symtab *running,
