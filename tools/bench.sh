@@ -1,59 +1,585 @@
 #!/bin/bash
-# make bench: the cost of a hit under kmemsnoop record, beside the cost
-# of the hardware exception alone (perf stat counting), and the trace
-# bytes a hit takes. Runs the variants interleaved, ROUNDS times, and
-# prints medians with min-max.
+# make bench: kmemsnoop beside perf and bpftrace (issue 7), all watching
+# the same four bytes (__start_BTF, which the kernel copies when
+# /sys/kernel/btf/vmlinux is read at offset 0) while build/trigger makes
+# the kernel read them. See docs/performance.md for the method.
+#
+# Every tracer runs system-wide in the background: started, awaited until
+# its breakpoints exist, then the trigger runs (it prints its own elapsed
+# ns, so start-up is not counted), then the tracer gets SIGINT and is
+# waited for. bash's time measures the tracer's own user+sys CPU, in ms
+# (GNU time prints only hundredths of a second).
+#
+# Environment: N (reads per run and thread), ROUNDS, REPS (repetitions of
+# the start-up, arming and report measurements), REPORT_N (reads for the
+# report-speed traces: 4 hits each), NOLOSS_SECONDS, BENCH_OFFSET (watch
+# __start_BTF+OFFSET and read the file there, e.g. 0x10000 to stay clear
+# of other work triggering __start_BTF itself), BENCH_JSON (output file),
+# BENCH_QUICK=1 (one round of small N, for smoke tests), SETTLE (seconds
+# given a tracer after its breakpoints exist), ARM_OPS (probe reads when
+# timing arming), BENCH_KEEP=1 (keep the temporary directory).
+# Markdown goes to stdout, progress to stderr, every figure to BENCH_JSON.
 set -euo pipefail
+export LC_ALL=C
 cd "$(dirname "$0")/.."
-KM=build/kmemsnoop
-TRIG=build/trigger
-N=${N:-200000}
-ROUNDS=${ROUNDS:-5}
+root=$PWD
+KM=$root/build/kmemsnoop
+TRIG=$root/build/trigger
 FILE=/sys/kernel/btf/vmlinux
-addr=$(awk '$3 == "__start_BTF" { print $1; exit }' /proc/kallsyms)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+OFFSET=${BENCH_OFFSET:-0}
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+	N=${N:-1000} ROUNDS=${ROUNDS:-1} REPS=${REPS:-1}
+	REPORT_N=${REPORT_N:-25000} NOLOSS_SECONDS=${NOLOSS_SECONDS:-2}
+	ARM_OPS=${ARM_OPS:-1000}
+else
+	N=${N:-20000} ROUNDS=${ROUNDS:-5} REPS=${REPS:-3}
+	REPORT_N=${REPORT_N:-250000} NOLOSS_SECONDS=${NOLOSS_SECONDS:-10}
+	ARM_OPS=${ARM_OPS:-2000}
+fi
+JSON=${BENCH_JSON:-build/bench.json}
+SETTLE=${SETTLE:-0.3} # seconds after a tracer's breakpoints exist
+ARM_US=1000           # one probe read per millisecond when timing arming
+NCPU=$(nproc)
+WORKLOADS="one many both"
+TRACERS="stat km kmfilt kmlive prec precz bpft"
 
-# Each prints the trigger's own elapsed ns, so start-up is not counted.
-run_none() { "$TRIG" "$FILE" 0 4 "$N"; }
-run_perf() {
-	perf stat -x, -o "$tmp/perf.txt" -e "mem:0x$addr/4:rw" -a -- \
-		"$TRIG" "$FILE" 0 4 "$N"
+die() {
+	echo "bench: $*" >&2
+	exit 1
 }
-run_record() {
-	"$KM" record -o "$tmp/t.data" rw4 __start_BTF -- \
-		"$TRIG" "$FILE" 0 4 "$N" 2>"$tmp/rec.err"
-}
-
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)], v[1], v[NR] }'; }
-
-hits=$(run_perf >/dev/null; awk -F, '/mem:/ { print $1 }' "$tmp/perf.txt")
-for _ in $(seq "$ROUNDS"); do
-	run_none >>"$tmp/none"
-	run_perf >>"$tmp/perf"
-	run_record >>"$tmp/record"
-	stat -c %s "$tmp/t.data" >>"$tmp/size_big"
+[ "$(id -u)" = 0 ] || die "needs root (perf_event_open of breakpoints, BPF)"
+for c in perf bpftrace jq pgrep env "$KM" "$TRIG"; do
+	command -v "$c" >/dev/null || die "$c missing: run make bench (it installs what is missing)"
 done
-# The file's fixed part (header, kallsyms snapshot) from a tiny run.
-"$KM" record -o "$tmp/small.data" rw4 __start_BTF -- "$TRIG" "$FILE" 0 4 10 \
-	>/dev/null 2>&1
-small=$(stat -c %s "$tmp/small.data")
-small_hits=$("$KM" report -i "$tmp/small.data" --format json | wc -l)
+base=$(awk '$3 == "__start_BTF" { print $1; exit }' /proc/kallsyms)
+if [ -z "$base" ] || [ "$((0x$base))" = 0 ]; then
+	die "no address for __start_BTF in /proc/kallsyms"
+fi
+addr=$(printf '%x' $((0x$base + OFFSET)))
+EV="mem:0x$addr/4:rw"
+tmp=$(mktemp -d /tmp/kmemsnoop-bench.XXXXXX)
+tpid="" cpid="" t0=0 tl=0
+cleanup() {
+	[ -n "$cpid" ] && kill -INT "$cpid" 2>/dev/null && wait "$tpid" 2>/dev/null
+	if [ -n "${BENCH_KEEP:-}" ]; then echo "bench: kept $tmp" >&2; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+bench_start=$SECONDS
 
-read -r none none_min none_max < <(median <"$tmp/none")
-read -r perf perf_min perf_max < <(median <"$tmp/perf")
-read -r rec rec_min rec_max < <(median <"$tmp/record")
-read -r big _ _ < <(median <"$tmp/size_big")
+# The workloads, each printing its elapsed ns and its own CPU ns.
+trig() { # WORKLOAD READS
+	case $1 in
+	one) "$TRIG" -c "$FILE" "$OFFSET" 4 "$2" ;;
+	many) "$TRIG" -c -m many "$FILE" "$OFFSET" 4 "$2" ;;
+	both) "$TRIG" -c "$FILE" "$OFFSET" 4 "$2" 2 ;;
+	esac
+}
+threads() { if [ "$1" = both ]; then echo 2; else echo 1; fi; }
 
-awk -v n="$N" -v hits="$hits" -v none="$none" -v perf="$perf" -v rec="$rec" \
-	-v pmin="$perf_min" -v pmax="$perf_max" -v rmin="$rec_min" \
-	-v rmax="$rec_max" -v big="$big" -v small="$small" \
-	-v small_hits="$small_hits" -v rounds="$ROUNDS" 'BEGIN {
-	printf "workload: %d preads of 4 bytes at __start_BTF = %d hits (perf count), %d rounds\n", n, hits, rounds
-	printf "| tracer | ns per hit above no tracer (median, min-max) | ratio to perf stat |\n"
-	printf "|---|---|---|\n"
-	printf "| perf stat -e mem:ADDR:rw (floor) | %.0f (%.0f-%.0f) | 1.00 |\n", (perf - none) / hits, (pmin - none) / hits, (pmax - none) / hits
-	printf "| kmemsnoop record | %.0f (%.0f-%.0f) | %.2f |\n", (rec - none) / hits, (rmin - none) / hits, (rmax - none) / hits, (rec - none) / (perf - none)
-	printf "no tracer: %.0f ns per pread\n", none / n
-	printf "trace bytes per hit (marginal, fixed part of %d bytes aside): %.2f\n", small, (big - small) / (hits - small_hits)
-}'
+tool_cmd() { # TOOL DIR: sets CMD
+	case $1 in
+	stat) CMD=(perf stat "-x," -o "$2/stat" -e "$EV" -a) ;;
+	km) CMD=("$KM" record -o "$2/trace" rw4 "0x$addr") ;;
+	kmfilt) CMD=("$KM" record -o "$2/trace" --comm no_such_comm rw4 "0x$addr") ;;
+	kmlive) CMD=("$KM" rw4 "0x$addr") ;;
+	prec) CMD=(perf record -e "$EV" -a -g -o "$2/perf.data") ;;
+	precz) CMD=(perf record -e "$EV" -a -g -z -o "$2/perf.data") ;;
+	bpft) CMD=(bpftrace -e "watchpoint:0x$addr:4:rw { @[kstack] = count(); }") ;;
+	esac
+}
+
+usec() { # the current time in microseconds, into the variable named $1
+	local t=$EPOCHREALTIME
+	printf -v "$1" '%s' "${t/./}"
+}
+
+# Starts TOOL under bash's time (stdout to OUT, stderr to DIR/err, its
+# CPU to DIR/cpu): sets tpid (the timing subshell), cpid (the tracer),
+# t0 (start, µs). A background job of a script has SIGINT ignored, and a
+# tracer that had not yet set its handler would miss the SIGINT that ends
+# it: env gives it the default back.
+launch() { # TOOL DIR OUT
+	tool_cmd "$1" "$2"
+	usec t0
+	(
+		TIMEFORMAT='%3U %3S'
+		time env --default-signal=INT "${CMD[@]}" >"$3" 2>"$2/err"
+	) 2>"$2/cpu" &
+	tpid=$!
+	cpid=""
+	while [ -z "$cpid" ]; do
+		cpid=$(pgrep -P "$tpid" || true)
+		[ -n "$cpid" ] && break
+		kill -0 "$tpid" 2>/dev/null || return 1
+		sleep 0.001
+	done
+}
+
+# Waits until the tracer holds a perf event on every CPU (its breakpoints
+# exist; they may be enabled a little later): sets ready_ms.
+wait_ready() {
+	local n now
+	while :; do
+		n=$(find "/proc/$cpid/fd" -lname 'anon_inode:\[perf_event\]' 2>/dev/null | wc -l)
+		[ "$n" -ge "$NCPU" ] && break
+		if ! kill -0 "$cpid" 2>/dev/null; then
+			wait "$tpid" || true
+			cpid=""
+			return 1
+		fi
+		usec now
+		if [ $((now - t0)) -gt 30000000 ]; then
+			stop
+			return 1
+		fi
+		sleep 0.002
+	done
+	usec now
+	ready_ms=$(awk -v d=$((now - t0)) 'BEGIN { printf "%.1f", d / 1000 }')
+}
+
+# SIGINT, then waits (a minute at most: perf writes its build-ids).
+stop() {
+	local i
+	kill -INT "$cpid" 2>/dev/null || true
+	for i in $(seq 1200); do
+		kill -0 "$tpid" 2>/dev/null || break
+		[ "$i" = 1200 ] && echo "bench: $cpid ignored SIGINT; killing it" >&2 &&
+			kill -KILL "$cpid"
+		sleep 0.05
+	done
+	wait "$tpid" || true
+	cpid=""
+}
+
+# Starts TOOL and waits for it, three tries (the debug registers may be
+# taken for a moment by other work).
+start() { # TOOL DIR OUT
+	local try
+	for try in 1 2 3; do
+		if launch "$@" && wait_ready; then
+			sleep "$SETTLE"
+			return 0
+		fi
+		printf '\nbench: %s did not start (try %s): %s\n' "$1" "$try" \
+			"$(tail -n2 "$2/err" | tr '\n' ' ')" >&2
+		sleep 1
+	done
+	return 1
+}
+
+# What the tracer saw, from its output: sets rec (hits recorded), lost
+# (as the tool reports it), seen (kmemsnoop: before filters), bytes (the
+# trace), cpu (user+sys seconds).
+collect() { # TOOL DIR OUT
+	local line
+	rec=null lost=null seen=null bytes=null stacks=null
+	cpu=$(tail -n1 "$2/cpu" | awk 'NF == 2 { printf "%.3f", $1 + $2; exit } { print "null" }')
+	case $1 in
+	stat)
+		rec=$(awk -F, '/mem:/ { print ($1 ~ /^[0-9]+$/) ? $1 : "null"; exit }' "$2/stat")
+		;;
+	km | kmfilt)
+		line=$(grep -o 'recorded [0-9]* hits, [0-9]* lost, [0-9]* filtered ([0-9]* seen)' "$2/err" || true)
+		if [ -n "$line" ]; then
+			read -r rec lost seen < <(echo "$line" | tr -c '0-9\n' ' ' | awk '{ print $1, $2, $4 }')
+			bytes=$(stat -c %s "$2/trace")
+			if [ "$1" = km ]; then
+				stacks=$("$KM" report -i "$2/trace" --header 2>/dev/null |
+					awk '/^stacks:/ { print $2 }')
+			fi
+		fi
+		;;
+	kmlive)
+		line=$(grep -o '[0-9]* hits, [0-9]* lost, [0-9]* filtered ([0-9]* seen)' "$2/err" || true)
+		if [ -n "$line" ]; then
+			read -r rec lost seen < <(echo "$line" | tr -c '0-9\n' ' ' | awk '{ print $1, $2, $4 }')
+		fi
+		;;
+	prec | precz)
+		if [ -s "$2/perf.data" ]; then
+			read -r rec lost < <(perf report --stats -i "$2/perf.data" 2>/dev/null |
+				awk '/ SAMPLE events:/ && s == "" { s = $3 }
+				     /LOST_SAMPLES events:/ && l == "" { l = $3 }
+				     END { print (s == "" ? "null" : s), (l == "" ? 0 : l) }')
+			bytes=$(stat -c %s "$2/perf.data")
+		fi
+		;;
+	bpft)
+		rec=$(awk '/^\]: [0-9]+$/ { s += $2; n++ } END { print n ? s : "null" }' "$3")
+		;;
+	esac
+	seen=${seen:-null} rec=${rec:-null} lost=${lost:-null}
+}
+
+emit() { # PHASE ROUND WORKLOAD TOOL READS ELAPSED TRIGGER_CPU
+	printf '{"phase":"%s","round":%s,"workload":"%s","tool":"%s","reads":%s,"threads":%s,"elapsed_ns":%s,"trigger_cpu_ns":%s,"recorded":%s,"lost":%s,"seen":%s,"bytes":%s,"cpu_s":%s,"ready_ms":%s,"stacks":%s}\n' \
+		"$1" "$2" "$3" "$4" "$5" "$(threads "$3")" "${6:-null}" "${7:-null}" "$rec" "$lost" \
+		"$seen" "$bytes" "$cpu" "$ready_ms" "${stacks:-null}" >>"$tmp/runs.jsonl"
+}
+
+run_one() { # PHASE ROUND WORKLOAD TOOL READS
+	local dir=$tmp/run el=null tc=null out
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	rec=null lost=null seen=null bytes=null cpu=null ready_ms=null stacks=null
+	out=$dir/out
+	[ "$4" = kmlive ] && out=/dev/null
+	if [ "$4" = none ]; then
+		read -r el tc < <(trig "$3" "$5")
+	elif start "$4" "$dir" "$out"; then
+		read -r el tc < <(trig "$3" "$5")
+		stop
+		collect "$4" "$dir" "$out"
+	fi
+	emit "$@" "$el" "$tc"
+	printf ' %s' "$4" >&2
+}
+
+# Before anything: hits on the address with nothing triggering (other
+# work on this machine), and hits per read.
+echo "bench: watching 0x$addr (__start_BTF+$OFFSET); N=$N ROUNDS=$ROUNDS REPS=$REPS" >&2
+perf stat -x, -o "$tmp/bg" -e "$EV" -a -- sleep 1 >/dev/null 2>&1
+background=$(awk -F, '/mem:/ { print $1 + 0 }' "$tmp/bg")
+# (Counted in the trigger's own task only, other work aside.)
+perf stat -x, -o "$tmp/hpr" -e "$EV" -- "$TRIG" "$FILE" "$OFFSET" 4 1000 >/dev/null 2>&1
+hits_per_read=$(awk -F, '/mem:/ { printf "%.0f", $1 / 1000 }' "$tmp/hpr")
+[ "$hits_per_read" -ge 1 ] || die "reading $FILE at $OFFSET does not hit 0x$addr"
+echo "bench: background $background hits/s, $hits_per_read hits per read" >&2
+[ "$background" -le 10 ] ||
+	echo "bench: other work hits 0x$addr: the figures will be noisy (BENCH_OFFSET=0x10000 watches bytes nothing else reads)" >&2
+
+# Start-up: each tracer with a few hits only, for its fixed costs (CPU,
+# the trace's fixed part: kallsyms snapshot, perf's synthesized events).
+echo -n "bench: start-up runs:" >&2
+for rep in $(seq "$REPS"); do
+	for t in $TRACERS; do
+		run_one base "$rep" one "$t" 10
+	done
+done
+echo >&2
+
+# Arming: the tracer and a probe start together; the probe reads once a
+# millisecond and notes when; the hits the tracer saw tell which reads
+# came after it was armed. kmemsnoop live also gives its own line.
+arm_probe() { # TOOL REP
+	local dir=$tmp/arm ppid captured first line_ms=null armed=null bound=false
+	local t0ns rpid=""
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	rec=null lost=null seen=null bytes=null cpu=null ready_ms=null
+	if [ "$1" = kmlive ]; then
+		mkfifo "$dir/fifo"
+		{
+			IFS= read -r _ && usec tl && echo "$tl" >"$dir/line_t"
+			cat >/dev/null
+		} <"$dir/fifo" &
+		rpid=$!
+		launch "$1" "$dir" "$dir/fifo" || return 0
+	else
+		launch "$1" "$dir" "$dir/out" || return 0
+	fi
+	t0ns=${t0}000
+	"$TRIG" -i "$ARM_US" -S "$t0ns" -o "$dir/times" "$FILE" "$OFFSET" 4 \
+		"$ARM_OPS" >/dev/null &
+	ppid=$!
+	wait_ready || true
+	wait "$ppid"
+	[ -n "$cpid" ] && stop
+	[ -n "$rpid" ] && wait "$rpid"
+	collect "$1" "$dir" "$dir/out"
+	# kmemsnoop counts hits before its filters as seen.
+	[ "$seen" != null ] && rec=$seen
+	if [ "$rec" != null ]; then
+		captured=$(((rec + hits_per_read / 2) / hits_per_read))
+		first=$(head -n1 "$dir/times")
+		if [ "$captured" -ge "$ARM_OPS" ]; then
+			armed=$first bound=true
+		elif [ "$captured" -gt 0 ]; then
+			armed=$(sed -n "$((ARM_OPS - captured + 1))p" "$dir/times")
+		fi
+		[ "$armed" != null ] && armed=$(awk -v u="$armed" 'BEGIN { printf "%.1f", u / 1000 }')
+	fi
+	if [ -s "$dir/line_t" ]; then
+		line_ms=$(awk -v d=$(($(cat "$dir/line_t") - t0)) 'BEGIN { printf "%.1f", d / 1000 }')
+	fi
+	printf '{"tool":"%s","rep":%s,"armed_ms":%s,"armed_upper_bound":%s,"ready_ms":%s,"line_ms":%s,"hits":%s,"probe_reads":%s,"cpu_s":%s}\n' \
+		"$1" "$2" "$armed" "$bound" "$ready_ms" "$line_ms" "$rec" "$ARM_OPS" \
+		"$cpu" >>"$tmp/arm.jsonl"
+	printf ' %s' "$1" >&2
+}
+echo -n "bench: arming:" >&2
+: >"$tmp/arm.jsonl"
+for rep in $(seq "$REPS"); do
+	for t in stat km kmlive prec bpft; do
+		arm_probe "$t" "$rep"
+	done
+done
+echo >&2
+
+# The interleaved rounds.
+for r in $(seq "$ROUNDS"); do
+	for w in $WORKLOADS; do
+		echo -n "bench: round $r/$ROUNDS $w:" >&2
+		for t in none $TRACERS; do
+			run_one main "$r" "$w" "$t" "$N"
+		done
+		echo >&2
+	done
+done
+
+# Report speed, on traces of the one-stack workload.
+echo "bench: report speed ($REPORT_N reads)" >&2
+rd=$tmp/report
+mkdir -p "$rd"
+"$KM" record -o "$rd/k.data" rw4 "0x$addr" -- "$TRIG" "$FILE" "$OFFSET" 4 \
+	"$REPORT_N" >/dev/null 2>"$rd/k.err"
+km_hits=$(grep -o 'recorded [0-9]*' "$rd/k.err" | tr -dc 0-9)
+perf record -e "$EV" -a -g -o "$rd/p.data" -- "$TRIG" "$FILE" "$OFFSET" 4 \
+	"$REPORT_N" >/dev/null 2>"$rd/p.err"
+perf_samples=$(perf report --stats -i "$rd/p.data" 2>/dev/null |
+	awk '/ SAMPLE events:/ { print $3; exit }')
+: >"$rd/times.jsonl"
+timed() { # NAME COMMAND...: wall time in µs
+	local a b name=$1
+	shift
+	usec a
+	"$@" >/dev/null 2>&1
+	usec b
+	printf '{"view":"%s","us":%s}\n' "$name" $((b - a)) >>"$rd/times.jsonl"
+}
+for _ in $(seq "$REPS"); do
+	timed km_default "$KM" report -i "$rd/k.data"
+	timed km_hits "$KM" report -i "$rd/k.data" --hits
+	timed perf_report perf report --stdio -i "$rd/p.data"
+done
+
+# No hit lost: both CPUs triggering at full speed for NOLOSS_SECONDS
+# under kmemsnoop record with the default buffer, perf stat counting.
+echo "bench: no-loss run, 2 threads for $NOLOSS_SECONDS s" >&2
+nd=$tmp/noloss
+mkdir -p "$nd"
+rec=null lost=null seen=null bytes=null cpu=null ready_ms=null noloss_el=null
+if start km "$nd" "$nd/out"; then
+	noloss_el=$(perf stat -x, -o "$nd/count" -e "$EV" -a -- "$TRIG" \
+		-d "$NOLOSS_SECONDS" "$FILE" "$OFFSET" 4 0 2)
+	stop
+	collect km "$nd" "$nd/out"
+fi
+noloss_counted=$(awk -F, '/mem:/ { print $1 + 0 }' "$nd/count" 2>/dev/null || echo null)
+printf '{"threads":2,"elapsed_ns":%s,"counted":%s,"seen":%s,"recorded":%s,"lost":%s}\n' \
+	"${noloss_el:-null}" "${noloss_counted:-null}" "$seen" "$rec" \
+	"$lost" >"$tmp/noloss.json"
+
+# Everything into one JSON document, then the tables from it.
+model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+mkdir -p "$(dirname "$JSON")"
+jq -n \
+	--slurpfile runs "$tmp/runs.jsonl" \
+	--slurpfile arm "$tmp/arm.jsonl" \
+	--slurpfile rtimes "$rd/times.jsonl" \
+	--slurpfile noloss "$tmp/noloss.json" \
+	--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+	--arg kernel "$(uname -r)" --arg model "$model" --argjson cpus "$NCPU" \
+	--arg perf "$(perf --version)" --arg bpftrace "$(bpftrace --version)" \
+	--arg commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+	--arg addr "0x$addr" --arg offset "$OFFSET" \
+	--argjson n "$N" --argjson rounds "$ROUNDS" --argjson reps "$REPS" \
+	--argjson background "$background" --argjson hpr "$hits_per_read" \
+	--argjson km_hits "${km_hits:-null}" --argjson perf_samples "${perf_samples:-null}" \
+	--argjson report_reads "$REPORT_N" --argjson noloss_s "$NOLOSS_SECONDS" \
+	--argjson duration $((SECONDS - bench_start)) \
+	--arg many_ops "$("$TRIG" -m list "$FILE" "$OFFSET" 4 | grep -v '^ia32_' | paste -sd' ')" \
+	-f /dev/stdin >"$JSON" <<'JQ'
+def median: sort | if length == 0 then null
+	elif length % 2 == 1 then .[length / 2 | floor]
+	else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+def stats: map(select(. != null)) | if length == 0 then null
+	else { median: median, min: min, max: max, n: length } end;
+def div($a; $b): if $a == null or $b == null or $b == 0 then null else $a / $b end;
+def sub($a; $b): if $a == null or $b == null then null else $a - $b end;
+
+($runs | map(select(.phase == "main"))) as $main
+| ($runs | map(select(.phase == "base"))) as $base
+| ($main | map({ key: "\(.round)/\(.workload)/\(.tool)", value: . }) | from_entries) as $ix
+| (["stat", "km", "kmfilt", "kmlive", "prec", "precz", "bpft"]
+   | map({ key: ., value: (. as $t | $base | map(select(.tool == $t))
+	| { cpu_s: (map(.cpu_s) | stats), bytes: (map(.bytes) | stats),
+	    recorded: (map(.recorded) | stats), ready_ms: (map(.ready_ms) | stats) }) })
+   | from_entries) as $startup
+| {
+  tool_names: {
+    none: "no tracer",
+    stat: "perf stat -e mem:ADDR/4:rw -a (floor)",
+    km: "kmemsnoop record",
+    kmfilt: "kmemsnoop record --comm no_such_comm (all filtered)",
+    kmlive: "kmemsnoop live > /dev/null",
+    prec: "perf record -e mem:ADDR/4:rw -a -g",
+    precz: "perf record -e mem:ADDR/4:rw -a -g -z",
+    bpft: "bpftrace watchpoint { @[kstack] = count(); }"
+  },
+  workload_names: {
+    one: "one stack: pread of 4 bytes, 1 thread",
+    many: "many stacks: trigger -m many (\($many_ops | split(" ") | length) ways of reading in turn), 1 thread",
+    both: "both CPUs: pread of 4 bytes, 2 threads"
+  },
+  meta: { date: $date, cpus: $cpus, cpu_model: $model, kernel: $kernel,
+	  perf: $perf, bpftrace: $bpftrace, commit: $commit, address: $addr,
+	  offset: $offset, reads_per_run: $n, rounds: $rounds, reps: $reps,
+	  background_hits_per_s: $background, hits_per_read: $hpr,
+	  many_ops: ($many_ops | split(" ")),
+	  duration_s: $duration },
+  startup: $startup,
+  results: (["one", "many", "both"] | map(. as $w | select(any($main[]; .workload == $w)) | {
+    key: $w,
+    value: (["none", "stat", "km", "kmfilt", "kmlive", "prec", "precz", "bpft"]
+      | map(. as $t | {
+	key: $t,
+	value: ([$main[] | select(.workload == $w and .tool == $t)] | map(
+	  . as $x
+	  | $ix["\(.round)/\($w)/none"].elapsed_ns as $none
+	  | $ix["\(.round)/\($w)/none"].trigger_cpu_ns as $none_cpu
+	  | $ix["\(.round)/\($w)/stat"] as $floor
+	  | $floor.recorded as $counted
+	  | {
+	    elapsed_ns: .elapsed_ns,
+	    counted: $counted,
+	    recorded: .recorded,
+	    seen: .seen,
+	    lost_reported: .lost,
+	    trigger_cpu_ns: .trigger_cpu_ns,
+	    ns_per_hit_above_none: div(sub(.elapsed_ns; $none); $counted),
+	    ratio_to_floor: div(sub(.elapsed_ns; $none); sub($floor.elapsed_ns; $none)),
+	    cpu_ns_per_hit_above_none: div(sub(.trigger_cpu_ns; $none_cpu); $counted),
+	    cpu_ratio_to_floor: div(sub(.trigger_cpu_ns; $none_cpu);
+		sub($floor.trigger_cpu_ns; $none_cpu)),
+	    lost_share: (if $t == "kmfilt" or $t == "none" then null
+		else div(sub($counted; .recorded); $counted) end),
+	    bytes: .bytes,
+	    bytes_per_hit: div(.bytes; .recorded),
+	    bytes_per_hit_marginal: div(sub(.bytes; $startup[$t].bytes.median);
+		sub(.recorded; $startup[$t].recorded.median)),
+	    cpu_s: .cpu_s,
+	    cpu_us_per_hit: div(.cpu_s; $counted) | (if . then . * 1e6 else . end),
+	    cpu_us_per_hit_marginal: div(sub(.cpu_s; $startup[$t].cpu_s.median); $counted)
+		| (if . then . * 1e6 else . end),
+	    ready_ms: .ready_ms,
+	    distinct_stacks: .stacks
+	  }) as $rs
+	  | { rounds: $rs } + ([$rs[0] // {} | keys[]] | map(. as $k
+	      | { key: $k, value: ($rs | map(.[$k]) | stats) }) | from_entries))
+      }) | from_entries)
+  }) | from_entries),
+  arming: ($arm | group_by(.tool) | map({ key: .[0].tool, value: {
+    armed_ms: (map(.armed_ms) | stats), ready_ms: (map(.ready_ms) | stats),
+    line_ms: (map(.line_ms) | stats), runs: . } }) | from_entries),
+  report: {
+    reads: $report_reads, kmemsnoop_hits: $km_hits, perf_samples: $perf_samples,
+    views: ($rtimes | group_by(.view) | map({ key: .[0].view, value: (
+      (map(.us) | stats) as $s
+      | { wall_us: $s,
+	  per_s: (if .[0].view == "perf_report" then div($perf_samples; $s.median / 1e6)
+		  else div($km_hits; $s.median / 1e6) end) }) }) | from_entries)
+  },
+  noloss: ($noloss[0] + { seconds_target: $noloss_s })
+}
+| . as $d
+| .targets = ([
+    { target: "kmemsnoop record (stacks on) <= 1.10x the floor (wall), one stack",
+      value: $d.results.one.km.ratio_to_floor.median, limit: 1.10 },
+    { target: "kmemsnoop record (stacks on) <= 1.10x the floor (wall), many stacks",
+      value: $d.results.many.km.ratio_to_floor.median, limit: 1.10 },
+    { target: "kmemsnoop record (stacks on) <= 1.10x the floor (wall), both CPUs",
+      value: $d.results.both.km.ratio_to_floor.median, limit: 1.10 },
+    { target: "kmemsnoop record <= 1.10x the floor by trigger CPU, one stack",
+      value: $d.results.one.km.cpu_ratio_to_floor.median, limit: 1.10 },
+    { target: "kmemsnoop record <= 1.10x the floor by trigger CPU, many stacks",
+      value: $d.results.many.km.cpu_ratio_to_floor.median, limit: 1.10 },
+    { target: "kmemsnoop record <= 1.10x the floor by trigger CPU, both CPUs",
+      value: $d.results.both.km.cpu_ratio_to_floor.median, limit: 1.10 },
+    { target: "<= 2 trace bytes per hit (marginal), one stack",
+      value: $d.results.one.km.bytes_per_hit_marginal.median, limit: 2 },
+    { target: "fewer bytes per hit than perf record -z (marginal), one stack",
+      value: $d.results.one.km.bytes_per_hit_marginal.median,
+      limit: $d.results.one.precz.bytes_per_hit_marginal.median, strict: true },
+    { target: "armed within 50 ms of exec (live mode's line)",
+      value: $d.arming.kmlive.line_ms.median, limit: 50 },
+    { target: "no hit lost, both CPUs at full speed, default buffer",
+      value: (if $d.noloss.counted == null or $d.noloss.recorded == null then null
+	else ([$d.noloss.counted - $d.noloss.recorded, $d.noloss.lost // 0] | max) end),
+      limit: 0 },
+    { target: ">= 5 M hits/s, kmemsnoop report (default view)",
+      value: $d.report.views.km_default.per_s, limit: 5e6, at_least: true },
+    { target: ">= 5 M hits/s, kmemsnoop report --hits",
+      value: $d.report.views.km_hits.per_s, limit: 5e6, at_least: true }
+  ]
+  | map(. + { met: (if .value == null or .limit == null then null
+	elif .at_least then .value >= .limit
+	elif .strict then .value < .limit
+	else .value <= .limit end) }))
+JQ
+
+# The tables.
+jq -r -f /dev/stdin "$JSON" <<'JQ'
+def fmt($d): if . == null then "n/a" else
+	(. * pow(10; $d) | round) as $i
+	| ($i | fabs | tostring) as $s0
+	| ($d + 1 - ($s0 | length)) as $p
+	| ((if $p > 0 then "0" * $p else "" end) + $s0) as $s
+	| (if $i < 0 then "-" else "" end)
+	  + (if $d == 0 then $s else $s[0:($s | length) - $d] + "." + $s[($s | length) - $d:] end)
+	end;
+def big: if . == null then "n/a" elif . >= 1e6 then (. / 1e6 | fmt(2)) + " M"
+	elif . >= 1e3 then (. / 1e3 | fmt(1)) + " k" else fmt(0) end;
+def mm($d): if . == null then "n/a"
+	else "\(.median | fmt($d)) (\(.min | fmt($d))–\(.max | fmt($d)))" end;
+def pct: if . == null then "n/a" else (. * 100 | fmt(2)) + " %" end;
+. as $d
+| "## kmemsnoop beside perf and bpftrace",
+  "",
+  "\($d.meta.date), \($d.meta.cpus) CPUs (\($d.meta.cpu_model)), kernel \($d.meta.kernel), \($d.meta.perf), \($d.meta.bpftrace), commit \($d.meta.commit).",
+  "Watching \($d.meta.address) (__start_BTF+\($d.meta.offset)) rw4: \($d.meta.hits_per_read) hits per read; \($d.meta.reads_per_run) reads per run and thread, \($d.meta.rounds) rounds interleaved; medians (min–max) over rounds. Background: \($d.meta.background_hits_per_s) hits/s on the address before the runs (other work on the machine).",
+  "",
+  ($d.results | to_entries[] | .key as $w | .value as $r
+   | "### \($d.workload_names[$w])",
+     "",
+     "no tracer: \($r.none.elapsed_ns.median / $d.meta.reads_per_run | fmt(0)) ns per read (\($r.none.trigger_cpu_ns.median / $d.meta.reads_per_run / (if $w == "both" then 2 else 1 end) | fmt(0)) ns of CPU); kernel count (perf stat): \($r.stat.counted.median | fmt(0)) hits; distinct stacks (kmemsnoop): \($r.km.distinct_stacks.median | fmt(0))",
+     "",
+     "| tool | ns/hit above no tracer | × floor | × floor, trigger CPU | hits recorded / counted | lost | trace bytes/hit (marginal) | tool CPU µs/hit (above start-up) |",
+     "|---|---|---|---|---|---|---|---|",
+     (["stat", "km", "kmfilt", "kmlive", "prec", "precz", "bpft"][] as $t | $r[$t] | select(. != null)
+      | "| \($d.tool_names[$t]) | \(.ns_per_hit_above_none | mm(0)) | \(.ratio_to_floor | mm(2)) | \(.cpu_ratio_to_floor | mm(2)) | \(if $t == "kmfilt" then "0 (\(.seen.median | fmt(0)) seen)" else .recorded.median | fmt(0) end) / \(.counted.median | fmt(0)) | \(.lost_share.median | pct) | \(if .bytes then "\(.bytes_per_hit.median | fmt(2)) (\(.bytes_per_hit_marginal.median | fmt(2)))" else "–" end) | \(.cpu_us_per_hit_marginal | mm(2)) |"),
+     ""),
+  "### Start-up and arming",
+  "",
+  "Armed: ms from exec until the first probe read (one a millisecond) the tool saw; breakpoints exist: ms until it held a perf event on every CPU; start-up CPU: user+sys of a run with a few hits.",
+  "",
+  "| tool | armed, ms | breakpoints exist, ms | start-up CPU, s | fixed trace bytes |",
+  "|---|---|---|---|---|",
+  (["stat", "km", "kmlive", "prec", "bpft"][] as $t
+   | "| \($d.tool_names[$t]) | \($d.arming[$t].armed_ms | mm(1)) | \($d.arming[$t].ready_ms | mm(1)) | \($d.startup[$t].cpu_s.median | fmt(2)) | \($d.startup[$t].bytes.median | fmt(0)) |"),
+  "",
+  "kmemsnoop live: `Watchpoint attached on` printed \($d.arming.kmlive.line_ms | mm(1)) ms after exec.",
+  "",
+  "### Report speed (one-stack trace, \($d.report.kmemsnoop_hits | big) hits; perf.data \($d.report.perf_samples | big) samples)",
+  "",
+  "| report | wall s | hits (samples) per s |",
+  "|---|---|---|",
+  "| kmemsnoop report (default view) | \($d.report.views.km_default.wall_us.median / 1e6 | fmt(3)) | \($d.report.views.km_default.per_s | big) |",
+  "| kmemsnoop report --hits > /dev/null | \($d.report.views.km_hits.wall_us.median / 1e6 | fmt(3)) | \($d.report.views.km_hits.per_s | big) |",
+  "| perf report --stdio | \($d.report.views.perf_report.wall_us.median / 1e6 | fmt(3)) | \($d.report.views.perf_report.per_s | big) |",
+  "",
+  "### No hit lost: both CPUs for \($d.noloss.elapsed_ns / 1e9 | fmt(1)) s under kmemsnoop record (default buffer)",
+  "",
+  "kernel counted \($d.noloss.counted | fmt(0)) hits; kmemsnoop saw \($d.noloss.seen | fmt(0)), recorded \($d.noloss.recorded | fmt(0)), lost \($d.noloss.lost | fmt(0)).",
+  "",
+  "### Targets",
+  "",
+  "| target | value | limit | |",
+  "|---|---|---|---|",
+  ($d.targets[] | "| \(.target) | \(.value | if . != null and . >= 1e5 then big else fmt(2) end) | \(.limit | if . != null and . >= 1e5 then big else fmt(2) end) | \(if .met == null then "?" elif .met then "PASS" else "MISS" end) |"),
+  "",
+  "(\($d.meta.duration_s) s; every figure in the JSON file)"
+JQ
+echo "bench: $((SECONDS - bench_start)) s; figures in $JSON" >&2
