@@ -152,11 +152,11 @@ fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=20
 
 demo: deps
-	@$(MAKE) --no-print-directory all $(OUT)/trigger
+	@$(MAKE) -s --no-print-directory all $(OUT)/trigger
 	@tools/demo.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(OUT)/trigger
+	@$(MAKE) -s --no-print-directory all $(OUT)/trigger
 	@tools/bench.sh
 
 # make install / uninstall: the binary, the man pages and the bash
