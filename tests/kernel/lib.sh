@@ -318,3 +318,297 @@ json_count() {
 	jq -n "$@" "[inputs | $filter] | length" "$f" ||
 		fail "jq could not read $f"
 }
+
+# --- several processes, breakpoint slots, accounting ---------------------------
+# (used by test_filters, test_accounting, test_slots, test_misuse, test_crash)
+
+# A single-threaded reader, the second process of two-process workloads
+# next to the trigger: "${PREAD1[@]}" FILE N makes N 4-byte reads at
+# offset 0 of FILE on its main thread (tid == pid, comm "perl"), 4 hits
+# each on this kernel like the trigger's preads.
+PREAD1=(perl -e 'open(my $f, "<", $ARGV[0]) or die "$ARGV[0]: $!\n";
+for (1 .. $ARGV[1]) { sysseek($f, 0, 0); sysread($f, my $b, 4) == 4 or die "read: $!\n" }')
+
+# start_gated GATE CMD...: starts CMD in the background, held back until
+# the file GATE exists; CMD is exec'd, so its pid is known before it
+# runs: GATED_PID.
+start_gated() {
+	local gate=$1
+
+	shift
+	sh -c 'while [ ! -e "$0" ]; do sleep 0.01; done; exec "$@"' "$gate" "$@" &
+	GATED_PID=$!
+	track "$GATED_PID"
+}
+
+# The CPU's debug address registers: breakpoint slots per CPU on x86.
+HW_SLOTS=4
+SLOT_BASE=
+SLOT_FREE=$HW_SLOTS
+SLOT_OTHERS=
+
+# bp_events K: K perf breakpoint events (1-byte rw) on distinct bytes of
+# the BTF blob past its header, for probing free slots.
+bp_events() {
+	local k ev=
+
+	[[ -n $SLOT_BASE ]] || SLOT_BASE=$(kaddr __start_BTF) || exit 1
+	for ((k = 0; k < $1; k++)); do
+		ev+="${ev:+,}mem:0x$(printf '%x' $((0x$SLOT_BASE + 64 + 8 * k)))/1:rw"
+	done
+	printf '%s\n' "$ev"
+}
+
+# slots_free K: perf can open K breakpoints on every online CPU now.
+slots_free() {
+	local out
+
+	[[ -n $SLOT_BASE ]] || SLOT_BASE=$(kaddr __start_BTF) || exit 1
+	out=$(perf stat -x, -a -e "$(bp_events "$1")" -- true 2>&1) || return 1
+	(($(grep -Ec '^[0-9]+,,mem:' <<<"$out") == $1))
+}
+
+# free_slots: sets FREE_SLOTS to how many breakpoints (0-4) perf can open
+# on every CPU now. The machine is shared: others may hold some.
+free_slots() {
+	[[ -n $SLOT_BASE ]] || SLOT_BASE=$(kaddr __start_BTF) || exit 1
+	for ((FREE_SLOTS = HW_SLOTS; FREE_SLOTS > 0; FREE_SLOTS--)); do
+		slots_free "$FREE_SLOTS" && return 0
+	done
+}
+
+# perf_event_holders: every process holding perf events, "pid:comm".
+perf_event_holders() {
+	local d f
+
+	for d in /proc/[0-9]*; do
+		for f in "$d"/fd/*; do
+			if [[ $(readlink "$f" 2>/dev/null) == "anon_inode:[perf_event]" ]]; then
+				printf '%s:%s ' "${d#/proc/}" "$(cat "$d/comm" 2>/dev/null)"
+				break
+			fi
+		done
+	done
+}
+
+# other_holders: pids of the processes holding perf events that this
+# test did not start (they work elsewhere), sorted.
+other_holders() {
+	local d f
+
+	for d in /proc/[0-9]*; do
+		[[ $(readlink "$d/cwd" 2>/dev/null) == "$PWD" ]] && continue
+		for f in "$d"/fd/*; do
+			if [[ $(readlink "$f" 2>/dev/null) == "anon_inode:[perf_event]" ]]; then
+				echo "${d#/proc/}"
+				break
+			fi
+		done
+	done | sort
+}
+
+# slot_baseline: SLOT_FREE, the breakpoint slots free on every CPU now,
+# and SLOT_OTHERS, who else holds perf events now.
+slot_baseline() {
+	free_slots
+	SLOT_FREE=$FREE_SLOTS
+	SLOT_OTHERS=$(other_holders)
+}
+
+# wait_slots_free [K] WHAT: waits up to 20 s until perf can open K
+# breakpoints (default SLOT_FREE, from slot_baseline) on every CPU again:
+# a slot the process under test left taken stays taken, while those
+# others take for a moment come back. If a process not of this test
+# that was not there at the baseline holds perf events meanwhile,
+# someone else took slots: then the baseline is taken anew instead.
+wait_slots_free() {
+	local k=$SLOT_FREE deadline=$((SECONDS + 20))
+
+	[[ ${1-} =~ ^[0-9]+$ ]] && k=$1 && shift
+	until slots_free "$k"; do
+		if [[ -n $(comm -13 <(echo "$SLOT_OTHERS") <(other_holders)) ]]; then
+			slot_baseline
+			return 0
+		fi
+		((SECONDS < deadline)) || fail "${1:+$1: }perf cannot open $k breakpoints on every CPU 20 s on; perf events held by: $(perf_event_holders)"
+		sleep 0.2
+	done
+}
+_armed_or_gone() {
+	if (($(bpf_links "$1") >= $2)); then
+		_KM_ARMED=1
+		return 0
+	fi
+	! alive "$1"
+}
+
+# A kmemsnoop that failed only for want of a free slot (others' tests
+# hold breakpoints for a while) is tried again, for up to this long.
+SLOT_RETRY_S=${SLOT_RETRY_S:-30}
+
+no_slot() {
+	grep -q 'no free hardware breakpoint slot' "$1"
+}
+
+# start_km NR_WATCHES OUT ERR ARGS...: starts kmemsnoop ARGS in the
+# background (stdout to OUT, stderr to ERR) and waits until it has
+# armed NR_WATCHES watches on every CPU; sets KM_PID.
+start_km() {
+	local nw=$1 out=$2 err=$3 deadline=$((SECONDS + SLOT_RETRY_S))
+
+	shift 3
+	while :; do
+		"$KM" "$@" >"$out" 2>"$err" </dev/null &
+		KM_PID=$!
+		track "$KM_PID"
+		_KM_ARMED=
+		poll 20 _armed_or_gone "$KM_PID" $((nw * $(online_cpus))) ||
+			fail "kmemsnoop (pid $KM_PID) did not arm $nw watches on every CPU within 20 s"
+		[[ -n $_KM_ARMED ]] && return 0
+		wait "$KM_PID" 2>/dev/null
+		if ! no_slot "$err" || ((SECONDS >= deadline)); then
+			fail "kmemsnoop $* exited before arming: $(oneline "$err")"
+		fi
+		sleep 0.3
+	done
+}
+
+# km_retry OUT ERR ARGS...: km ARGS (stdout to OUT, stderr to ERR), run
+# again while it fails for want of a free slot; returns its status.
+km_retry() {
+	local out=$1 err=$2 rc deadline=$((SECONDS + SLOT_RETRY_S))
+
+	shift 2
+	while :; do
+		km "$@" >"$out" 2>"$err" </dev/null
+		rc=$?
+		if ((rc != 1)) || ! no_slot "$err" || ((SECONDS >= deadline)); then
+			return "$rc"
+		fi
+		sleep 0.3
+	done
+}
+
+# stop_km SIGNAL [WANT_RC]: signals KM_PID, waits for it (10 s), checks
+# its exit status (default 0).
+stop_km() {
+	local rc
+
+	kill -"$1" "$KM_PID" 2>/dev/null
+	wait_pid "$KM_PID" 10
+	rc=$?
+	((rc != 124)) || fail "kmemsnoop (pid $KM_PID) did not stop within 10 s of SIG$1"
+	((rc == ${2:-0})) || fail "kmemsnoop exited $rc after SIG$1, want ${2:-0}"
+}
+
+# perf_count_retry ADDR LEN -- CMD...: perf_count, run again while perf
+# finds no free breakpoint slot.
+perf_count_retry() {
+	local addr=${1#0x} len=$2 out n deadline=$((SECONDS + SLOT_RETRY_S))
+
+	shift 2
+	[[ ${1-} == -- ]] && shift
+	out=$(mktemp perf.XXXXXX)
+	until perf stat -x, -o "$out" -e "mem:0x$addr/$len:rw" -- "$@" >/dev/null 2>"$out.err"; do
+		if ! grep -qs 'No space left on device' "$out" "$out.err" || ((SECONDS >= deadline)); then
+			fail "perf stat on 0x$addr failed: $(tail -n 3 "$out" "$out.err" | tr '\n' ' ')"
+		fi
+		sleep 0.3
+	done
+	n=$(awk -F, '/mem:/ { print $1; exit }' "$out")
+	[[ $n =~ ^[0-9]+$ ]] || fail "perf stat gave no count for 0x$addr: $(tr '\n' ' ' <"$out")"
+	printf '%s\n' "$n"
+}
+
+_wl_started() {
+	[[ -s wl.pid ]] || ! alive "$1"
+}
+
+# start_counted ADDR LEN CMD...: starts CMD under perf stat counting its
+# hits of LEN bytes at ADDR (per process, as perf_count), held back
+# until ./go exists; sets WL_PERF (perf's pid) and WL_PID (CMD's, known
+# before it runs: it is exec'd). Once WL_PERF has ended, perf_counted
+# gives the count.
+start_counted() {
+	local addr=${1#0x} len=$2 deadline=$((SECONDS + SLOT_RETRY_S))
+
+	shift 2
+	while :; do
+		rm -f go wl.pid wl.perf
+		perf stat -x, -o wl.perf -e "mem:0x$addr/$len:rw" -- \
+			sh -c 'echo $$ >wl.pid; while [ ! -e go ]; do sleep 0.01; done; exec "$@"' \
+			sh "$@" >/dev/null 2>wl.perf.err &
+		WL_PERF=$!
+		track "$WL_PERF"
+		poll 10 _wl_started "$WL_PERF" || fail "perf stat did not start its workload within 10 s"
+		[[ -s wl.pid ]] && break
+		# perf found no free slot (others hold breakpoints): again.
+		wait "$WL_PERF" 2>/dev/null
+		if ! grep -qs 'No space left on device' wl.perf.err wl.perf || ((SECONDS >= deadline)); then
+			fail "perf stat ended before its workload ran: $(oneline wl.perf.err)"
+		fi
+		sleep 0.3
+	done
+	WL_PID=$(read_pid wl.pid) || exit 1
+}
+
+# perf_counted: the count of the perf stat start_counted started.
+perf_counted() {
+	local n
+
+	n=$(awk -F, '/mem:/ { print $1; exit }' wl.perf)
+	[[ $n =~ ^[0-9]+$ ]] || fail "perf stat gave no count: $(oneline wl.perf) $(oneline wl.perf.err)"
+	printf '%s\n' "$n"
+}
+
+# read_header TRACE: report --header of TRACE into TRACE.header.
+read_header() {
+	km report -i "$1" --header >"$1.header" 2>"$1.header.err" ||
+		fail "report -i $1 --header exited $?: $(oneline "$1.header.err")"
+}
+
+# hdr TRACE KEY: a value from TRACE.header (read_header first).
+hdr() {
+	sed -n "s/^$2: //p" "$1.header"
+}
+
+SUMMARY_RE='^kmemsnoop: recorded ([0-9]+) hits, ([0-9]+) lost, ([0-9]+) filtered \(([0-9]+) seen\)'
+
+# read_summary ERR: SUM_HITS, SUM_LOST, SUM_FILTERED, SUM_SEEN from the
+# line "kmemsnoop: recorded N hits, L lost, F filtered (S seen), ..."
+# record prints last on stderr.
+read_summary() {
+	local line
+
+	line=$(grep -E "$SUMMARY_RE" "$1" | tail -n 1)
+	[[ $line =~ $SUMMARY_RE ]] ||
+		fail "no 'recorded N hits, L lost, F filtered (S seen)' line on stderr: $(oneline "$1")"
+	SUM_HITS=${BASH_REMATCH[1]} SUM_LOST=${BASH_REMATCH[2]}
+	SUM_FILTERED=${BASH_REMATCH[3]} SUM_SEEN=${BASH_REMATCH[4]}
+}
+
+# check_accounts TRACE ERR: notes (note_failure) every way the finished
+# recording's accounts disagree: the trailer is there, holds as many
+# hits as the file, seen = hits + lost + filtered exactly, and the
+# summary line on stderr gives the same four numbers as --header.
+# Reads TRACE.header and the summary (HDR_* and SUM_* afterwards).
+check_accounts() {
+	local k
+
+	read_header "$1"
+	read_summary "$2"
+	HDR_HITS=$(hdr "$1" hits) HDR_LOST=$(hdr "$1" lost)
+	HDR_FILTERED=$(hdr "$1" filtered) HDR_SEEN=$(hdr "$1" seen)
+	[[ $(hdr "$1" complete) == yes ]] || note_failure "$1: --header says complete: $(hdr "$1" complete), want yes"
+	for k in HDR_HITS HDR_LOST HDR_FILTERED HDR_SEEN; do
+		[[ ${!k} =~ ^[0-9]+$ ]] || fail "$1: --header has no ${k#HDR_} count: $(oneline "$1.header")"
+	done
+	[[ $(hdr "$1" hits-read) == "$HDR_HITS" ]] ||
+		note_failure "$1: --header hits $HDR_HITS, but hits-read $(hdr "$1" hits-read)"
+	((HDR_SEEN == HDR_HITS + HDR_LOST + HDR_FILTERED)) ||
+		note_failure "$1: --header seen $HDR_SEEN != hits $HDR_HITS + lost $HDR_LOST + filtered $HDR_FILTERED"
+	((SUM_SEEN == SUM_HITS + SUM_LOST + SUM_FILTERED)) ||
+		note_failure "$1: summary seen $SUM_SEEN != hits $SUM_HITS + lost $SUM_LOST + filtered $SUM_FILTERED"
+	[[ "$SUM_HITS $SUM_LOST $SUM_FILTERED $SUM_SEEN" == "$HDR_HITS $HDR_LOST $HDR_FILTERED $HDR_SEEN" ]] ||
+		note_failure "$1: summary says hits/lost/filtered/seen $SUM_HITS/$SUM_LOST/$SUM_FILTERED/$SUM_SEEN, --header $HDR_HITS/$HDR_LOST/$HDR_FILTERED/$HDR_SEEN"
+}

@@ -1,0 +1,315 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0
+# Filters (issue 5), applied in the kernel: each keeps exactly what it
+# should of a workload of two processes, and the trace says which
+# filters it ran with and how many hits they dropped.
+#
+# The workload, held back until the recorder is armed (so the pids are
+# known before, and every hit of it falls inside the recording):
+#   A  the trigger, comm "trigger", FLT_NA 4-byte preads of the BTF
+#      blob, pinned to CPU_A; it reads on a thread of its own, so the
+#      tid of its hits is not its pid;
+#   B  a perl reader, comm "perl", FLT_NB 4-byte reads of the same
+#      bytes (or of /sys/kernel/notes), pinned to CPU_B; it reads on
+#      its main thread: tid == pid.
+# What a filter keeps of A and of B must be exactly perf's count for
+# that process (perf stat without -a, of the same workload), or none.
+# Other users of the machine hit the same bytes meanwhile: their hits
+# are left out of the counts by pid, and add to "filtered" and "seen".
+
+FLT_NA=300
+FLT_NB=200
+
+# flt_cpus: the first two online CPUs, as "CPU_A CPU_B".
+flt_cpus() {
+	awk -F, '{ for (i = 1; i <= NF; i++) { n = split($i, r, "-")
+		for (c = r[1]; c <= r[n]; c++) print c } }' /sys/devices/system/cpu/online |
+		head -n 2 | paste -sd ' '
+}
+
+# flt_start [FILE_B]: starts A and B, held back until ./go exists; sets
+# PID_A, PID_B, CPU_A and CPU_B.
+flt_start() {
+	read -r CPU_A CPU_B < <(flt_cpus)
+	[[ -n $CPU_B ]] || fail "these tests need two online CPUs: $(cat /sys/devices/system/cpu/online)"
+	rm -f go
+	start_gated go taskset -c "$CPU_A" "$TRIGGER" "$BTF" 0 4 "$FLT_NA"
+	PID_A=$GATED_PID
+	start_gated go taskset -c "$CPU_B" "${PREAD1[@]}" "${1:-$BTF}" "$FLT_NB"
+	PID_B=$GATED_PID
+}
+
+# flt_refs [FILE_B [SYMBOL_B]]: perf's counts of A's and B's hits,
+# FLT_PA and FLT_PB (B's on SYMBOL_B, default __start_BTF).
+flt_refs() {
+	local a b
+
+	a=$(kaddr __start_BTF) || exit 1
+	b=$(kaddr "${2:-__start_BTF}") || exit 1
+	FLT_PA=$(perf_count_retry "$a" 4 -- "$TRIGGER" "$BTF" 0 4 "$FLT_NA") || exit 1
+	FLT_PB=$(perf_count_retry "$b" 4 -- "${PREAD1[@]}" "${1:-$BTF}" "$FLT_NB") || exit 1
+	((FLT_PA > 0 && FLT_PB > 0)) || fail "perf counted $FLT_PA and $FLT_PB hits: the workload touches nothing?"
+}
+
+# flt_wait_workload: lets A and B run (touch go) and waits for both.
+flt_wait_workload() {
+	local rc
+
+	touch go
+	wait_pid "$PID_A" 60
+	rc=$?
+	((rc == 0)) || fail "A (the trigger, pid $PID_A) exited $rc"
+	wait_pid "$PID_B" 60
+	rc=$?
+	((rc == 0)) || fail "B (perl, pid $PID_B) exited $rc"
+}
+
+# flt_record NR_WATCHES ARGS...: kmemsnoop record -o t ARGS over the
+# workload (flt_start first), stopped with SIGINT once A and B are done;
+# then t.json, t.header, and the accounting checks (check_accounts).
+flt_record() {
+	local nw=$1
+
+	shift
+	rm -f t t.old
+	start_km "$nw" rec.out rec.err record -o t "$@"
+	flt_wait_workload
+	stop_km INT
+	hits_json t
+	check_accounts t rec.err
+}
+
+# flt_expect WHAT KEEP_A KEEP_B FILTERS: notes where the recording kept
+# other than all of A (KEEP_A 1) or none of it (0), the same for B, or
+# its header shows filters other than FILTERS. Hits the filter dropped
+# are counted as filtered: at least those of A and B.
+flt_expect() {
+	local what=$1 keep_a=$2 keep_b=$3 filters=$4 a b want_a want_b dropped
+
+	a=$(json_count t.json 'select(.pid == $p)' --argjson p "$PID_A") || exit 1
+	b=$(json_count t.json 'select(.pid == $p)' --argjson p "$PID_B") || exit 1
+	want_a=$((keep_a ? FLT_PA : 0))
+	want_b=$((keep_b ? FLT_PB : 0))
+	((a == want_a)) || note_failure "$what: kept $a hits of A (trigger, pid $PID_A), want $want_a"
+	((b == want_b)) || note_failure "$what: kept $b hits of B (perl, pid $PID_B), want $want_b"
+	[[ $(hdr t filters) == "$filters" ]] ||
+		note_failure "$what: --header says 'filters: $(hdr t filters)', want 'filters: $filters'"
+	((HDR_LOST == 0)) || note_failure "$what: $HDR_LOST hits lost (the counts need none)"
+	dropped=$(((1 - keep_a) * FLT_PA + (1 - keep_b) * FLT_PB))
+	((HDR_FILTERED >= dropped)) ||
+		note_failure "$what: --header says $HDR_FILTERED filtered, but the filter dropped $dropped hits of A and B alone"
+	((SUM_FILTERED >= dropped)) ||
+		note_failure "$what: the summary says $SUM_FILTERED filtered, but the filter dropped $dropped hits of A and B alone"
+}
+
+# flt_all WHAT JQ_COND [jq args]: notes if a kept hit, of any process,
+# does not satisfy JQ_COND.
+flt_all() {
+	local what=$1 cond=$2 n
+
+	shift 2
+	n=$(json_count t.json "select(($cond) | not)" "$@") || exit 1
+	((n == 0)) || note_failure "$what: $n kept hits do not satisfy $cond, e.g. $(jq -c "select(($cond) | not) | {pid, tid, comm, cpu, value}" "$@" t.json | head -n 1)"
+}
+
+# -p PID: the whole thread group, whichever thread reads (A reads on a
+# thread whose tid is not A's pid); nobody else.
+test_filter_pid() {
+	flt_refs
+	flt_start
+	flt_record 1 -p "$PID_A" rw4 __start_BTF
+	flt_expect "-p A" 1 0 "pid=$PID_A"
+	flt_all "-p A" '.pid == $p' --argjson p "$PID_A"
+	flt_start
+	flt_record 1 --pid "$PID_B" rw4 __start_BTF
+	flt_expect "--pid B" 0 1 "pid=$PID_B"
+	flt_all "--pid B" '.pid == $p' --argjson p "$PID_B"
+	check_done
+	pass "-p A: $FLT_PA hits of A, none of B; --pid B: $FLT_PB of B, none of A"
+}
+
+# --tid TID: that thread only. B reads on its main thread (tid == pid);
+# A's main thread (tid == A's pid) never reads, its reading thread does.
+test_filter_tid() {
+	flt_refs
+	flt_start
+	flt_record 1 --tid "$PID_B" rw4 __start_BTF
+	flt_expect "--tid B" 0 1 "tid=$PID_B"
+	flt_all "--tid B" '.tid == $t' --argjson t "$PID_B"
+	flt_start
+	flt_record 1 --tid "$PID_A" rw4 __start_BTF
+	flt_expect "--tid A (A's main thread, which does not read)" 0 0 "tid=$PID_A"
+	flt_all "--tid A" '.tid == $t' --argjson t "$PID_A"
+	check_done
+	pass "--tid B: $FLT_PB hits; --tid of A's idle main thread: none"
+}
+
+# --comm NAME: tasks with that command name only, whoever they are.
+test_filter_comm() {
+	flt_refs
+	flt_start
+	flt_record 1 --comm trigger rw4 __start_BTF
+	flt_expect "--comm trigger" 1 0 "comm=trigger"
+	flt_all "--comm trigger" '.comm == "trigger"'
+	flt_start
+	flt_record 1 --comm perl rw4 __start_BTF
+	flt_expect "--comm perl" 0 1 "comm=perl"
+	flt_all "--comm perl" '.comm == "perl"'
+	# The whole name, not a prefix of it.
+	flt_start
+	flt_record 1 --comm trig rw4 __start_BTF
+	flt_expect "--comm trig" 0 0 "comm=trig"
+	flt_all "--comm trig" '.comm == "trig"'
+	check_done
+	pass "--comm trigger: $FLT_PA hits of A; --comm perl: $FLT_PB of B; --comm trig: none"
+}
+
+# -C LIST: hits on those CPUs only (A and B are pinned to one each).
+test_filter_cpu() {
+	flt_refs
+	flt_start
+	flt_record 1 -C "$CPU_A" rw4 __start_BTF
+	flt_expect "-C $CPU_A" 1 0 "cpus=$CPU_A"
+	flt_all "-C $CPU_A" '.cpu == $c' --argjson c "$CPU_A"
+	flt_start
+	flt_record 1 --cpu "$CPU_B" rw4 __start_BTF
+	flt_expect "--cpu $CPU_B" 0 1 "cpus=$CPU_B"
+	flt_all "--cpu $CPU_B" '.cpu == $c' --argjson c "$CPU_B"
+	flt_start
+	flt_record 1 -C "$CPU_A,$CPU_B" rw4 __start_BTF
+	flt_expect "-C $CPU_A,$CPU_B" 1 1 "cpus=$CPU_A,$CPU_B"
+	check_done
+	pass "-C $CPU_A: A only; -C $CPU_B: B only; -C $CPU_A,$CPU_B: both"
+}
+
+# --exclude-self drops nothing of other processes; the header names the
+# recorder's pid. (Its own accesses: test_filter_exclude_self_own_task.)
+test_filter_exclude_self() {
+	flt_refs
+	flt_start
+	flt_record 1 --exclude-self rw4 __start_BTF
+	flt_expect "--exclude-self" 1 1 "exclude-pid=$KM_PID"
+	flt_all "--exclude-self" '.pid != $p' --argjson p "$KM_PID"
+	check_done
+	pass "A ($FLT_PA) and B ($FLT_PB) kept"
+}
+
+# --exclude-self against kmemsnoop's own accesses: a watch on its own
+# task_struct's nvcsw, which the scheduler writes in its context each
+# time it sleeps (each ring-buffer poll). Without the filter those hits
+# are there; with it none are, while a reader of /proc/PID/status (which
+# reads nvcsw) keeps exactly perf's count.
+test_filter_exclude_self_own_task() {
+	local n=50 ctl self addr want rpid ours
+
+	# The recorder watches its own task: the wrapper execs it, so $$ is
+	# its pid.
+	printf '#!/bin/sh\nexec "%s" "$@" --pid-task $$ rw "&nvcsw"\n' "$KM" >kmself
+	chmod +x kmself
+
+	KM=$PWD/kmself start_km 1 ctl.out ctl.err record -o ctl --no-stack
+	sleep 1
+	stop_km INT
+	hits_json ctl
+	ctl=$(json_count ctl.json 'select(.pid == $p)' --argjson p "$KM_PID") || exit 1
+	((ctl > 0)) || fail "without --exclude-self, no hit of the recorder's own context switches (pid $KM_PID) in 1 s: $(oneline ctl.err)"
+
+	KM=$PWD/kmself start_km 1 own.out own.err record -o own --no-stack --exclude-self
+	addr=$(km report -i own --header 2>/dev/null | sed -n 's/^watch-0: rw8 &nvcsw = 0x\([0-9a-f]*\)$/\1/p')
+	[[ -n $addr ]] || fail "no 'watch-0: rw8 &nvcsw = ADDR' in the header of the trace being recorded"
+	"${WITH_PIDFILE[@]}" r.pid "$TRIGGER" "/proc/$KM_PID/status" 0 16 "$n" >/dev/null ||
+		fail "the reader of /proc/$KM_PID/status failed"
+	rpid=$(read_pid r.pid) || exit 1
+	want=$(perf_count_retry "$addr" 8 -- "$TRIGGER" "/proc/$KM_PID/status" 0 16 "$n") || exit 1
+	sleep 1
+	stop_km INT
+	hits_json own
+	check_accounts own own.err
+	self=$(json_count own.json 'select(.pid == $p)' --argjson p "$KM_PID") || exit 1
+	((self == 0)) || note_failure "--exclude-self kept $self hits of the recorder itself (pid $KM_PID)"
+	ours=$(json_count own.json 'select(.pid == $p)' --argjson p "$rpid") || exit 1
+	((ours == want)) || note_failure "--exclude-self kept $ours hits of the reader (pid $rpid), perf counts $want"
+	[[ $(hdr own filters) == "exclude-pid=$KM_PID" ]] ||
+		note_failure "--header says 'filters: $(hdr own filters)', want 'filters: exclude-pid=$KM_PID'"
+	((HDR_FILTERED >= 5)) ||
+		note_failure "--header says $HDR_FILTERED filtered: the recorder slept more than 5 times in 1 s"
+	check_done
+	pass "own hits: $ctl without the filter, none with it; reader $ours = perf; $HDR_FILTERED filtered"
+}
+
+# --if 'value OP N', each OP both ways. Two watches: the BTF blob's first
+# word (A reads it) and /sys/kernel/notes' (B reads it), two different
+# values that never change, so each condition keeps A's hits, B's, both
+# or none - and of anyone else's, only hits with a kept value.
+test_filter_value() {
+	local vb vn row cond op num keep_a keep_b allowed nr=0
+
+	vb=$(le32 "$BTF" 0) || exit 1
+	vn=$(le32 "$NOTES" 0) || exit 1
+	((vb > vn && (vb & vn) != 0 && (vb & ~vn) != 0)) ||
+		fail "the cases below assume BTF's first word $vb > notes' $vn, with bits in common and not"
+	flt_refs "$NOTES" __start_notes
+	for row in \
+		"== $vb|1|0" "== $vn|0|1" "!= $vb|0|1" "!= 0|1|1" \
+		"< $vb|0|1" "< $vn|0|0" "> $vn|1|0" "> $vb|0|0" \
+		"<= $vn|0|1" "<= $((vn - 1))|0|0" ">= $vb|1|0" ">= $((vb + 1))|0|0" \
+		"& $(printf 0x%x $((vb & ~vn)))|1|0" "& $(printf 0x%x $((vb & vn)))|1|1" \
+		"& $(printf 0x%x $((~(vb | vn) & 0xffffffff)))|0|0"; do
+		IFS='|' read -r cond keep_a keep_b <<<"$row"
+		op=${cond%% *} num=${cond#* }
+		flt_start "$NOTES"
+		flt_record 2 --if "value $cond" rw4 __start_BTF rw4 __start_notes
+		flt_expect "--if 'value $cond'" "$keep_a" "$keep_b" "value$op$((num))"
+		allowed=$(jq -nc --argjson a "$keep_a" --argjson b "$keep_b" --arg va "$vb" --arg vn "$vn" \
+			'[if $a == 1 then $va else empty end, if $b == 1 then $vn else empty end]')
+		flt_all "--if 'value $cond'" '.value | IN($ok[])' --argjson ok "$allowed"
+		nr=$((nr + 1))
+	done
+	check_done
+	pass "$nr conditions over $vb (A) and $vn (B)"
+}
+
+# Several filters at once must all hold.
+test_filter_combined() {
+	flt_refs
+	flt_start
+	flt_record 1 -p "$PID_A" --comm trigger -C "$CPU_A" rw4 __start_BTF
+	flt_expect "-p A --comm trigger -C $CPU_A" 1 0 "pid=$PID_A comm=trigger cpus=$CPU_A"
+	flt_start
+	flt_record 1 -p "$PID_A" --comm perl rw4 __start_BTF
+	flt_expect "-p A --comm perl" 0 0 "pid=$PID_A comm=perl"
+	flt_all "-p A --comm perl" 'false'
+	check_done
+	pass "-p A --comm trigger -C $CPU_A: A; -p A --comm perl: nothing"
+}
+
+# Filters work in live mode too: -p A prints A's hits and no others,
+# and its summary adds up.
+test_filter_live() {
+	local a b other re line
+
+	flt_refs
+	flt_start
+	start_km 1 live.out live.err -p "$PID_A" rw4 __start_BTF
+	flt_wait_workload
+	stop_km INT
+	read -r a b other < <(awk -v a="$PID_A" -v b="$PID_B" '/^#/ { split($6, p, "/")
+		if (p[1] == a) na++; else if (p[1] == b) nb++; else no++ }
+		END { print na + 0, nb + 0, no + 0 }' live.out)
+	((a == FLT_PA)) || note_failure "live -p A printed $a hits of A, want $FLT_PA"
+	((b == 0 && other == 0)) || note_failure "live -p A printed $b hits of B and $other of other processes"
+	re='^kmemsnoop: ([0-9]+) hits, ([0-9]+) lost, ([0-9]+) filtered \(([0-9]+) seen\)$'
+	line=$(grep -E "$re" live.err)
+	if [[ ! $line =~ $re ]]; then
+		note_failure "no 'kmemsnoop: N hits, L lost, F filtered (S seen)' line: $(oneline live.err)"
+	else
+		((BASH_REMATCH[1] == a + b + other)) ||
+			note_failure "live summary says ${BASH_REMATCH[1]} hits, $((a + b + other)) printed"
+		((BASH_REMATCH[4] == BASH_REMATCH[1] + BASH_REMATCH[2] + BASH_REMATCH[3])) ||
+			note_failure "live summary: seen ${BASH_REMATCH[4]} != hits + lost + filtered: $line"
+		((BASH_REMATCH[3] >= FLT_PB)) ||
+			note_failure "live summary: ${BASH_REMATCH[3]} filtered, fewer than B's $FLT_PB hits"
+	fi
+	check_done
+	pass "$a hits of A printed, none of B"
+}

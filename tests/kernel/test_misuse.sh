@@ -1,0 +1,124 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0
+# Bad input (issue 8), one table: every misuse is answered with exactly
+# one line on stderr, "kmemsnoop: ..." naming the problem, the
+# documented exit status (README: 2 for a wrong command line - bad BP,
+# unknown symbol, address not aligned, bad option value; 1 at run time -
+# no permission, no free slot, the kernel refusing, an unreadable or
+# corrupt trace), and nothing left armed.
+
+# misuse WANT_RC ERE -- ARGS...: one row of the table. Runs kmemsnoop
+# ARGS and notes (note_failure) every way its answer differs: exit
+# status, number of lines on stderr, the "kmemsnoop: " prefix, the
+# distinctive words ERE; then that no process of this test holds a
+# breakpoint and the slots free before are free again.
+misuse() {
+	local want=$1 re=$2 rc lines first what holders
+
+	shift 3
+	what="kmemsnoop${*:+ $*}"
+	MISUSE_ROWS=$((MISUSE_ROWS + 1))
+	km_retry case.out case.err "$@"
+	rc=$?
+	lines=$(wc -l <case.err)
+	first=$(head -n 1 case.err)
+	if ((rc != want)); then
+		note_failure "$what: exit $rc, want $want (stderr: $(oneline case.err))"
+	elif ((lines != 1)); then
+		note_failure "$what: $lines lines on stderr, want 1: $(oneline case.err)"
+	elif [[ ! $first =~ ^kmemsnoop:\  ]]; then
+		note_failure "$what: stderr does not start 'kmemsnoop: ': $first"
+	elif [[ ! $first =~ $re ]]; then
+		note_failure "$what: message does not name the problem (/$re/): $first"
+	fi
+	holders=$(perf_holders "$PWD")
+	[[ -z $holders ]] || note_failure "$what: pid $(echo "$holders" | tr '\n' ' ')still holds perf events afterwards"
+	wait_slots_free "after $what"
+}
+
+test_misuse_table() {
+	local btf odd trace
+
+	btf=$(kaddr __start_BTF) || exit 1
+	odd=$(printf '%x' $((0x$btf + 4)))
+	slot_baseline
+	MISUSE_ROWS=0
+
+	# Files to give report, and one real trace to damage.
+	km_retry rec.out rec.err record -o trace -d 0.3 rw4 __start_BTF ||
+		fail "record -o trace exited $?: $(oneline rec.err)"
+	head -c 65536 /dev/urandom >random
+	head -c 12 trace >header12   # magic and version, cut in the file header
+	head -c 100 trace >meta100   # cut inside the first chunk
+	{ head -c 8 trace; printf '\x63\x00\x00\x00'; tail -c +13 trace; } >future
+	mkdir adir rdir
+	echo "keep me" >adir/inside
+	trace=$PWD/trace
+
+	# The command line: exit 2.
+	misuse 2 "option.*--no-such-option" -- --no-such-option rw4 __start_BTF
+	misuse 2 "option.*-Z" -- record -Z rw4 __start_BTF
+	misuse 2 "breakpoint type.*rq4" -- rq4 __start_BTF
+	misuse 2 "breakpoint type.*rw3" -- rw3 __start_BTF
+	misuse 2 "breakpoint type.*rw16" -- rw16 __start_BTF
+	misuse 2 "breakpoint type ''" -- '' __start_BTF
+	misuse 2 "not aligned" -- rw4 __start_BTF+1
+	misuse 2 "not aligned" -- rw8 "0x$odd"
+	misuse 2 "unknown symbol.*no_such_symbol_xyz" -- rw4 no_such_symbol_xyz
+	misuse 2 "address expression ''" -- rw4 ''
+	misuse 2 "address expression.*__start_BTF\+zz" -- rw4 __start_BTF+zz
+	misuse 2 "'rw4' needs an address" -- rw4
+	misuse 2 "nothing to watch" -- record -o t
+	misuse 2 "condition 'value ~ 3'" -- --if 'value ~ 3' rw4 __start_BTF
+	misuse 2 "condition 'valu == 3'" -- --if 'valu == 3' rw4 __start_BTF
+	misuse 2 "condition 'value =='" -- --if 'value ==' rw4 __start_BTF
+	misuse 2 "condition 'value > -1'" -- --if 'value > -1' rw4 __start_BTF
+	misuse 2 "count '0'" -- -c 0 rw4 __start_BTF
+	misuse 2 "count 'many'" -- record -c many -o t rw4 __start_BTF
+	misuse 2 "duration '-1'" -- -d -1 rw4 __start_BTF
+	misuse 2 "duration 'nan'" -- record -d nan -o t rw4 __start_BTF
+	misuse 2 "buffer size '3K'" -- -m 3K rw4 __start_BTF
+	misuse 2 "buffer size '2G'" -- record -m 2G -o t rw4 __start_BTF
+	misuse 2 "CPU list '99999'" -- -C 99999 rw4 __start_BTF
+	misuse 2 "CPU list '1-0'" -- record -C 1-0 -o t rw4 __start_BTF
+	misuse 2 "pid '0'" -- --pid 0 rw4 __start_BTF
+	misuse 2 "pid '4294967296'" -- record -p 4294967296 -o t rw4 __start_BTF
+	misuse 2 "tid '-5'" -- --tid -5 rw4 __start_BTF
+	misuse 2 "command name '0123456789abcdef'" -- --comm 0123456789abcdef rw4 __start_BTF
+	misuse 2 "command name ''" -- record --comm '' -o t rw4 __start_BTF
+	misuse 2 "too many watchpoints.*4" -- \
+		rw4 __start_BTF rw4 __start_BTF+8 rw4 __start_BTF+16 rw4 __start_BTF+24 rw4 __start_BTF+32
+	misuse 2 "--if.*execute" -- --if 'value == 1' x8 vfs_read
+	misuse 2 "-o writes a trace" -- -o t rw4 __start_BTF
+	misuse 2 "COMMAND.*record" -- rw4 __start_BTF -- true
+	misuse 2 "format 'xml'" -- report -i "$trace" --format xml
+	misuse 2 "unexpected argument 'extra'" -- report -i "$trace" extra
+	misuse 2 "option.*--no-such-option" -- report --no-such-option
+	misuse 2 "option.*-i" -- report -i
+	misuse 2 "no help on 'nosuch'" -- help nosuch
+	[[ ! -e t ]] || note_failure "a record refused for a bad command line left a trace file"
+
+	# At run time: exit 1.
+	misuse 1 "/nonexistent/cmd" -- record -o t rw4 __start_BTF -- /nonexistent/cmd
+	misuse 1 "cannot create /nonexistent/dir/t" -- record -o /nonexistent/dir/t rw4 __start_BTF
+	# A directory is not a trace to replace: refused, and left alone.
+	misuse 1 "adir.*directory" -- record -d 0.2 -o adir rw4 __start_BTF
+	[[ -d adir && $(cat adir/inside 2>/dev/null) == "keep me" && ! -e adir.old ]] ||
+		note_failure "record -o adir (a directory) did not leave it alone: $(stat -c '%n: %F' adir* 2>&1 | tr '\n' ' ')"
+	misuse 1 "cannot read symbols from /nonexistent" -- -v /nonexistent rw4 __start_BTF
+	misuse 1 "rw4" -- -c 1 r4 __start_BTF
+	misuse 1 "CONFIG_KPROBES" -- -c 1 x8 vfs_read
+	# An instruction address needs no alignment (x86 execute breakpoints
+	# have none), so this is the kernel's refusal again, not a misuse.
+	misuse 1 "CONFIG_KPROBES" -- -c 1 x8 vfs_read+1
+	misuse 1 "/nonexistent/trace" -- report -i /nonexistent/trace
+	misuse 1 "rdir.*(not a regular file|directory)" -- report -i rdir
+	misuse 1 "/dev/zero.*not a regular file" -- report -i /dev/zero
+	misuse 1 "random is not a kmemsnoop trace" -- report -i random
+	misuse 1 "header12.*(cut short|truncated)" -- report -i header12
+	misuse 1 "meta100.*cut short" -- report -i meta100
+	misuse 1 "future.*version 99.*newer" -- report -i future
+	misuse 1 "/nonexistent/kallsyms" -- report -i "$trace" --kallsyms /nonexistent/kallsyms
+	check_done
+	pass "$MISUSE_ROWS misuses, each one line and the documented exit status"
+}
