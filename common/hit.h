@@ -50,6 +50,8 @@ struct km_print_ctx {
 	const struct km_watch *watches;
 	int nr_watches;
 	bool color; /* colour the header line and symbol names */
+	/* If set, stacks with an id are rendered once (common/stack_text.h). */
+	struct km_stack_text *stack_text;
 };
 
 /*

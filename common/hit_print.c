@@ -6,6 +6,7 @@
 #include <linux/perf_event.h>
 #include "color.h"
 #include "hit.h"
+#include "stack_text.h"
 #include "json.h"
 #include "trace_format.h"
 
@@ -186,7 +187,7 @@ void km_print_hit(FILE *f, const struct km_print_ctx *pc, uint64_t nr,
 	fputs(pc->color ? KM_COLOR_RESET "\n" : "\n", f);
 	if (h->regs)
 		print_regs(f, h->regs, "    ");
-	km_print_frames(f, pc, h->frames, h->nr_frames, "    ");
+	km_stack_text_put(pc->stack_text, f, pc, h, false);
 }
 
 static void print_entry_json(FILE *f, const struct km_frame *e)
@@ -259,6 +260,6 @@ void km_print_hit_json(FILE *f, const struct km_print_ctx *pc,
 	if (h->regs)
 		fputc('}', f);
 	fprintf(f, ",\"ip\":\"0x%" PRIx64 "\",\"stack\":", h->ip);
-	km_print_frames_json(f, pc, h->frames, h->nr_frames);
+	km_stack_text_put(pc->stack_text, f, pc, h, true);
 	fputs("}\n", f);
 }

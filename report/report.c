@@ -5,6 +5,7 @@
 #include <string.h>
 #include "../common/commands.h"
 #include "../common/error.h"
+#include "../common/stack_text.h"
 #include "report_opts.h"
 #include "symbols.h"
 #include "trace_reader.h"
@@ -61,6 +62,8 @@ static int setup(struct km_report *r, const struct km_report_opts *o,
 	/* The timeline counts hits and needs no names. */
 	if (o->timeline)
 		return 0;
+	/* A stack is shown many times over; render it once (or each time). */
+	r->pc.stack_text = km_stack_text_new();
 	return km_report_symbols(&r->pc.sym, t, &o->sym);
 }
 
@@ -76,6 +79,7 @@ static int report(const struct km_report_opts *o)
 	else if (!err && !(err = setup(&r, o, &t)))
 		err = show(&r, o);
 	km_report_free_caches(&r);
+	km_stack_text_free(r.pc.stack_text);
 	km_symbolizer_destroy(r.pc.sym);
 	km_trace_close(&t);
 	return err;
