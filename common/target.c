@@ -154,7 +154,8 @@ int km_watch_parse(struct km_watch *w, const char *bp, const char *expr,
 			expr);
 		return err;
 	}
-	if (w->addr % w->len) {
+	/* Execute breakpoints need no alignment; the kernel decides. */
+	if (w->type != KM_BP_X && w->addr % w->len) {
 		km_usage(
 			"address 0x%" PRIx64
 			" is not aligned to the watch length %u: align it or use a shorter length",

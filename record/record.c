@@ -126,14 +126,20 @@ static int on_tick(void *ctx, uint64_t now_ns)
 	return err;
 }
 
+/*
+ * Hits that left the ring buffer but never reached the file (a write
+ * failed) count as lost, so seen = recorded + lost + filtered still.
+ */
 static void summary(const struct rec *r, const struct km_session_stats *st)
 {
+	uint64_t unwritten = st->delivered - r->w.hits;
+
 	fprintf(stderr,
 		"kmemsnoop: recorded %" PRIu64 " hits, %" PRIu64
 		" lost, %" PRIu64 " filtered (%" PRIu64 " seen), %" PRIu64
 		" bytes written to %s\n",
-		r->w.hits, st->dropped, st->filtered, st->seen, r->w.bytes,
-		r->o->output);
+		r->w.hits, st->dropped + unwritten, st->filtered, st->seen,
+		r->w.bytes, r->o->output);
 }
 
 static int record(struct km_opts *o, int argc, char **argv)

@@ -73,13 +73,12 @@ static int on_event(void *ctx, void *data, size_t size)
 		return 0;
 	if (km_hit_from_event(&h, data, size))
 		return 0;
-	err = l->o->on_hit(l->o->ctx, &h);
-	if (err < 0) {
-		l->err = err;
-		return err;
-	}
+	/* Counted even if on_hit fails: it left the ring buffer. */
 	l->st->delivered++;
-	return 0;
+	err = l->o->on_hit(l->o->ctx, &h);
+	if (err < 0)
+		l->err = err;
+	return err < 0 ? err : 0;
 }
 
 /* Reads each watched value once, so the first hit has an "old" one. */
@@ -206,6 +205,9 @@ static int poll_until_stop(struct ring_buffer *rb, struct loop *l,
 		/* The BPF side wakes us rarely; take what waits anyway. */
 		if (n >= 0 || n == -EINTR)
 			n = ring_buffer__consume(rb);
+		/* A failing on_hit has said why already. */
+		if (l->err)
+			break;
 		if (n < 0 && n != -EINTR) {
 			km_err("reading the ring buffer failed: %s",
 			       strerror(-n));

@@ -53,8 +53,13 @@ static int open_new(struct km_trace_writer *w, const char *path)
 	char old[4096];
 	int fd;
 
+	struct stat st;
+
 	if (old_name(path, old, sizeof(old)))
 		return -ENAMETOOLONG;
+	/* Only a file is kept as .old: never a directory or /dev/null. */
+	if (!stat(path, &st) && !S_ISREG(st.st_mode))
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EEXIST;
 	if (!rename(path, old))
 		w->moved_old = true;
 	else if (errno != ENOENT)
@@ -79,6 +84,11 @@ int km_tw_create(struct km_trace_writer *w, const char *path)
 	memset(w, 0, sizeof(*w));
 	w->path = path;
 	w->fd = open_new(w, path);
+	if (w->fd == -EEXIST) {
+		km_err("cannot create %s: it exists and is not a regular file; give another -o",
+		       path);
+		return w->fd;
+	}
 	if (w->fd < 0) {
 		km_err("cannot create %s: %s", path, strerror(-w->fd));
 		return w->fd;

@@ -116,6 +116,13 @@ static int check_file_header(struct km_trace *t)
 
 	if (r < 0)
 		return r;
+	if (r && t->size >= KM_MAGIC_LEN &&
+	    read_at(t, h, KM_MAGIC_LEN, 0) == 0 &&
+	    !memcmp(h, KM_MAGIC, KM_MAGIC_LEN)) {
+		km_err("%s is cut short inside its %d-byte file header",
+		       t->path, KM_FILE_HDR_SIZE);
+		return -EBADMSG;
+	}
 	if (r || memcmp(h, KM_MAGIC, KM_MAGIC_LEN)) {
 		km_err("%s is not a kmemsnoop trace (no kmemsnoop magic at its start)",
 		       t->path);
