@@ -156,8 +156,13 @@ demo: deps
 	@tools/demo.sh
 
 bench: deps
-	@$(MAKE) -s --no-print-directory all $(OUT)/trigger
+	@$(MAKE) -s --no-print-directory all $(OUT)/trigger $(OUT)/make_trace
 	@tools/bench.sh
+
+# Writes a trace of N hits for a given vmlinux, for timing report's
+# DWARF symbolization in make bench (tools/bench_report_dwarf.sh).
+$(OUT)/make_trace: tools/make_trace.c $(OUT)/libkmemsnoop.a $(HEADERS)
+	@$(CC) $(CFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
 
 # make install / uninstall: the binary, the man pages and the bash
 # completion, under $(DESTDIR)$(PREFIX).

@@ -19,6 +19,11 @@
 # given a tracer after its breakpoints exist), ARM_OPS (probe reads when
 # timing arming), BENCH_KEEP=1 (keep the temporary directory).
 # Markdown goes to stdout, progress to stderr, every figure to BENCH_JSON.
+#
+# It also runs tools/bench_report_dwarf.sh (report's DWARF symbolization
+# against Debian's -dbg vmlinux, cold and warm; its REPORT_DWARF_*
+# variables apply). BENCH_ONLY=report-dwarf runs that step alone, with
+# its figures in build/bench-report-dwarf.json.
 set -euo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/.."
@@ -47,6 +52,11 @@ die() {
 	echo "bench: $*" >&2
 	exit 1
 }
+case ${BENCH_ONLY:-} in
+"") ;;
+report-dwarf) exec tools/bench_report_dwarf.sh ;;
+*) die "BENCH_ONLY=$BENCH_ONLY: the one step that runs alone is report-dwarf" ;;
+esac
 [ "$(id -u)" = 0 ] || die "needs root (perf_event_open of breakpoints, BPF)"
 for c in perf bpftrace jq pgrep env "$KM" "$TRIG"; do
 	command -v "$c" >/dev/null || die "$c missing: run make bench (it installs what is missing)"
@@ -355,6 +365,16 @@ for _ in $(seq "$REPS"); do
 	timed perf_report perf report --stdio -i "$rd/p.data"
 done
 
+# Report with DWARF against Debian's 500+ MB -dbg vmlinux, cold and warm:
+# its own script, which prints its Markdown section and writes its JSON.
+echo "bench: report with DWARF" >&2
+if ! REPORT_DWARF_JSON=$tmp/report_dwarf.json tools/bench_report_dwarf.sh \
+	>"$tmp/report_dwarf.md"; then
+	echo "bench: the report-with-DWARF step failed: its figures are left out" >&2
+	echo null >"$tmp/report_dwarf.json"
+	: >"$tmp/report_dwarf.md"
+fi
+
 # No hit lost: both CPUs triggering at full speed for NOLOSS_SECONDS
 # under kmemsnoop record with the default buffer, perf stat counting.
 echo "bench: no-loss run, 2 threads for $NOLOSS_SECONDS s" >&2
@@ -380,6 +400,7 @@ jq -n \
 	--slurpfile arm "$tmp/arm.jsonl" \
 	--slurpfile rtimes "$rd/times.jsonl" \
 	--slurpfile noloss "$tmp/noloss.json" \
+	--slurpfile rdwarf "$tmp/report_dwarf.json" \
 	--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 	--arg kernel "$(uname -r)" --arg model "$model" --argjson cpus "$NCPU" \
 	--arg perf "$(perf --version)" --arg bpftrace "$(bpftrace --version)" \
@@ -482,7 +503,8 @@ def sub($a; $b): if $a == null or $b == null then null else $a - $b end;
 	  per_s: (if .[0].view == "perf_report" then div($perf_samples; $s.median / 1e6)
 		  else div($km_hits; $s.median / 1e6) end) }) }) | from_entries)
   },
-  noloss: ($noloss[0] + { seconds_target: $noloss_s })
+  noloss: ($noloss[0] + { seconds_target: $noloss_s }),
+  report_dwarf: $rdwarf[0]
 }
 | . as $d
 | .targets = ([
@@ -512,7 +534,9 @@ def sub($a; $b): if $a == null or $b == null then null else $a - $b end;
     { target: ">= 5 M hits/s, kmemsnoop report (default view)",
       value: $d.report.views.km_default.per_s, limit: 5e6, at_least: true },
     { target: ">= 5 M hits/s, kmemsnoop report --hits",
-      value: $d.report.views.km_hits.per_s, limit: 5e6, at_least: true }
+      value: $d.report.views.km_hits.per_s, limit: 5e6, at_least: true },
+    { target: "kmemsnoop report --vmlinux (DWARF, Debian -dbg vmlinux), \($d.report_dwarf.hits // "n/a") hits, cold: <= 3 s wall",
+      value: $d.report_dwarf.cold.wall_s.median, limit: 3 }
   ]
   | map(. + { met: (if .value == null or .limit == null then null
 	elif .at_least then .value >= .limit
@@ -521,7 +545,7 @@ def sub($a; $b): if $a == null or $b == null then null else $a - $b end;
 JQ
 
 # The tables.
-jq -r -f /dev/stdin "$JSON" <<'JQ'
+jq -r --rawfile dwarf_md "$tmp/report_dwarf.md" -f /dev/stdin "$JSON" <<'JQ'
 def fmt($d): if . == null then "n/a" else
 	(. * pow(10; $d) | round) as $i
 	| ($i | fabs | tostring) as $s0
@@ -570,6 +594,7 @@ def pct: if . == null then "n/a" else (. * 100 | fmt(2)) + " %" end;
   "| kmemsnoop report --hits > /dev/null | \($d.report.views.km_hits.wall_us.median / 1e6 | fmt(3)) | \($d.report.views.km_hits.per_s | big) |",
   "| perf report --stdio | \($d.report.views.perf_report.wall_us.median / 1e6 | fmt(3)) | \($d.report.views.perf_report.per_s | big) |",
   "",
+  ($dwarf_md | rtrimstr("\n") | select(. != "")),
   "### No hit lost: both CPUs for \($d.noloss.elapsed_ns / 1e9 | fmt(1)) s under kmemsnoop record (default buffer)",
   "",
   "kernel counted \($d.noloss.counted | fmt(0)) hits; kmemsnoop saw \($d.noloss.seen | fmt(0)), recorded \($d.noloss.recorded | fmt(0)), lost \($d.noloss.lost | fmt(0)).",
