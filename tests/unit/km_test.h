@@ -11,11 +11,13 @@
 #define KM_TEST_H
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "../../common/tlv.h"
 #include "../../common/trace_format.h"
 #include "../../record/trace_writer.h"
@@ -65,6 +67,26 @@ static inline uint8_t *km_test_read_file(const char *path, size_t *len)
 
 	assert_int_equal(km_read_file(path, &text, len), 0);
 	return (uint8_t *)text;
+}
+
+/* Makes the directories of rel under root, then copies src there. */
+static inline void km_test_put_file(const char *root, const char *rel,
+				    const char *src, char *path, size_t size)
+{
+	size_t len;
+	uint8_t *buf;
+	char *p;
+
+	snprintf(path, size, "%s/%s", root, rel);
+	for (p = strchr(path + strlen(root) + 1, '/'); p;
+	     p = strchr(p + 1, '/')) {
+		*p = '\0';
+		assert_true(mkdir(path, 0700) == 0 || errno == EEXIST);
+		*p = '/';
+	}
+	buf = km_test_read_file(src, &len);
+	km_test_write_file(path, buf, len);
+	free(buf);
 }
 
 /* A WATCH chunk exactly as record/record.c's write_watch() makes it. */

@@ -452,26 +452,6 @@ static void test_no_dwarf(void **state)
 	km_symbolizer_destroy(s);
 }
 
-/* Makes the directories of rel under root, then copies src there. */
-static void put_file(const char *root, const char *rel, const char *src,
-		     char *path, size_t size)
-{
-	size_t len;
-	uint8_t *buf;
-	char *p;
-
-	snprintf(path, size, "%s/%s", root, rel);
-	for (p = strchr(path + strlen(root) + 1, '/'); p;
-	     p = strchr(p + 1, '/')) {
-		*p = '\0';
-		assert_true(mkdir(path, 0700) == 0 || errno == EEXIST);
-		*p = '/';
-	}
-	buf = km_test_read_file(src, &len);
-	km_test_write_file(path, buf, len);
-	free(buf);
-}
-
 /*
  * A fake /usr/lib/debug, /boot and /lib/modules under a scratch root:
  * a file counts only if its build-id is the one looked for.
@@ -488,8 +468,8 @@ static void test_find_local(void **state)
 	assert_null(km_find_vmlinux_local(fx.id, fx.id_len, RELEASE));
 
 	/* Named for the release, but another file: not taken. */
-	put_file(root, "boot/vmlinux-" RELEASE, "/proc/self/exe", path,
-		 sizeof(path));
+	km_test_put_file(root, "boot/vmlinux-" RELEASE, "/proc/self/exe", path,
+			 sizeof(path));
 	assert_null(km_find_vmlinux_local(fx.id, fx.id_len, RELEASE));
 	/* Without a build-id to check, the name is all there is. */
 	found = km_find_vmlinux_local(NULL, 0, RELEASE);
@@ -497,8 +477,8 @@ static void test_find_local(void **state)
 	assert_string_equal(found, path);
 	free(found);
 
-	put_file(root, "lib/modules/" RELEASE "/build/vmlinux", fx.fixture,
-		 path, sizeof(path));
+	km_test_put_file(root, "lib/modules/" RELEASE "/build/vmlinux",
+			 fx.fixture, path, sizeof(path));
 	found = km_find_vmlinux_local(fx.id, fx.id_len, RELEASE);
 	assert_non_null(found);
 	assert_string_equal(found, path);
@@ -510,7 +490,7 @@ static void test_find_local(void **state)
 	km_build_id_hex(hex, fx.id, fx.id_len);
 	snprintf(rel, sizeof(rel), "usr/lib/debug/.build-id/%.2s/%s.debug", hex,
 		 hex + 2);
-	put_file(root, rel, fx.fixture, path, sizeof(path));
+	km_test_put_file(root, rel, fx.fixture, path, sizeof(path));
 	found = km_find_vmlinux_local(fx.id, fx.id_len, NULL);
 	assert_non_null(found);
 	assert_string_equal(found, path);
@@ -543,8 +523,8 @@ static void test_report_finds(void **state)
 		 (unsigned long long)(fx.outer + SLIDE));
 	snprintf(root, sizeof(root), "%s/root2", fx.dir);
 	assert_int_equal(mkdir(root, 0700), 0);
-	put_file(root, "usr/lib/debug/boot/vmlinux-" RELEASE, fx.fixture, path,
-		 sizeof(path));
+	km_test_put_file(root, "usr/lib/debug/boot/vmlinux-" RELEASE,
+			 fx.fixture, path, sizeof(path));
 	setenv("KMEMSNOOP_DEBUG_ROOT", root, 1);
 	snprintf(log, sizeof(log), "%s/stderr", fx.dir);
 	fake_trace(&t, fx.id, fx.id_len, snapshot);

@@ -269,26 +269,6 @@ static struct km_symbolizer *report_symbols(const char *dir, char **err)
 	return s;
 }
 
-/* Makes the directories of rel under root, then copies src there. */
-static void put_file(const char *root, const char *rel, const char *src,
-		     char *path, size_t size)
-{
-	size_t len;
-	uint8_t *buf;
-	char *p;
-
-	snprintf(path, size, "%s/%s", root, rel);
-	for (p = strchr(path + strlen(root) + 1, '/'); p;
-	     p = strchr(p + 1, '/')) {
-		*p = '\0';
-		assert_true(mkdir(path, 0700) == 0 || errno == EEXIST);
-		*p = '/';
-	}
-	buf = km_test_read_file(src, &len);
-	km_test_write_file(path, buf, len);
-	free(buf);
-}
-
 /* report with --modules dir finds path, says so, and uses it. */
 static void assert_found(const char *dir, const char *path)
 {
@@ -341,8 +321,8 @@ static void test_modules_dir(void **state)
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s/tree", fx.dir);
 	assert_int_equal(mkdir(dir, 0700), 0);
-	put_file(dir, "a/drivers/module_fixture.ko", fx.other, other,
-		 sizeof(other));
+	km_test_put_file(dir, "a/drivers/module_fixture.ko", fx.other, other,
+			 sizeof(other));
 	s = report_symbols(dir, &err);
 	assert_non_null(strstr(err, other));
 	assert_non_null(strstr(err, "not used"));
@@ -351,7 +331,8 @@ static void test_modules_dir(void **state)
 	assert_null(e[0].file);
 	km_symbolizer_destroy(s);
 
-	put_file(dir, "b/c/module-fixture.ko.debug", fx.ko, path, sizeof(path));
+	km_test_put_file(dir, "b/c/module-fixture.ko.debug", fx.ko, path,
+			 sizeof(path));
 	assert_found(dir, path);
 }
 
@@ -366,7 +347,7 @@ static void test_build_id_link(void **state)
 	snprintf(rel, sizeof(rel), "usr/lib/debug/.build-id/%.2s/%s.debug", hex,
 		 hex + 2);
 	assert_int_equal(mkdir(root, 0700), 0);
-	put_file(root, rel, fx.ko, path, sizeof(path));
+	km_test_put_file(root, rel, fx.ko, path, sizeof(path));
 	setenv("KMEMSNOOP_DEBUG_ROOT", root, 1);
 	assert_found(NULL, path);
 	unsetenv("KMEMSNOOP_DEBUG_ROOT");
@@ -380,10 +361,10 @@ static void test_dbg_tree(void **state)
 	(void)state;
 	snprintf(root, sizeof(root), "%s/dbg", fx.dir);
 	assert_int_equal(mkdir(root, 0700), 0);
-	put_file(root,
-		 "usr/lib/debug/lib/modules/" RELEASE
-		 "/kernel/drivers/misc/module_fixture.ko",
-		 fx.ko, path, sizeof(path));
+	km_test_put_file(root,
+			 "usr/lib/debug/lib/modules/" RELEASE
+			 "/kernel/drivers/misc/module_fixture.ko",
+			 fx.ko, path, sizeof(path));
 	setenv("KMEMSNOOP_DEBUG_ROOT", root, 1);
 	assert_found(NULL, path);
 	unsetenv("KMEMSNOOP_DEBUG_ROOT");
