@@ -612,3 +612,22 @@ check_accounts() {
 	[[ "$SUM_HITS $SUM_LOST $SUM_FILTERED $SUM_SEEN" == "$HDR_HITS $HDR_LOST $HDR_FILTERED $HDR_SEEN" ]] ||
 		note_failure "$1: summary says hits/lost/filtered/seen $SUM_HITS/$SUM_LOST/$SUM_FILTERED/$SUM_SEEN, --header $HDR_HITS/$HDR_LOST/$HDR_FILTERED/$HDR_SEEN"
 }
+
+# check_error_line WHAT RC WANT RE ERRFILE: a failed command's answer is
+# the documented exit status and exactly one line on stderr, starting
+# "kmemsnoop: " and matching RE (the word that names the problem).
+check_error_line() {
+	local what=$1 rc=$2 want=$3 re=$4 err=$5 lines first
+
+	lines=$(wc -l <"$err")
+	first=$(head -n 1 "$err")
+	if ((rc != want)); then
+		note_failure "$what: exit $rc, want $want (stderr: $(oneline "$err"))"
+	elif ((lines != 1)); then
+		note_failure "$what: $lines lines on stderr, want 1: $(oneline "$err")"
+	elif [[ ! $first =~ ^kmemsnoop:\  ]]; then
+		note_failure "$what: stderr does not start 'kmemsnoop: ': $first"
+	elif [[ ! $first =~ $re ]]; then
+		note_failure "$what: message does not name the problem (/$re/): $first"
+	fi
+}

@@ -8,23 +8,13 @@
 # exit status WANT_RC, exactly one line on stderr, starting
 # "kmemsnoop: " and matching ERE. Also checks no breakpoint is left.
 error_case() {
-	local want=$1 re=$2 rc lines first what
+	local want=$1 re=$2 rc what
 
 	shift 3
 	what="kmemsnoop${*:+ $*}"
 	km "$@" >case.out 2>case.err </dev/null
 	rc=$?
-	lines=$(wc -l <case.err)
-	first=$(head -n 1 case.err)
-	if ((rc != want)); then
-		note_failure "$what: exit $rc, want $want (stderr: $(oneline case.err))"
-	elif ((lines != 1)); then
-		note_failure "$what: $lines lines on stderr, want 1: $(oneline case.err)"
-	elif [[ ! $first =~ ^kmemsnoop:\  ]]; then
-		note_failure "$what: stderr does not start 'kmemsnoop: ': $first"
-	elif [[ ! $first =~ $re ]]; then
-		note_failure "$what: message does not match /$re/: $first"
-	fi
+	check_error_line "$what" "$rc" "$want" "$re" case.err
 	assert_nothing_armed "after $what"
 }
 

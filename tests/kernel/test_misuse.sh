@@ -13,24 +13,14 @@
 # distinctive words ERE; then that no process of this test holds a
 # breakpoint and the slots free before are free again.
 misuse() {
-	local want=$1 re=$2 rc lines first what holders
+	local want=$1 re=$2 rc what holders
 
 	shift 3
 	what="kmemsnoop${*:+ $*}"
 	MISUSE_ROWS=$((MISUSE_ROWS + 1))
 	km_retry case.out case.err "$@"
 	rc=$?
-	lines=$(wc -l <case.err)
-	first=$(head -n 1 case.err)
-	if ((rc != want)); then
-		note_failure "$what: exit $rc, want $want (stderr: $(oneline case.err))"
-	elif ((lines != 1)); then
-		note_failure "$what: $lines lines on stderr, want 1: $(oneline case.err)"
-	elif [[ ! $first =~ ^kmemsnoop:\  ]]; then
-		note_failure "$what: stderr does not start 'kmemsnoop: ': $first"
-	elif [[ ! $first =~ $re ]]; then
-		note_failure "$what: message does not name the problem (/$re/): $first"
-	fi
+	check_error_line "$what" "$rc" "$want" "$re" case.err
 	holders=$(perf_holders "$PWD")
 	[[ -z $holders ]] || note_failure "$what: pid $(echo "$holders" | tr '\n' ' ')still holds perf events afterwards"
 	wait_slots_free "after $what"
