@@ -87,14 +87,32 @@ struct either_symbolizer {
 	struct km_symbolizer *first, *second;
 };
 
+/*
+ * Where several names share an address (memcpy and __pi_memcpy), call
+ * the function what the snapshot calls it, as perf does: the same
+ * stack then reads the same with or without the vmlinux.
+ */
+static void snapshot_alias(struct either_symbolizer *e, uint64_t addr,
+			   struct km_frame *fn)
+{
+	struct km_frame k;
+
+	if (fn->name && !fn->inlined &&
+	    km_resolve(e->second, addr, &k, 1) == 1 && k.name &&
+	    k.start == fn->start)
+		fn->name = k.name;
+}
+
 static int either_resolve(struct km_symbolizer *s, uint64_t addr,
 			  struct km_frame *out, int max)
 {
 	struct either_symbolizer *e = (struct either_symbolizer *)s;
 	int n = km_resolve(e->first, addr, out, max);
 
-	if (n != 1 || out[0].name)
+	if (n != 1 || out[0].name) {
+		snapshot_alias(e, addr, &out[n - 1]);
 		return n;
+	}
 	return km_resolve(e->second, addr, out, max);
 }
 
