@@ -115,7 +115,7 @@ real_trace() {
 	fi
 	check "real trace ($hits hits${mode:+, trigger $mode})" \
 		"$TMP/trace.svg" --expect "all=$hits" --expect trigger \
-		--expect head --expect do_syscall_64 --expect memcpy \
+		--expect head --expect do_syscall_64 --expect vfs_read \
 		${screenshot:+--screenshot "$screenshot"}
 }
 
