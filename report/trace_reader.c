@@ -39,17 +39,19 @@ static int decompress(struct km_trace *t, uint64_t at, uint32_t flags,
 {
 	size_t n;
 
+	/* Sizes first: a few lying bytes must not cost 64 MiB of memory. */
+	if (!(flags & KM_CHUNK_ZSTD) && raw_size != stored_size)
+		return km_corrupt(t, at, "stored chunk sizes disagree");
+	if ((flags & KM_CHUNK_ZSTD) &&
+	    ZSTD_getFrameContentSize(t->stored, stored_size) != raw_size)
+		return km_corrupt(t, at,
+				  "chunk size does not match its contents");
 	if (km_trace_grow((void **)&t->raw, &t->raw_cap, raw_size + 1, 1))
 		return -ENOMEM;
 	if (!(flags & KM_CHUNK_ZSTD)) {
-		if (raw_size != stored_size)
-			return km_corrupt(t, at, "stored chunk sizes disagree");
 		memcpy(t->raw, t->stored, raw_size);
 		return 0;
 	}
-	if (ZSTD_getFrameContentSize(t->stored, stored_size) != raw_size)
-		return km_corrupt(t, at,
-				  "chunk size does not match its contents");
 	n = ZSTD_decompressDCtx(t->dctx, t->raw, raw_size, t->stored,
 				stored_size);
 	if (ZSTD_isError(n))
