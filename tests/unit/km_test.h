@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,19 @@ static inline void km_test_rmdir(const char *dir)
 	}
 	closedir(d);
 	rmdir(dir);
+}
+
+static inline int km_test_rm_entry(const char *path, const struct stat *st,
+				   int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+/* Removes dir and everything below it. */
+static inline void km_test_rm_tree(const char *dir)
+{
+	nftw(dir, km_test_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static inline void km_test_write_file(const char *path, const void *buf,

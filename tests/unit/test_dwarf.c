@@ -10,7 +10,6 @@
 #include <elfutils/libdw.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <libgen.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -143,17 +142,10 @@ static int setup(void **state)
 	return 0;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(path);
-}
-
 static int teardown(void **state)
 {
 	(void)state;
-	nftw(fx.dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	km_test_rm_tree(fx.dir);
 	return 0;
 }
 

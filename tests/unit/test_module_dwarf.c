@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <gelf.h>
 #include <libgen.h>
 #include <setjmp.h>
@@ -149,13 +148,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(path);
-}
-
 static int teardown(void **state)
 {
 	size_t i;
@@ -163,7 +155,7 @@ static int teardown(void **state)
 	(void)state;
 	for (i = 0; i < fx.nr_secs; i++)
 		free(fx.secs[i].name);
-	nftw(fx.dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	km_test_rm_tree(fx.dir);
 	return 0;
 }
 
