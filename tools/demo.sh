@@ -3,20 +3,22 @@
 # __start_BTF) while reading them through /sys/kernel/btf/vmlinux, then
 # show the report. Needs root, like kmemsnoop itself.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+top=$(cd "$(dirname "$0")/.." && pwd)
+km=$top/build/kmemsnoop
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-trace="$dir/kmemsnoop.data"
+# The trace is written as kmemsnoop.data in a directory of its own.
+cd "$dir"
 
-echo "\$ kmemsnoop record -o kmemsnoop.data rw4 __start_BTF -- trigger /sys/kernel/btf/vmlinux 0 4 1000"
-build/kmemsnoop record -o "$trace" rw4 __start_BTF -- \
-	build/trigger /sys/kernel/btf/vmlinux 0 4 1000 >/dev/null
+echo "\$ kmemsnoop record rw4 __start_BTF -- trigger /sys/kernel/btf/vmlinux 0 4 1000"
+"$km" record rw4 __start_BTF -- \
+	"$top/build/trigger" /sys/kernel/btf/vmlinux 0 4 1000 >/dev/null
 echo
 echo "\$ kmemsnoop report --header"
-build/kmemsnoop report -i "$trace" --header | sed "s|$dir/||"
+"$km" report --header
 echo
 echo "\$ kmemsnoop report"
-build/kmemsnoop report -i "$trace"
+"$km" report
 echo "\$ kmemsnoop report --hits | head -9"
-build/kmemsnoop report -i "$trace" --hits >"$dir/hits.txt"
-head -9 "$dir/hits.txt"
+"$km" report --hits >hits.txt
+head -9 hits.txt
