@@ -134,8 +134,10 @@ $(OUT)/trigger-static: tools/trigger.c | $(OUT)
 guest-tests: $(OUT)/kmemsnoop $(OUT)/kmemsnoop-static $(OUT)/trigger-static
 	@tests/guest/test_guest.sh
 
+# The guest tier first: it fetches the Debian vmlinux that a kernel test
+# (offsetof against drgn's reading of its DWARF) needs too.
 check: deps
-	@$(MAKE) --no-print-directory all unit kernel-tests guest-tests \
+	@$(MAKE) --no-print-directory all unit guest-tests kernel-tests \
 		sanitize fuzz-smoke doc-tests browser-tests
 
 # The unit and kernel tests once more, everything built with ASan and

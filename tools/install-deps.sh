@@ -5,7 +5,7 @@ set -e
 pkgs="make gcc clang llvm libbpf-dev bpftool libelf-dev libdw-dev libdebuginfod-dev
 zlib1g-dev libzstd-dev libcmocka-dev linux-perf jq liblzma-dev libbz2-dev qemu-system-x86
 busybox-static cpio debuginfod iproute2 libxml2-utils chromium man-db groff-base bsdextrautils
-bpftrace"
+bpftrace python3-drgn"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
