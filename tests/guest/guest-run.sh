@@ -25,6 +25,11 @@
 #                   read a request of its own: virtio_queue_rq) and with the
 #                   page cache dropped (readahead, plugged: virtio_queue_rqs):
 #                   execute breakpoints in modules
+#   task.data       record --pid-task 1 rw8 '&se.nr_migrations' while
+#                   /proc/1/sched is read $N times (proc_sched_show_task
+#                   reads the field once each time); then the host dumps the
+#                   guest's memory (tools/guest/boot.sh: task.core) for drgn
+#   task_sched      /proc/1/sched before that, for the value the hits saw
 #   virtio_blk.notes, virtio_blk.text: /sys/module/virtio_blk/notes/
 #                   .note.gnu.build-id and sections/.text
 #   kallsyms, notes, text, release, modules: /proc/kallsyms,
@@ -115,6 +120,40 @@ record_virtio() {
 			dd if=/dev/vda of=/dev/null bs=64k count=4 2>/dev/null || exit 1; done"
 }
 
+# dump NAME: asks the host for a dump of the guest's memory, which QEMU
+# takes with the guest paused, and waits for the host's answer on the
+# control disk (tools/guest/boot.sh).
+dump() {
+	echo "guest-dump-request: $1"
+	i=0
+	while [ "$i" -lt $((STEP_TIMEOUT * 10)) ]; do
+		reply=$(dd if=/dev/vdb bs=512 count=1 iflag=direct 2>/dev/null | tr -d '\000' | head -n 1)
+		case $reply in
+		"guest-dump-done $1") return 0 ;;
+		"guest-dump-failed $1")
+			echo "guest: the host could not dump the memory"
+			return 1
+			;;
+		esac
+		usleep 100000
+		i=$((i + 1))
+	done
+	echo "guest: no memory dump after $STEP_TIMEOUT s"
+	return 1
+}
+
+# PID 1 is busybox sh running /init, asleep in wait() while the payload
+# runs: its task_struct stays where it is and its nr_migrations as
+# /proc/1/sched shows it, for the host to compare with drgn's reading of
+# the dump.
+record_task() {
+	cat /proc/1/sched >task_sched || return 1
+	timeout "$STEP_TIMEOUT" kmemsnoop record -o /out/task.data \
+		--pid-task 1 rw8 '&se.nr_migrations' -- \
+		sh -c "for i in \$(seq $N); do cat /proc/1/sched >/dev/null; done" &&
+		dump task
+}
+
 # Live mode stops by itself after 3 hits; it has no command to run, so
 # read the sysctl until it has ended (reads before it armed are not seen).
 live() {
@@ -139,6 +178,7 @@ run sched record_sched
 run sysctl record_sysctl
 run live live
 run virtio record_virtio
+run task record_task
 sha256sum ./* >/tmp/SHA256SUMS && mv /tmp/SHA256SUMS .
 echo "guest-step: output"
 tar -c -f /dev/vda . && sync

@@ -15,7 +15,9 @@
 # Checks named dwarf_* need report's DWARF symbolization, vmlinux lookup
 # and build-id check (issue 3); until report has them they fail, saying so.
 # Checks named module_* (checks_modules.sh) are on frames inside modules:
-# the trace's MODULE_INFO and the modules' own debug files.
+# the trace's MODULE_INFO and the modules' own debug files. Checks named
+# task_* (checks_task.sh) hold a watch on a field of PID 1's task_struct
+# against drgn's reading of a dump of the guest's memory.
 #
 # Exits 1 if any check failed. Needs root (QEMU is unprivileged, but the
 # lookup checks use mount and network namespaces). Environment:
@@ -56,6 +58,8 @@ trap 'exit 143' TERM HUP
 . tests/guest/checks_dwarf.sh
 # shellcheck source=tests/guest/checks_modules.sh
 . tests/guest/checks_modules.sh
+# shellcheck source=tests/guest/checks_task.sh
+. tests/guest/checks_task.sh
 
 # --- setup steps --------------------------------------------------------------
 
@@ -167,4 +171,7 @@ check module_dir check_module_dir
 check module_fallback check_module_fallback
 check module_frames_alike check_module_frames_alike
 check module_debuginfod check_module_debuginfod
+check task_hits check_task_hits
+check task_drgn check_task_drgn
+check task_py_fields check_task_py_fields
 summary

@@ -11,6 +11,14 @@
 # raw virtio disk, /dev/vda in the guest, which the payload fills with a
 # tar of its results); unpacks that tar into WORKDIR/out/.
 #
+# Memory dumps on request: when the guest prints `guest-dump-request: NAME`
+# (NAME of [a-z0-9_]) on its console, QEMU dumps the guest's memory to
+# WORKDIR/NAME.core (an ELF core with the kernel's VMCOREINFO note, from
+# -device vmcoreinfo, for drgn) and the first sector of the control disk
+# (/dev/vdb in the guest) then reads `guest-dump-done NAME`, or
+# `guest-dump-failed NAME` with the reason in WORKDIR/NAME.core.err. The
+# guest waits for that line before it goes on.
+#
 # Exits 0 when the guest's /init reported the end of its payload and the
 # guest powered off; 1 otherwise (timeout, QEMU failure, no output), with
 # one line on stderr naming what went wrong. QEMU never outlives this
@@ -39,8 +47,12 @@ mkdir -p "$work"
 
 log=$work/console.log
 img=$work/out.img
-rm -rf "$log" "$img" "$work/out"
+ctl=$work/ctl.img
+qmp=$work/qmp.sock
+rm -rf "$log" "$img" "$ctl" "$qmp" "$work/out" "$work"/*.core "$work"/*.core.err
 truncate -s "${OUT_MB}M" "$img"
+truncate -s 1M "$ctl"
+umask 077 # the dumps hold the guest's kernel memory
 
 qemu_pid=
 # Ends QEMU if it runs: TERM, then KILL after 2 s. Safe under set -e.
@@ -61,6 +73,25 @@ trap stop_qemu EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
+dumps_served=0
+# Serves the guest's dump requests not served yet, in the order made.
+serve_dumps() {
+	local names name reply i=0
+
+	names=$(sed -n 's/^guest-dump-request: \([a-z0-9_]\{1,32\}\)\r\{0,1\}$/\1/p' "$log" 2>/dev/null) || return 0
+	for name in $names; do
+		((++i > dumps_served)) || continue
+		if "$(dirname "$0")/dump.py" "$qmp" "$work/$name.core" 2>"$work/$name.core.err"; then
+			reply="guest-dump-done $name"
+			rm -f "$work/$name.core.err"
+		else
+			reply="guest-dump-failed $name"
+		fi
+		printf '%s\n' "$reply" | dd of="$ctl" conv=notrunc status=none
+		dumps_served=$i
+	done
+}
+
 # panic=-1 with -no-reboot: a panicking guest ends QEMU at once.
 setpriv --pdeathsig KILL -- qemu-system-x86_64 \
 	-accel tcg -cpu max -smp "$SMP" -m 1024 \
@@ -68,6 +99,8 @@ setpriv --pdeathsig KILL -- qemu-system-x86_64 \
 	-kernel "$kdir/vmlinuz" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=4" \
 	-drive "file=$img,format=raw,if=virtio" \
+	-drive "file=$ctl,format=raw,if=virtio" \
+	-device vmcoreinfo -qmp "unix:$qmp,server=on,wait=off" \
 	</dev/null >"$work/qemu.out" 2>&1 &
 qemu_pid=$!
 
@@ -77,6 +110,7 @@ while kill -0 "$qemu_pid" 2>/dev/null; do
 		stop_qemu
 		die "guest still running after ${TIMEOUT} s: killed QEMU"
 	fi
+	serve_dumps
 	sleep 0.2
 done
 rc=0

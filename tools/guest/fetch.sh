@@ -5,8 +5,9 @@
 # linux-image-6.1.0-N-cloud-amd64-unsigned in the archive and its -dbg
 # package, with apt-get download, into a cache directory later runs reuse.
 # Extracts only the bzImage, the debug vmlinux, the few modules the guest
-# needs for its output disk (virtio_blk and what it depends on) and those
-# modules' debug files.
+# needs (virtio_blk and what it depends on, for its disks; qemu_fw_cfg, which
+# hands QEMU the kernel's vmcoreinfo so a memory dump can be read with drgn)
+# and those modules' debug files.
 #
 #   tools/guest/fetch.sh
 #
@@ -36,9 +37,11 @@ set -euo pipefail
 
 CACHE=${KMEMSNOOP_GUEST_CACHE:-/var/cache/kmemsnoop-guest}
 
-# virtio_blk and its dependencies (their .modinfo depends=), in load order:
-# the cloud kernel builds them as modules.
-MODULES="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk"
+# virtio_blk and its dependencies (their .modinfo depends=), in load order,
+# and qemu_fw_cfg (no dependencies): the cloud kernel builds them as modules.
+MODULES="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk qemu_fw_cfg"
+# Where they are under lib/modules/RELEASE/kernel, as tar patterns.
+MODULE_PATHS="drivers/virtio/*.ko drivers/block/virtio_blk.ko drivers/firmware/qemu_fw_cfg.ko"
 
 log() {
 	printf 'fetch: %s\n' "$*" >&2
@@ -79,10 +82,20 @@ cached_abi() {
 
 # The modules' paths in the -dbg package, as tar patterns.
 dbg_module_patterns() {
-	local rel=$1
+	local rel=$1 p
 
-	echo "./usr/lib/debug/lib/modules/$rel/kernel/drivers/virtio/*.ko"
-	echo "./usr/lib/debug/lib/modules/$rel/kernel/drivers/block/virtio_blk.ko"
+	for p in $MODULE_PATHS; do
+		echo "./usr/lib/debug/lib/modules/$rel/kernel/$p"
+	done
+}
+
+# The same in the image package.
+module_patterns() {
+	local rel=$1 p
+
+	for p in $MODULE_PATHS; do
+		echo "./lib/modules/$rel/kernel/$p"
+	done
 }
 
 # Moves the debug files of $MODULES from the extracted tree $1 to $2.
@@ -95,24 +108,6 @@ take_module_debug() {
 		mkdir -p "$to/$(dirname "$f")"
 		mv "$from/$f" "$to/$f"
 	done
-}
-
-# A cache from before the modules' debug files were kept: add them.
-add_module_debug() {
-	local dir=$1 rel=$2 deb tmp pats t0=$SECONDS
-
-	deb=$(download "linux-image-$rel-dbg")
-	tmp=$(mktemp -d "$CACHE/.extract.XXXXXX")
-	# shellcheck disable=SC2064 # expand now: tmp is local
-	trap "rm -rf '$tmp'" EXIT
-	mapfile -t pats < <(dbg_module_patterns "$rel")
-	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards "${pats[@]}" ||
-		die "no virtio modules under ./usr/lib/debug/lib/modules in $deb"
-	take_module_debug "$tmp" "$tmp/modules-dbg"
-	rm -rf "$dir/modules-dbg"
-	mv "$tmp/modules-dbg" "$dir/modules-dbg"
-	rm -rf "$tmp"
-	log "added the modules' debug files in $((SECONDS - t0)) s"
 }
 
 # download PACKAGE: its .deb in $CACHE/debs, downloaded unless there.
@@ -135,7 +130,7 @@ download() {
 }
 
 main() {
-	local abi rel dir deb_img deb_dbg tmp t0 pats
+	local abi rel dir deb_img deb_dbg tmp t0 pats img_pats
 
 	install_tools
 	mkdir -p "$CACHE/debs" || die "cannot create $CACHE"
@@ -151,10 +146,11 @@ main() {
 	fi
 	rel=$abi-cloud-amd64
 	dir=$CACHE/$rel
+	# A cache made for another list of modules is extracted again.
 	if [[ -s $dir/vmlinuz && -s $dir/vmlinux && -s $dir/release &&
-		-s $dir/modules/load-order ]]; then
+		-d $dir/modules-dbg && -s $dir/modules/load-order &&
+		$(paste -sd ' ' "$dir/modules/load-order") == "$MODULES" ]]; then
 		log "using cached $dir"
-		[[ -d $dir/modules-dbg ]] || add_module_debug "$dir" "$rel"
 		echo "$dir"
 		return 0
 	fi
@@ -168,15 +164,14 @@ main() {
 	tmp=$(mktemp -d "$CACHE/.extract.XXXXXX")
 	# shellcheck disable=SC2064 # expand now: tmp is local
 	trap "rm -rf '$tmp'" EXIT
+	mapfile -t img_pats < <(module_patterns "$rel")
 	dpkg-deb --fsys-tarfile "$deb_img" |
-		tar -x -C "$tmp" "./boot/vmlinuz-$rel" --wildcards \
-			"./lib/modules/$rel/kernel/drivers/virtio/*.ko" \
-			"./lib/modules/$rel/kernel/drivers/block/virtio_blk.ko" ||
-		die "no ./boot/vmlinuz-$rel or virtio modules in $deb_img"
+		tar -x -C "$tmp" "./boot/vmlinuz-$rel" --wildcards "${img_pats[@]}" ||
+		die "no ./boot/vmlinuz-$rel or modules $MODULES in $deb_img"
 	mapfile -t pats < <(dbg_module_patterns "$rel")
 	dpkg-deb --fsys-tarfile "$deb_dbg" |
 		tar -x -C "$tmp" --wildcards './usr/lib/debug/boot/*' "${pats[@]}" ||
-		die "no ./usr/lib/debug/boot/ or virtio modules in $deb_dbg"
+		die "no ./usr/lib/debug/boot/ or modules $MODULES in $deb_dbg"
 	[[ -s $tmp/usr/lib/debug/boot/vmlinux-$rel ]] ||
 		die "$deb_dbg has no usr/lib/debug/boot/vmlinux-$rel"
 	mkdir -p "$tmp/out/modules"
