@@ -150,8 +150,12 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* "a, b, c, ... (N more)": what /sys/bus/BUS/devices holds, sorted. */
-static void list_devices(const char *dir, char *buf, size_t size)
+/*
+ * "a, b, c, ... (N more)": what /sys/bus/BUS/devices holds, sorted. The USB
+ * bus lists its interfaces (1-1:1.0) beside its devices: no_colon leaves
+ * them out, as they are no usb_device.
+ */
+static void list_devices(const char *dir, bool no_colon, char *buf, size_t size)
 {
 	char **names = NULL, **grown;
 	size_t n = 0, i, len = 0;
@@ -160,7 +164,7 @@ static void list_devices(const char *dir, char *buf, size_t size)
 
 	buf[0] = '\0';
 	while (d && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
+		if (e->d_name[0] == '.' || (no_colon && strchr(e->d_name, ':')))
 			continue;
 		grown = realloc(names, (n + 1) * sizeof(*names));
 		if (!grown || !(grown[n] = strdup(e->d_name))) {
@@ -240,7 +244,7 @@ static int open_device(struct km_object *o)
 			kinds[o->kind].what, o->arg, dir);
 		return -ENOENT;
 	}
-	list_devices(dir, list, sizeof(list));
+	list_devices(dir, o->kind == OBJ_USB, list, sizeof(list));
 	km_usage("no %s '%s'; %s has: %s", kinds[o->kind].what, o->arg, dir,
 		 list);
 	return -ENOENT;

@@ -47,21 +47,9 @@ MOD_SYM=virtio_queue_rq # virtio_blk: queues a disk request on its own
 BATCH_SYM=virtio_queue_rqs # virtio_blk: queues a plugged batch
 RING_SYM=virtqueue_add_sgs # virtio_ring, called by both for each request
 READS=4
-STEP_TIMEOUT=40
 
-cd /out || exit 1
-
-# run NAME COMMAND...: one step, its status on the console and in steps.
-run() {
-	name=$1
-	shift
-	echo "guest-step: $name"
-	"$@"
-	rc=$?
-	echo "$name $rc" >>/out/steps
-	echo "guest-result: $name $rc"
-	return "$rc"
-}
+# shellcheck source=tests/guest/guest-lib.sh
+. /guest-lib.sh
 
 # has_symbol NAME: NAME is in /proc/kallsyms.
 has_symbol() {
@@ -120,28 +108,6 @@ record_virtio() {
 			dd if=/dev/vda of=/dev/null bs=64k count=4 2>/dev/null || exit 1; done"
 }
 
-# dump NAME: asks the host for a dump of the guest's memory, which QEMU
-# takes with the guest paused, and waits for the host's answer on the
-# control disk (tools/guest/boot.sh).
-dump() {
-	echo "guest-dump-request: $1"
-	i=0
-	while [ "$i" -lt $((STEP_TIMEOUT * 10)) ]; do
-		reply=$(dd if=/dev/vdb bs=512 count=1 iflag=direct 2>/dev/null | tr -d '\000' | head -n 1)
-		case $reply in
-		"guest-dump-done $1") return 0 ;;
-		"guest-dump-failed $1")
-			echo "guest: the host could not dump the memory"
-			return 1
-			;;
-		esac
-		usleep 100000
-		i=$((i + 1))
-	done
-	echo "guest: no memory dump after $STEP_TIMEOUT s"
-	return 1
-}
-
 # PID 1 is busybox sh running /init, asleep in wait() while the payload
 # runs: its task_struct stays where it is and its nr_migrations as
 # /proc/1/sched shows it, for the host to compare with drgn's reading of
@@ -179,7 +145,4 @@ run sysctl record_sysctl
 run live live
 run virtio record_virtio
 run task record_task
-sha256sum ./* >/tmp/SHA256SUMS && mv /tmp/SHA256SUMS .
-echo "guest-step: output"
-tar -c -f /dev/vda . && sync
-echo "guest-result: output $?"
+output

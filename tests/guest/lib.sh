@@ -4,7 +4,8 @@
 # The guest tier's runner and helpers, sourced by tests/guest/test_guest.sh:
 # check NAME FUNCTION prints one PASS/FAIL line; a check function returns
 # 0, or calls bad REASON and returns 1. Uses the globals test_guest.sh
-# sets: KM, WORK, OUT, and after the setup steps KDIR, VMLINUX, RELEASE.
+# sets: KM, WORK, BOOT (the boot in progress: console.log, out/), OUT
+# (its out/), and after the setup steps KDIR, VMLINUX, RELEASE.
 
 # --- running checks ---------------------------------------------------------
 
@@ -43,7 +44,7 @@ summary() {
 
 # console: the serial console without carriage returns and terminal escapes.
 console() {
-	tr -d '\r' <"$WORK/boot/console.log" |
+	tr -d '\r' <"$BOOT/console.log" |
 		sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1b.//g'
 }
 
@@ -52,7 +53,7 @@ console() {
 give_up() {
 	local n
 
-	if [[ ! -s $WORK/boot/console.log ]]; then
+	if [[ ! -s $BOOT/console.log ]]; then
 		echo "guest: stopped after the $1 step (no console output)"
 	elif [[ -n ${FAILED_STEP:-} ]]; then
 		echo "guest: stopped after the $1 step; the console during guest step $FAILED_STEP:"
@@ -65,6 +66,47 @@ give_up() {
 	n=$(grep -c '^check ' "$0")
 	echo "guest: $((n - ran)) checks not run"
 	summary
+}
+
+# --- setup steps shared by the guests ----------------------------------------
+
+# boot_guest KDIR INITRD [QEMU_ARG...]: boots into $BOOT (tools/guest/boot.sh,
+# run in the background so that a signal to this script can stop it).
+boot_guest() {
+	local kdir=$1 initrd=$2 rc=0
+
+	shift 2
+	tools/guest/boot.sh "$kdir" "$initrd" "$BOOT" "$@" 2>"$BOOT.log" &
+	helper_pid=$!
+	wait "$helper_pid" || rc=$?
+	helper_pid=
+	((rc == 0)) || {
+		bad "$(tail -n 1 "$BOOT.log")"
+		return
+	}
+	REASON="guest ran $(cat "$BOOT/boot-seconds") s"
+}
+
+# guest_steps: every step of the payload succeeded and its files arrived
+# intact in $OUT; sets FAILED_STEP for give_up.
+guest_steps() {
+	local failed_steps
+
+	[[ -s $OUT/steps ]] || {
+		bad "the guest wrote no results (no steps file)"
+		return
+	}
+	failed_steps=$(awk '$2 != 0 { printf "%s%s exited %s", sep, $1, $2; sep = "; " }' "$OUT/steps")
+	FAILED_STEP=$(awk '$2 != 0 { print $1; exit }' "$OUT/steps")
+	[[ -z $failed_steps ]] || {
+		bad "step $failed_steps"
+		return
+	}
+	(cd "$OUT" && sha256sum --quiet -c SHA256SUMS >/dev/null 2>&1) || {
+		bad "files changed on the way out: $(cd "$OUT" && sha256sum --quiet -c SHA256SUMS 2>&1 | head -n 2 | tr '\n' ' ')"
+		return
+	}
+	REASON="steps: $(awk '{ printf "%s%s", sep, $1; sep = " " }' "$OUT/steps")"
 }
 
 # --- helpers ----------------------------------------------------------------

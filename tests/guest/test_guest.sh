@@ -17,7 +17,9 @@
 # Checks named module_* (checks_modules.sh) are on frames inside modules:
 # the trace's MODULE_INFO and the modules' own debug files. Checks named
 # task_* (checks_task.sh) hold a watch on a field of PID 1's task_struct
-# against drgn's reading of a dump of the guest's memory.
+# against drgn's reading of a dump of the guest's memory. Then a second
+# guest, Debian's generic kernel with QEMU's USB tablet, for the usb_*
+# checks (checks_usb.sh): fields of struct usb_device objects.
 #
 # Exits 1 if any check failed. Needs root (QEMU is unprivileged, but the
 # lookup checks use mount and network namespaces). Environment:
@@ -33,7 +35,8 @@ REPORT_TIMEOUT=120
 DWARF_NOTE="needs report's DWARF symbolization and vmlinux lookup, issue 3"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/kmemsnoop-guest-tests.XXXXXX") || exit 1
-OUT=$WORK/boot/out
+BOOT=$WORK/boot
+OUT=$BOOT/out
 helper_pid=
 cleanup() {
 	if [[ -n $helper_pid ]]; then # boot.sh: its own trap stops QEMU
@@ -60,6 +63,8 @@ trap 'exit 143' TERM HUP
 . tests/guest/checks_modules.sh
 # shellcheck source=tests/guest/checks_task.sh
 . tests/guest/checks_task.sh
+# shellcheck source=tests/guest/checks_usb.sh
+. tests/guest/checks_usb.sh
 
 # --- setup steps --------------------------------------------------------------
 
@@ -81,7 +86,7 @@ step_initramfs() {
 	local t0=$SECONDS
 
 	tools/guest/initramfs.sh "$KDIR" tests/guest/guest-run.sh "$WORK/initrd.gz" \
-		2>"$WORK/initramfs.log" || {
+		tests/guest/guest-lib.sh 2>"$WORK/initramfs.log" || {
 		bad "$(tail -n 1 "$WORK/initramfs.log")"
 		return
 	}
@@ -92,43 +97,20 @@ step_initramfs() {
 step_boot() {
 	local t0=$SECONDS rc=0
 
-	tools/guest/boot.sh "$KDIR" "$WORK/initrd.gz" "$WORK/boot" 2>"$WORK/boot.log" &
-	helper_pid=$!
-	wait "$helper_pid" || rc=$?
-	helper_pid=
+	boot_guest "$KDIR" "$WORK/initrd.gz" || rc=1
 	TIMINGS+=", boot $((SECONDS - t0)) s"
-	((rc == 0)) || {
-		bad "$(tail -n 1 "$WORK/boot.log")"
-		return
-	}
-	REASON="guest ran $(cat "$WORK/boot/boot-seconds") s"
+	return "$rc"
 }
 
 # Every step of guest-run.sh succeeded and its files arrived intact.
 step_guest() {
-	local failed_steps
-
-	[[ -s $OUT/steps ]] || {
-		bad "the guest wrote no results (no steps file)"
-		return
-	}
-	failed_steps=$(awk '$2 != 0 { printf "%s%s exited %s", sep, $1, $2; sep = "; " }' "$OUT/steps")
-	FAILED_STEP=$(awk '$2 != 0 { print $1; exit }' "$OUT/steps")
-	[[ -z $failed_steps ]] || {
-		bad "step $failed_steps"
-		return
-	}
-	(cd "$OUT" && sha256sum --quiet -c SHA256SUMS >/dev/null 2>&1) || {
-		bad "files changed on the way out: $(cd "$OUT" && sha256sum --quiet -c SHA256SUMS 2>&1 | head -n 2 | tr '\n' ' ')"
-		return
-	}
+	guest_steps || return
 	# shellcheck source=/dev/null # written by guest-run.sh
 	. "$OUT/params"
 	LC_ALL=C nm "$VMLINUX" >"$WORK/vmlinux.nm" 2>/dev/null || {
 		bad "nm $VMLINUX failed"
 		return
 	}
-	REASON="steps: $(awk '{ printf "%s%s", sep, $1; sep = " " }' "$OUT/steps")"
 }
 
 # --- the tier -----------------------------------------------------------------
@@ -174,4 +156,12 @@ check module_debuginfod check_module_debuginfod
 check task_hits check_task_hits
 check task_drgn check_task_drgn
 check task_py_fields check_task_py_fields
+check usb_fetch step_usb_fetch || give_up usb_fetch
+check usb_initramfs step_usb_initramfs || give_up usb_initramfs
+check usb_boot step_usb_boot || give_up usb_boot
+check usb_guest step_usb_guest || give_up usb_guest
+check usb_hits check_usb_hits
+check usb_values check_usb_values
+check usb_offsetof check_usb_offsetof
+check usb_errors check_usb_errors
 summary

@@ -5,7 +5,9 @@
 # /dev/kvm cannot run an ordinary guest), KASLR on, and brings out what
 # the guest wrote.
 #
-#   tools/guest/boot.sh KERNEL_DIR INITRAMFS WORKDIR
+#   tools/guest/boot.sh KERNEL_DIR INITRAMFS WORKDIR [QEMU_ARG...]
+#
+# QEMU_ARGs are added to QEMU's command line: more devices, for example.
 #
 # Writes WORKDIR/console.log (the serial console) and WORKDIR/out.img (a
 # raw virtio disk, /dev/vda in the guest, which the payload fills with a
@@ -38,8 +40,9 @@ die() {
 	exit 1
 }
 
-(($# == 3)) || die "usage: boot.sh KERNEL_DIR INITRAMFS WORKDIR"
+(($# >= 3)) || die "usage: boot.sh KERNEL_DIR INITRAMFS WORKDIR [QEMU_ARG...]"
 kdir=$1 initrd=$2 work=$3
+shift 3
 [[ -s $kdir/vmlinuz ]] || die "no $kdir/vmlinuz: run fetch.sh"
 [[ -s $initrd ]] || die "no initramfs $initrd"
 command -v qemu-system-x86_64 >/dev/null || die "no qemu-system-x86_64 (apt-get install qemu-system-x86)"
@@ -100,7 +103,7 @@ setpriv --pdeathsig KILL -- qemu-system-x86_64 \
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=4" \
 	-drive "file=$img,format=raw,if=virtio" \
 	-drive "file=$ctl,format=raw,if=virtio" \
-	-device vmcoreinfo -qmp "unix:$qmp,server=on,wait=off" \
+	-device vmcoreinfo -qmp "unix:$qmp,server=on,wait=off" "$@" \
 	</dev/null >"$work/qemu.out" 2>&1 &
 qemu_pid=$!
 

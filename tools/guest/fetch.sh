@@ -1,25 +1,30 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Fetches a Debian 12 cloud kernel for the guest test tier: the newest
-# linux-image-6.1.0-N-cloud-amd64-unsigned in the archive and its -dbg
-# package, with apt-get download, into a cache directory later runs reuse.
-# Extracts only the bzImage, the debug vmlinux, the few modules the guest
-# needs (virtio_blk and what it depends on, for its disks; qemu_fw_cfg, which
-# hands QEMU the kernel's vmcoreinfo so a memory dump can be read with drgn)
-# and those modules' debug files.
+# Fetches a Debian 12 kernel for the guest test tier, with apt-get
+# download, into a cache directory later runs reuse. Two flavours:
 #
-#   tools/guest/fetch.sh
+#   cloud    (default) the newest linux-image-6.1.0-N-cloud-amd64-unsigned
+#            and its -dbg package: the bzImage, the debug vmlinux, the few
+#            modules the guest needs (virtio_blk and what it depends on,
+#            for its disks; qemu_fw_cfg, which hands QEMU the kernel's
+#            vmcoreinfo so a memory dump can be read with drgn) and those
+#            modules' debug files
+#   generic  linux-image-6.1.0-N-amd64-unsigned, no -dbg: the bzImage and
+#            virtio_blk plus the USB host stack (usbcore, xhci-pci), which
+#            the cloud kernel is built without
+#
+#   tools/guest/fetch.sh [cloud|generic]
 #
 # Prints the kernel's directory in the cache on stdout, holding:
 #   vmlinuz    the bootable kernel
-#   vmlinux    the same kernel's ELF image with DWARF (from the -dbg package)
+#   vmlinux    (cloud) the same kernel's ELF image with DWARF (-dbg package)
 #   release    its release string, e.g. 6.1.0-56-cloud-amd64
 #   modules/   NAME.ko for each of $MODULES, and load-order (one name a
 #              line, dependencies first)
 #   modules-dbg/
-#              the same modules' debug files (DWARF, relocations) where the
-#              -dbg package has them under usr/lib/debug:
+#              (cloud) the same modules' debug files (DWARF, relocations)
+#              where the -dbg package has them under usr/lib/debug:
 #              lib/modules/RELEASE/kernel/drivers/.../NAME.ko
 #
 # Environment:
@@ -36,12 +41,30 @@
 set -euo pipefail
 
 CACHE=${KMEMSNOOP_GUEST_CACHE:-/var/cache/kmemsnoop-guest}
+FLAVOUR=${1:-cloud}
 
-# virtio_blk and its dependencies (their .modinfo depends=), in load order,
-# and qemu_fw_cfg (no dependencies): the cloud kernel builds them as modules.
-MODULES="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk qemu_fw_cfg"
-# Where they are under lib/modules/RELEASE/kernel, as tar patterns.
-MODULE_PATHS="drivers/virtio/*.ko drivers/block/virtio_blk.ko drivers/firmware/qemu_fw_cfg.ko"
+# Modules in load order (dependencies, from their .modinfo depends=, first)
+# and where they are under lib/modules/RELEASE/kernel, as tar patterns.
+VIRTIO_MODULES="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk"
+VIRTIO_PATHS="drivers/virtio/*.ko drivers/block/virtio_blk.ko"
+case $FLAVOUR in
+cloud)
+	SUFFIX=cloud-amd64
+	WITH_DBG=1
+	MODULES="$VIRTIO_MODULES qemu_fw_cfg"
+	MODULE_PATHS="$VIRTIO_PATHS drivers/firmware/qemu_fw_cfg.ko"
+	;;
+generic)
+	SUFFIX=amd64
+	WITH_DBG=
+	MODULES="$VIRTIO_MODULES usb-common usbcore xhci-hcd xhci-pci"
+	MODULE_PATHS="$VIRTIO_PATHS drivers/usb/common/usb-common.ko drivers/usb/core/usbcore.ko drivers/usb/host/xhci-hcd.ko drivers/usb/host/xhci-pci.ko"
+	;;
+*)
+	printf 'fetch: unknown flavour %s (cloud or generic)\n' "$FLAVOUR" >&2
+	exit 1
+	;;
+esac
 
 log() {
 	printf 'fetch: %s\n' "$*" >&2
@@ -67,17 +90,21 @@ install_tools() {
 		die "apt-get install ${missing[*]} failed"
 }
 
-# The newest ABI (6.1.0-N) with both an -unsigned and a -dbg package.
+# The newest ABI (6.1.0-N) with an -unsigned package, and a -dbg one when
+# the flavour needs it.
 newest_abi() {
+	local pkgs=unsigned
+
+	[[ -n $WITH_DBG ]] && pkgs='\(dbg\|unsigned\)'
 	apt-cache pkgnames linux-image-6.1.0- 2>/dev/null |
-		sed -n 's/^linux-image-\(6\.1\.0-[0-9]*\)-cloud-amd64-\(dbg\|unsigned\)$/\1/p' |
-		sort -V | uniq -d | tail -n 1
+		sed -n "s/^linux-image-\\(6\\.1\\.0-[0-9]*\\)-$SUFFIX-$pkgs\$/\\1/p" |
+		sort -V | uniq ${WITH_DBG:+-d} | tail -n 1
 }
 
 # The kernel already in the cache, when the archive cannot be asked.
 cached_abi() {
 	find "$CACHE" -maxdepth 2 -name release 2>/dev/null |
-		sed -n 's|.*/\(6\.1\.0-[0-9]*\)-cloud-amd64/release$|\1|p' | sort -V | tail -n 1
+		sed -n "s|.*/\\(6\\.1\\.0-[0-9]*\\)-$SUFFIX/release\$|\\1|p" | sort -V | tail -n 1
 }
 
 # The modules' paths in the -dbg package, as tar patterns.
@@ -129,8 +156,33 @@ download() {
 	echo "$deb"
 }
 
+# cached DIR: DIR holds what this flavour needs, for this list of modules
+# (a cache made for another list is extracted again).
+cached() {
+	local dir=$1
+
+	[[ -s $dir/vmlinuz && -s $dir/release && -s $dir/modules/load-order &&
+		$(paste -sd ' ' "$dir/modules/load-order") == "$MODULES" ]] || return 1
+	[[ -z $WITH_DBG || (-s $dir/vmlinux && -d $dir/modules-dbg) ]]
+}
+
+# extract_dbg TMP DEB RELEASE: the debug vmlinux and the modules' debug
+# files, into TMP/out.
+extract_dbg() {
+	local tmp=$1 deb=$2 rel=$3 pats
+
+	mapfile -t pats < <(dbg_module_patterns "$rel")
+	dpkg-deb --fsys-tarfile "$deb" |
+		tar -x -C "$tmp" --wildcards './usr/lib/debug/boot/*' "${pats[@]}" ||
+		die "no ./usr/lib/debug/boot/ or modules $MODULES in $deb"
+	[[ -s $tmp/usr/lib/debug/boot/vmlinux-$rel ]] ||
+		die "$deb has no usr/lib/debug/boot/vmlinux-$rel"
+	take_module_debug "$tmp" "$tmp/out/modules-dbg"
+	mv "$tmp/usr/lib/debug/boot/vmlinux-$rel" "$tmp/out/vmlinux"
+}
+
 main() {
-	local abi rel dir deb_img deb_dbg tmp t0 pats img_pats
+	local abi rel dir deb_img deb_dbg='' tmp t0 img_pats m
 
 	install_tools
 	mkdir -p "$CACHE/debs" || die "cannot create $CACHE"
@@ -141,15 +193,12 @@ main() {
 	abi=${KMEMSNOOP_GUEST_KERNEL:-$(newest_abi)}
 	if [[ -z $abi ]]; then
 		abi=$(cached_abi)
-		[[ -n $abi ]] || die "no linux-image-6.1.0-*-cloud-amd64-dbg in the archive and none cached"
-		log "archive lists no cloud kernel; using cached $abi"
+		[[ -n $abi ]] || die "no linux-image-6.1.0-*-$SUFFIX-unsigned${WITH_DBG:+ and -dbg} in the archive and none cached"
+		log "archive lists no $FLAVOUR kernel; using cached $abi"
 	fi
-	rel=$abi-cloud-amd64
+	rel=$abi-$SUFFIX
 	dir=$CACHE/$rel
-	# A cache made for another list of modules is extracted again.
-	if [[ -s $dir/vmlinuz && -s $dir/vmlinux && -s $dir/release &&
-		-d $dir/modules-dbg && -s $dir/modules/load-order &&
-		$(paste -sd ' ' "$dir/modules/load-order") == "$MODULES" ]]; then
+	if cached "$dir"; then
 		log "using cached $dir"
 		echo "$dir"
 		return 0
@@ -157,7 +206,7 @@ main() {
 
 	t0=$SECONDS
 	deb_img=$(download "linux-image-$rel-unsigned")
-	deb_dbg=$(download "linux-image-$rel-dbg")
+	[[ -n $WITH_DBG ]] && deb_dbg=$(download "linux-image-$rel-dbg")
 	log "downloads ready in $((SECONDS - t0)) s"
 
 	t0=$SECONDS
@@ -168,21 +217,14 @@ main() {
 	dpkg-deb --fsys-tarfile "$deb_img" |
 		tar -x -C "$tmp" "./boot/vmlinuz-$rel" --wildcards "${img_pats[@]}" ||
 		die "no ./boot/vmlinuz-$rel or modules $MODULES in $deb_img"
-	mapfile -t pats < <(dbg_module_patterns "$rel")
-	dpkg-deb --fsys-tarfile "$deb_dbg" |
-		tar -x -C "$tmp" --wildcards './usr/lib/debug/boot/*' "${pats[@]}" ||
-		die "no ./usr/lib/debug/boot/ or modules $MODULES in $deb_dbg"
-	[[ -s $tmp/usr/lib/debug/boot/vmlinux-$rel ]] ||
-		die "$deb_dbg has no usr/lib/debug/boot/vmlinux-$rel"
 	mkdir -p "$tmp/out/modules"
 	for m in $MODULES; do
 		find "$tmp/lib/modules" -name "$m.ko" -exec mv {} "$tmp/out/modules/" \;
 		[[ -s $tmp/out/modules/$m.ko ]] || die "$deb_img has no $m.ko"
 		echo "$m" >>"$tmp/out/modules/load-order"
 	done
-	take_module_debug "$tmp" "$tmp/out/modules-dbg"
+	[[ -z $deb_dbg ]] || extract_dbg "$tmp" "$deb_dbg" "$rel"
 	mv "$tmp/boot/vmlinuz-$rel" "$tmp/out/vmlinuz"
-	mv "$tmp/usr/lib/debug/boot/vmlinux-$rel" "$tmp/out/vmlinux"
 	echo "$rel" >"$tmp/out/release"
 	rm -rf "$dir"
 	mv "$tmp/out" "$dir"

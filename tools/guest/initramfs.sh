@@ -5,9 +5,10 @@
 # trigger, the kernel modules fetch.sh extracted, and PAYLOAD, a shell
 # script /init runs once the kernel is up. /init then syncs and powers off.
 #
-#   tools/guest/initramfs.sh KERNEL_DIR PAYLOAD OUTPUT
+#   tools/guest/initramfs.sh KERNEL_DIR PAYLOAD OUTPUT [FILE...]
 #
-# KERNEL_DIR is what fetch.sh printed; OUTPUT is a gzipped newc cpio.
+# KERNEL_DIR is what fetch.sh printed; OUTPUT is a gzipped newc cpio. Each
+# FILE goes to the guest's / under its own name, for the payload to source.
 #
 # In the guest: PATH=/bin (busybox applets, kmemsnoop, trigger); proc,
 # sysfs, devtmpfs, tmpfs on /tmp and /out, debugfs; the modules loaded in
@@ -31,8 +32,12 @@ is_static() {
 	[[ -x $1 ]] && ! LC_ALL=C readelf -l "$1" 2>/dev/null | grep -q 'INTERP'
 }
 
-(($# == 3)) || die "usage: initramfs.sh KERNEL_DIR PAYLOAD OUTPUT"
+(($# >= 3)) || die "usage: initramfs.sh KERNEL_DIR PAYLOAD OUTPUT [FILE...]"
 kdir=$1 payload=$2 output=$3
+shift 3
+for f in "$@"; do
+	[[ -r $f ]] || die "no file $f"
+done
 
 [[ -r $payload ]] || die "no payload script $payload"
 [[ -s $kdir/modules/load-order ]] || die "no $kdir/modules/load-order: run fetch.sh"
@@ -48,6 +53,7 @@ cp "$BUSYBOX" "$stage/bin/busybox"
 cp "$KM" "$stage/bin/kmemsnoop"
 cp "$TRIGGER" "$stage/bin/trigger"
 cp "$payload" "$stage/payload.sh"
+(($# == 0)) || cp "$@" "$stage/"
 cp "$kdir"/modules/*.ko "$kdir/modules/load-order" "$stage/modules/"
 
 cat >"$stage/init" <<'EOF'
