@@ -89,7 +89,7 @@ deps:
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 
-$(OUT)/tests/%: tests/unit/%.c $(OUT)/libkmemsnoop.a $(HEADERS)
+$(OUT)/tests/%: tests/unit/%.c $(OUT)/libkmemsnoop.a $(HEADERS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS) -lcmocka
 

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "addr_search.h"
 #include "bytes.h"
 #include "ksyms.h"
 
@@ -227,18 +229,10 @@ void km_symtab_free(struct km_symtab *t)
 
 const struct km_sym *km_symtab_lookup(const struct km_symtab *t, uint64_t addr)
 {
-	size_t lo = 0, hi = t->nr;
+	size_t n = km_count_at_or_below(t->syms, t->nr, sizeof(*t->syms),
+					offsetof(struct km_sym, addr), addr);
 
-	/* Find the first entry above addr; the one before it is ours. */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->syms[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo ? &t->syms[lo - 1] : NULL;
+	return n ? &t->syms[n - 1] : NULL;
 }
 
 int km_symtab_rebase(struct km_symtab *elf, const struct km_symtab *running,

@@ -12,9 +12,11 @@
 #include <elfutils/libdwfl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "../common/addr_search.h"
 #include "dwarf.h"
 #include "dwarf_scopes.h"
 
@@ -277,17 +279,10 @@ static int index_symbols(struct dwarf_symbolizer *s)
 static const struct fsym *find_sym(const struct dwarf_symbolizer *s,
 				   uint64_t addr)
 {
-	size_t lo = 0, hi = s->nr_syms;
+	size_t n = km_count_at_or_below(s->syms, s->nr_syms, sizeof(*s->syms),
+					offsetof(struct fsym, addr), addr);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (s->syms[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo ? &s->syms[lo - 1] : NULL;
+	return n ? &s->syms[n - 1] : NULL;
 }
 
 /* Looks addr (a runtime address) up from scratch into out[]. */

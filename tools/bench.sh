@@ -545,15 +545,8 @@ def sub($a; $b): if $a == null or $b == null then null else $a - $b end;
 JQ
 
 # The tables.
-jq -r --rawfile dwarf_md "$tmp/report_dwarf.md" -f /dev/stdin "$JSON" <<'JQ'
-def fmt($d): if . == null then "n/a" else
-	(. * pow(10; $d) | round) as $i
-	| ($i | fabs | tostring) as $s0
-	| ($d + 1 - ($s0 | length)) as $p
-	| ((if $p > 0 then "0" * $p else "" end) + $s0) as $s
-	| (if $i < 0 then "-" else "" end)
-	  + (if $d == 0 then $s else $s[0:($s | length) - $d] + "." + $s[($s | length) - $d:] end)
-	end;
+jq -r -L tools --rawfile dwarf_md "$tmp/report_dwarf.md" -f /dev/stdin "$JSON" <<'JQ'
+include "bench_fmt";
 def big: if . == null then "n/a" elif . >= 1e6 then (. / 1e6 | fmt(2)) + " M"
 	elif . >= 1e3 then (. / 1e3 | fmt(1)) + " k" else fmt(0) end;
 def mm($d): if . == null then "n/a"

@@ -184,15 +184,8 @@ JQ
 
 # The Markdown section, from the JSON file.
 report_dwarf_markdown() { # JSON
-	jq -r -f /dev/stdin "$1" <<'JQ'
-def fmt($d): if . == null then "n/a" else
-	(. * pow(10; $d) | round) as $i
-	| ($i | fabs | tostring) as $s0
-	| ($d + 1 - ($s0 | length)) as $p
-	| ((if $p > 0 then "0" * $p else "" end) + $s0) as $s
-	| (if $i < 0 then "-" else "" end)
-	  + (if $d == 0 then $s else $s[0:($s | length) - $d] + "." + $s[($s | length) - $d:] end)
-	end;
+	jq -r -L tools -f /dev/stdin "$1" <<'JQ'
+include "bench_fmt";
 def f3: fmt(3);
 def mm: if . == null then "n/a" else "\(.median | f3) (\(.min | f3)–\(.max | f3))" end;
 def rate: if . == null then "n/a" else "\(. / 1e6 | fmt(2)) M" end;

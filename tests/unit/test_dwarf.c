@@ -23,7 +23,7 @@
 #include "../../report/dwarf.h"
 #include "../../report/symbols.h"
 #include "../../report/vmlinux.h"
-#include "dwarf_fixture.h"
+#include "fixture_frame.h"
 #include "km_test.h"
 
 #define SLIDE 0x2a00000ll
@@ -161,13 +161,7 @@ static struct km_symbolizer *open_fixture(int64_t slide)
 static void assert_entry(const struct km_frame *e, const char *name,
 			 bool inlined, unsigned int line)
 {
-	assert_non_null(e->name);
-	assert_string_equal(e->name, name);
-	assert_int_equal(e->inlined, inlined);
-	assert_non_null(e->file);
-	assert_string_equal(e->file, FIX_SOURCE);
-	assert_int_equal(e->line, line);
-	assert_null(e->module);
+	assert_fixture_frame(e, name, inlined, line, NULL);
 }
 
 /* leaf, then mid at its call of leaf, then outer at its call of mid. */

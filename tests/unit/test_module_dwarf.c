@@ -25,7 +25,7 @@
 #include "../../report/module_dwarf.h"
 #include "../../report/symbols.h"
 #include "../../report/vmlinux.h"
-#include "dwarf_fixture.h"
+#include "fixture_frame.h"
 #include "km_test.h"
 
 #define NAME "module_fixture"
@@ -162,14 +162,7 @@ static int teardown(void **state)
 static void assert_entry(const struct km_frame *e, const char *name,
 			 bool inlined, unsigned int line)
 {
-	assert_non_null(e->name);
-	assert_string_equal(e->name, name);
-	assert_int_equal(e->inlined, inlined);
-	assert_non_null(e->file);
-	assert_string_equal(e->file, FIX_SOURCE);
-	assert_int_equal(e->line, line);
-	assert_non_null(e->module);
-	assert_string_equal(e->module, NAME);
+	assert_fixture_frame(e, name, inlined, line, NAME);
 }
 
 /* outer()'s first byte is in leaf() inlined into mid() inlined into it. */
