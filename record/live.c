@@ -3,11 +3,18 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/utsname.h>
 #include "../common/color.h"
 #include "../common/error.h"
 #include "../common/hit.h"
 #include "../common/commands.h"
+#include "../common/ksyms.h"
 #include "../report/dwarf.h"
+#include "../report/module_find.h"
+#include "../report/modules.h"
+#include "../report/trace_decode.h"
+#include "module_info.h"
 #include "options.h"
 #include "session.h"
 
@@ -24,9 +31,42 @@ static int resolve(void *ctx)
 	return km_opts_resolve(l->o);
 }
 
+static int decode_module(void *t, const uint8_t *payload, size_t len)
+{
+	return km_decode_module_info(t, 0, payload, len);
+}
+
+/*
+ * Module frames from the modules' own debug files, found as report finds
+ * them (--modules DIR, by build-id, in the -dbg tree, debuginfod): the
+ * MODULE_INFO record would write, decoded as report decodes it.
+ */
+static int add_module_symbols(struct live *l)
+{
+	struct km_trace t = { .path = "the running kernel" };
+	struct utsname u;
+	char *text;
+	size_t len;
+	int err;
+
+	/* Kernels without module support have no /proc/modules at all. */
+	if (km_read_file("/proc/modules", &text, &len))
+		return 0;
+	if (!uname(&u))
+		t.release = u.release;
+	err = km_module_info_each(text, decode_module, &t);
+	free(text);
+	if (err == -ENOMEM)
+		km_err("out of memory");
+	err = err ?: km_modules_symbolizer(&l->pc.sym, &t, l->o->modules_dir);
+	km_module_infos_free(&t);
+	return err;
+}
+
 /*
  * Symbols for the stacks: DWARF (file:line, inlined calls) from -v
- * VMLINUX where it has them, else the symbol table already loaded.
+ * VMLINUX where it has them, else the symbol table already loaded; with
+ * -v or --modules, module frames from the modules' debug files.
  */
 static int open_symbolizer(struct live *l)
 {
@@ -42,10 +82,11 @@ static int open_symbolizer(struct live *l)
 		return -ENOMEM;
 	if (err)
 		l->pc.sym = km_symbolizer_from_symtab(&o->syms);
-	if (l->pc.sym)
-		return 0;
-	km_err("out of memory");
-	return -ENOMEM;
+	if (!l->pc.sym) {
+		km_err("out of memory");
+		return -ENOMEM;
+	}
+	return o->vmlinux || o->modules_dir ? add_module_symbols(l) : 0;
 }
 
 /* Armed: say so at once, then get the symbols (DWARF may take a while). */
@@ -84,10 +125,15 @@ static int live(struct km_opts *o)
 				  .nr_watches = o->nr_watches,
 				  .color = km_color_wanted(stdout) },
 			  .o = o };
+	struct km_module_search ms = { .dir = o->modules_dir };
 	struct km_session_stats st;
 	struct km_session_opts so;
 	int err;
 
+	/* A --modules DIR that cannot be read is said before arming. */
+	err = km_module_search_check(&ms);
+	if (err)
+		return err;
 	km_opts_session(o, &so);
 	so.ctx = &l;
 	so.resolve = resolve;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * MODULE_INFO chunks. A module's debug file is a relocatable .ko: it
- * has no load address of its own, each of its sections went somewhere
- * else. So besides the name, core address and size (/proc/modules) and
+ * MODULE_INFO payloads, for record's chunks and live mode's symbols. A
+ * module's debug file is a relocatable .ko: it has no load address of its
+ * own, each of its sections went somewhere else. So besides the name, core address and size (/proc/modules) and
  * the build-id that tells its debug file (/sys/module/NAME/notes),
  * every section's address is kept (/sys/module/NAME/sections).
  */
@@ -90,8 +90,9 @@ static int put_sections(struct km_buf *b, const char *name)
 	return err;
 }
 
-static int write_one(struct km_trace_writer *w, const char *name, uint64_t addr,
-		     uint64_t size)
+/* One module's MODULE_INFO payload, handed to fn. */
+static int each_one(const char *name, uint64_t addr, uint64_t size,
+		    km_module_info_fn fn, void *ctx)
 {
 	struct km_buf b = { 0 };
 	int err;
@@ -101,7 +102,7 @@ static int write_one(struct km_trace_writer *w, const char *name, uint64_t addr,
 	err = err ?: km_tlv_put_u64(&b, KM_MODULE_SIZE, size);
 	err = err ?: put_build_id(&b, name);
 	err = err ?: put_sections(&b, name);
-	err = err ?: km_tw_chunk(w, KM_CHUNK_MODULE_INFO, b.data, b.len);
+	err = err ?: fn(ctx, b.data, b.len);
 	km_buf_free(&b);
 	return err;
 }
@@ -115,7 +116,7 @@ static bool parse_line(const char *line, char *name, uint64_t *size,
 	       strchr(name, '/') == NULL;
 }
 
-int km_write_module_info(struct km_trace_writer *w, const char *modules)
+int km_module_info_each(const char *modules, km_module_info_fn fn, void *ctx)
 {
 	char name[64], *line;
 	const char *p, *end;
@@ -129,8 +130,18 @@ int km_write_module_info(struct km_trace_writer *w, const char *modules)
 		if (!line)
 			return -ENOMEM;
 		if (parse_line(line, name, &size, &addr))
-			err = write_one(w, name, addr, size);
+			err = each_one(name, addr, size, fn, ctx);
 		free(line);
 	}
 	return err;
+}
+
+static int write_chunk(void *w, const uint8_t *payload, size_t len)
+{
+	return km_tw_chunk(w, KM_CHUNK_MODULE_INFO, payload, len);
+}
+
+int km_write_module_info(struct km_trace_writer *w, const char *modules)
+{
+	return km_module_info_each(modules, write_chunk, w);
 }

@@ -20,6 +20,7 @@ static const struct option long_opts[] = {
 	{ "duration", required_argument, NULL, 'd' },
 	{ "count", required_argument, NULL, 'c' },
 	{ "vmlinux", required_argument, NULL, 'v' },
+	{ "modules", required_argument, NULL, 'M' },
 	{ "buffer-size", required_argument, NULL, 'm' },
 	{ "no-stack", no_argument, NULL, 'S' },
 	{ "pid", required_argument, NULL, 'p' },
@@ -50,8 +51,13 @@ void km_opts_usage(FILE *f, bool record)
 	      "  EXPR  a kernel symbol, symbol+offset, or a hex address\n"
 	      "  -d, --duration SECONDS   stop after this long\n"
 	      "  -c, --count COUNT        stop after COUNT hits\n"
-	      "  -v, --vmlinux VMLINUX    take symbol names from this vmlinux\n"
-	      "  -m, --buffer-size SIZE   ring buffer size, a power of two (e.g. 16M)\n"
+	      "  -v, --vmlinux VMLINUX    take symbol names from this vmlinux\n",
+	      f);
+	if (!record)
+		fputs("      --modules DIR        module debug files (NAME.ko) are here too;\n"
+		      "                           with it or -v, module frames get file:line\n",
+		      f);
+	fputs("  -m, --buffer-size SIZE   ring buffer size, a power of two (e.g. 16M)\n"
 	      "      --no-stack           do not capture kernel stacks\n"
 	      "      --regs               capture the CPU registers at each hit\n"
 	      "Filters, applied in the kernel (a filtered hit costs no copying):\n"
@@ -152,6 +158,14 @@ static int handle_opt(struct km_opts *o, int c, const char *arg)
 		return parse_count(arg, &o->count);
 	case 'v':
 		o->vmlinux = arg;
+		return 0;
+	case 'M':
+		if (o->record) {
+			km_usage(
+				"--modules is for symbolizing: record keeps where the modules were, 'kmemsnoop report --modules DIR' reads their debug files");
+			return -EINVAL;
+		}
+		o->modules_dir = arg;
 		return 0;
 	case 'm':
 		return parse_size(arg, &o->ringbuf_size);

@@ -14,6 +14,7 @@ struct km_opts {
 	bool record; /* accept record-only options */
 	const char *output;
 	const char *vmlinux;
+	const char *modules_dir; /* live: --modules DIR, module debug files */
 	uint64_t duration_ns;
 	uint64_t count;
 	uint64_t ringbuf_size;

@@ -7,9 +7,11 @@
  * a hundred modules, a trace's stacks pass through a few.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../common/addr_search.h"
 #include "../common/error.h"
 #include "module_dwarf.h"
 #include "module_find.h"
@@ -43,20 +45,11 @@ struct modules_symbolizer {
  */
 static struct mod *find_mod(struct modules_symbolizer *ms, uint64_t addr)
 {
-	size_t lo = 0, hi = ms->nr, mid;
-	struct mod *m;
+	size_t n = km_count_at_or_below(ms->mods, ms->nr, sizeof(*ms->mods),
+					offsetof(struct mod, place.addr), addr);
+	struct mod *m = n ? &ms->mods[n - 1] : NULL;
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (ms->mods[mid].place.addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!lo)
-		return NULL;
-	m = &ms->mods[lo - 1];
-	return addr - m->place.addr < m->place.size ? m : NULL;
+	return m && addr - m->place.addr < m->place.size ? m : NULL;
 }
 
 /* Finds and loads m's debug file, saying which one or that there is none. */

@@ -244,3 +244,34 @@ check_module_debuginfod() {
 	}
 	REASON=$(grep -m1 '^kmemsnoop: symbols for module virtio_blk' "$WORK/virtio.dbgd.err")
 }
+
+# Live mode with --modules /modules-dbg (guest-run.sh): it said where it
+# found virtio_blk's debug file, printed $LIVE_HITS hits, and each one's
+# first frame exactly as report prints the same frame from the same file.
+check_module_live() {
+	local out=$OUT/live_modules.txt a want frames rc=0
+
+	grep -Fxq "kmemsnoop: symbols for module virtio_blk from /modules-dbg/lib/modules/$RELEASE/kernel/drivers/block/virtio_blk.ko" \
+		"$OUT/live_modules.err" || {
+		bad "no 'symbols for module virtio_blk from /modules-dbg/...' on live's stderr: $(head -n 2 "$OUT/live_modules.err" | tr '\n' ' ')"
+		return
+	}
+	[[ $(grep -c '^#[0-9]' "$out") == "$LIVE_HITS" ]] || {
+		bad "$(grep -c '^#[0-9]' "$out") hits printed, want $LIVE_HITS"
+		return
+	}
+	virtio_report live "" --modules "$KDIR/modules-dbg" || rc=$?
+	((rc == 0)) || {
+		bad "report exit $rc: $(head -n 1 "$WORK/virtio.live.err")"
+		return
+	}
+	a=$(watch_addr "$OUT/virtio.data")
+	want=$(grep -m1 -E "^ *$a: $MOD_SYM " "$WORK/virtio.live.txt" | sed 's/^ *//')
+	frames=$(awk '/^#[0-9]/ { getline; sub(/^ */, ""); print }' "$out" | sort -u)
+	if [[ -z $want || $frames != "$want" ]] ||
+		! grep -Eq "$(src drivers/block/virtio_blk.c)\$" <<<"$want"; then
+		bad "live's first frames '$(echo "$frames" | paste -sd '|' -)', report's '$want'"
+		return
+	fi
+	REASON="$LIVE_HITS hits at $want"
+}

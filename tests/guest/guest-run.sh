@@ -29,7 +29,12 @@
 #                   /proc/1/sched is read $N times (proc_sched_show_task
 #                   reads the field once each time); then the host dumps the
 #                   guest's memory (tools/guest/boot.sh: task.core) for drgn
-#   task_sched      /proc/1/sched before that, for the value the hits saw
+#   task_sched, task_sched_after: /proc/1/sched before the record and after
+#                   the dump: se.nr_migrations only grows, so the values the
+#                   hits and the dump saw lie between the two
+#   live_modules.txt, live_modules.err: live mode with --modules
+#                   /modules-dbg (the modules' debug files), -c $LIVE_HITS,
+#                   x8 $MOD_SYM, while the disk is read with O_DIRECT
 #   virtio_blk.notes, virtio_blk.text: /sys/module/virtio_blk/notes/
 #                   .note.gnu.build-id and sections/.text
 #   kallsyms, notes, text, release, modules: /proc/kallsyms,
@@ -47,6 +52,7 @@ MOD_SYM=virtio_queue_rq # virtio_blk: queues a disk request on its own
 BATCH_SYM=virtio_queue_rqs # virtio_blk: queues a plugged batch
 RING_SYM=virtqueue_add_sgs # virtio_ring, called by both for each request
 READS=4
+LIVE_HITS=3
 
 # shellcheck source=tests/guest/guest-lib.sh
 . /guest-lib.sh
@@ -67,8 +73,8 @@ info() {
 		cat /proc/kallsyms >kallsyms &&
 		grep ' _text$' kallsyms >text &&
 		cat /proc/modules >modules &&
-		printf 'N=%s\nSCHED_SYM=%s\nSYSCTL_SYM=%s\nMOD_SYM=%s\nBATCH_SYM=%s\nRING_SYM=%s\nREADS=%s\n' \
-			"$N" "$SCHED_SYM" "$SYSCTL_SYM" "$MOD_SYM" "$BATCH_SYM" "$RING_SYM" "$READS" >params
+		printf 'N=%s\nSCHED_SYM=%s\nSYSCTL_SYM=%s\nMOD_SYM=%s\nBATCH_SYM=%s\nRING_SYM=%s\nREADS=%s\nLIVE_HITS=%s\n' \
+			"$N" "$SCHED_SYM" "$SYSCTL_SYM" "$MOD_SYM" "$BATCH_SYM" "$RING_SYM" "$READS" "$LIVE_HITS" >params
 }
 
 record_sched() {
@@ -108,16 +114,30 @@ record_virtio() {
 			dd if=/dev/vda of=/dev/null bs=64k count=4 2>/dev/null || exit 1; done"
 }
 
+# Live mode with the modules' debug files: module frames with file:line.
+# It has no command to run, so read the disk until it has ended.
+live_modules() {
+	timeout "$STEP_TIMEOUT" kmemsnoop --modules /modules-dbg -c "$LIVE_HITS" x8 "$MOD_SYM" \
+		>live_modules.txt 2>live_modules.err &
+	pid=$!
+	i=0
+	while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 2000 ]; do
+		dd if=/dev/vda of=/dev/null bs=4k count=1 skip=$((i % 64)) iflag=direct 2>/dev/null
+		usleep 10000
+		i=$((i + 1))
+	done
+	wait "$pid"
+}
+
 # PID 1 is busybox sh running /init, asleep in wait() while the payload
-# runs: its task_struct stays where it is and its nr_migrations as
-# /proc/1/sched shows it, for the host to compare with drgn's reading of
-# the dump.
+# runs: its task_struct stays where it is, for the host to compare with
+# drgn's reading of the dump. Its nr_migrations moves only when it wakes.
 record_task() {
 	cat /proc/1/sched >task_sched || return 1
 	timeout "$STEP_TIMEOUT" kmemsnoop record -o /out/task.data \
 		--pid-task 1 rw8 '&se.nr_migrations' -- \
 		sh -c "for i in \$(seq $N); do cat /proc/1/sched >/dev/null; done" &&
-		dump task
+		dump task && cat /proc/1/sched >task_sched_after
 }
 
 # Live mode stops by itself after 3 hits; it has no command to run, so
@@ -144,5 +164,6 @@ run sched record_sched
 run sysctl record_sysctl
 run live live
 run virtio record_virtio
+run live_modules live_modules
 run task record_task
 output

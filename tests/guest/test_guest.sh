@@ -150,6 +150,7 @@ check module_hits check_module_hits
 check module_build_id check_module_build_id
 check module_dbg_tree check_module_dbg_tree
 check module_dir check_module_dir
+check module_live check_module_live
 check module_fallback check_module_fallback
 check module_frames_alike check_module_frames_alike
 check module_debuginfod check_module_debuginfod

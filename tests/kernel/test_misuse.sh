@@ -80,6 +80,9 @@ test_misuse_table() {
 		rw4 __start_BTF rw4 __start_BTF+8 rw4 __start_BTF+16 rw4 __start_BTF+24 rw4 __start_BTF+32
 	misuse 2 "--if.*execute" -- --if 'value == 1' x8 vfs_read
 	misuse 2 "-o writes a trace" -- -o t rw4 __start_BTF
+	misuse 2 "--modules is for symbolizing.*report --modules" -- record --modules . -o t rw4 __start_BTF
+	misuse 1 "cannot read --modules no-such-dir" -- --modules no-such-dir rw4 __start_BTF
+	misuse 1 "--modules random is not a directory" -- --modules random rw4 __start_BTF
 	misuse 2 "COMMAND.*record" -- rw4 __start_BTF -- true
 	misuse 2 "format 'xml'" -- report -i "$trace" --format xml
 	misuse 2 "unexpected argument 'extra'" -- report -i "$trace" extra

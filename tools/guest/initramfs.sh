@@ -10,7 +10,8 @@
 # KERNEL_DIR is what fetch.sh printed; OUTPUT is a gzipped newc cpio. Each
 # FILE goes to the guest's / under its own name, for the payload to source.
 #
-# In the guest: PATH=/bin (busybox applets, kmemsnoop, trigger); proc,
+# In the guest: PATH=/bin (busybox applets, kmemsnoop, trigger); the
+# modules' debug files, where fetch.sh kept them, under /modules-dbg; proc,
 # sysfs, devtmpfs, tmpfs on /tmp and /out, debugfs; the modules loaded in
 # load-order; the payload runs as `sh /payload.sh`, stdout and stderr on
 # the serial console. Its exit status is printed as
@@ -55,6 +56,7 @@ cp "$TRIGGER" "$stage/bin/trigger"
 cp "$payload" "$stage/payload.sh"
 (($# == 0)) || cp "$@" "$stage/"
 cp "$kdir"/modules/*.ko "$kdir/modules/load-order" "$stage/modules/"
+[[ ! -d $kdir/modules-dbg ]] || cp -r "$kdir/modules-dbg" "$stage/modules-dbg"
 
 cat >"$stage/init" <<'EOF'
 #!/bin/busybox sh
