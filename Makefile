@@ -129,8 +129,10 @@ $(OUT)/rename: tools/rename.c | $(OUT)
 $(OUT)/trigger-static: tools/trigger.c | $(OUT)
 	$(CC) $(CFLAGS) -static $< -o $@ -lpthread
 
-# Boots a Debian 12 cloud kernel under QEMU (downloaded once into a cache)
-# and runs kmemsnoop in it: execute breakpoints, KASLR, KALLSYMS_ALL.
+# Boots Debian 12 kernels under QEMU (downloaded once into a cache) and
+# runs kmemsnoop in them: the cloud kernel for execute breakpoints, KASLR,
+# KALLSYMS_ALL, modules and a memory dump for drgn; the generic kernel for
+# USB devices.
 guest-tests: $(OUT)/kmemsnoop $(OUT)/kmemsnoop-static $(OUT)/trigger-static
 	@tests/guest/test_guest.sh
 

@@ -36,29 +36,43 @@ static int decode_module(void *t, const uint8_t *payload, size_t len)
 	return km_decode_module_info(t, 0, payload, len);
 }
 
+/* How many modules t places (kptr_restrict shows their addresses as 0). */
+static size_t placed_modules(const struct km_trace *t)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->nr_mods; i++)
+		n += t->mods[i].addr && t->mods[i].size;
+	return n;
+}
+
 /*
  * Module frames from the modules' own debug files, found as report finds
- * them (--modules DIR, by build-id, in the -dbg tree, debuginfod): the
- * MODULE_INFO record would write, decoded as report decodes it.
+ * them (--modules DIR, by build-id, in the -dbg tree), but never through
+ * debuginfod: a download would hold up the hits. The MODULE_INFO record
+ * would write, decoded as report decodes it.
  */
 static int add_module_symbols(struct live *l)
 {
-	struct km_trace t = { .path = "the running kernel" };
+	const char *dir = l->o->modules_dir;
+	struct km_trace t = { .path = "/proc/modules" };
 	struct utsname u;
 	char *text;
 	size_t len;
-	int err;
+	int err = 0;
 
 	/* Kernels without module support have no /proc/modules at all. */
-	if (km_read_file("/proc/modules", &text, &len))
-		return 0;
-	if (!uname(&u))
-		t.release = u.release;
-	err = km_module_info_each(text, decode_module, &t);
-	free(text);
-	if (err == -ENOMEM)
-		km_err("out of memory");
-	err = err ?: km_modules_symbolizer(&l->pc.sym, &t, l->o->modules_dir);
+	if (!km_read_file("/proc/modules", &text, &len)) {
+		if (!uname(&u))
+			t.release = u.release;
+		err = km_module_info_each(text, decode_module, &t);
+		free(text);
+	}
+	if (!err && placed_modules(&t))
+		err = km_modules_symbolizer(&l->pc.sym, &t, dir, false);
+	else if (!err && dir)
+		km_warn("/proc/modules places no module (none loaded, or kptr_restrict hides their addresses): --modules %s is not used",
+			dir);
 	km_module_infos_free(&t);
 	return err;
 }

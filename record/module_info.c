@@ -2,9 +2,10 @@
 /*
  * MODULE_INFO payloads, for record's chunks and live mode's symbols. A
  * module's debug file is a relocatable .ko: it has no load address of its
- * own, each of its sections went somewhere else. So besides the name, core address and size (/proc/modules) and
- * the build-id that tells its debug file (/sys/module/NAME/notes),
- * every section's address is kept (/sys/module/NAME/sections).
+ * own, each of its sections went somewhere else. So besides the name, core
+ * address and size (/proc/modules) and the build-id that tells its debug
+ * file (/sys/module/NAME/notes), every section's address is kept
+ * (/sys/module/NAME/sections).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "../common/error.h"
 #include "../common/tlv.h"
 #include "../common/trace_format.h"
 #include "module_info.h"
@@ -90,7 +92,7 @@ static int put_sections(struct km_buf *b, const char *name)
 	return err;
 }
 
-/* One module's MODULE_INFO payload, handed to fn. */
+/* One module's MODULE_INFO payload, handed to fn; fn explains its errors. */
 static int each_one(const char *name, uint64_t addr, uint64_t size,
 		    km_module_info_fn fn, void *ctx)
 {
@@ -102,7 +104,10 @@ static int each_one(const char *name, uint64_t addr, uint64_t size,
 	err = err ?: km_tlv_put_u64(&b, KM_MODULE_SIZE, size);
 	err = err ?: put_build_id(&b, name);
 	err = err ?: put_sections(&b, name);
-	err = err ?: fn(ctx, b.data, b.len);
+	if (err)
+		km_err("out of memory"); /* the only way building it fails */
+	else
+		err = fn(ctx, b.data, b.len);
 	km_buf_free(&b);
 	return err;
 }
@@ -127,8 +132,10 @@ int km_module_info_each(const char *modules, km_module_info_fn fn, void *ctx)
 		end = strchrnul(p, '\n');
 		/* Each line on its own: sscanf would read on into the next. */
 		line = strndup(p, end - p);
-		if (!line)
+		if (!line) {
+			km_err("out of memory");
 			return -ENOMEM;
+		}
 		if (parse_line(line, name, &size, &addr))
 			err = each_one(name, addr, size, fn, ctx);
 		free(line);

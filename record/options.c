@@ -54,7 +54,7 @@ void km_opts_usage(FILE *f, bool record)
 	      "  -v, --vmlinux VMLINUX    take symbol names from this vmlinux\n",
 	      f);
 	if (!record)
-		fputs("      --modules DIR        module debug files (NAME.ko) are here too;\n"
+		fputs("      --modules DIR        module debug files (NAME.ko[.debug]) are here too;\n"
 		      "                           with it or -v, module frames get file:line\n",
 		      f);
 	fputs("  -m, --buffer-size SIZE   ring buffer size, a power of two (e.g. 16M)\n"

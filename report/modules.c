@@ -189,7 +189,7 @@ static int copy_mods(struct modules_symbolizer *ms, const struct km_trace *t)
 }
 
 static int setup(struct modules_symbolizer *ms, const struct km_trace *t,
-		 const char *dir)
+		 const char *dir, bool debuginfod)
 {
 	int err;
 
@@ -202,6 +202,7 @@ static int setup(struct modules_symbolizer *ms, const struct km_trace *t,
 	}
 	ms->search.dir = ms->dir;
 	ms->search.release = ms->release;
+	ms->search.debuginfod_down = !debuginfod;
 	err = km_module_search_check(&ms->search);
 	if (err)
 		return err;
@@ -212,7 +213,7 @@ static int setup(struct modules_symbolizer *ms, const struct km_trace *t,
 }
 
 int km_modules_symbolizer(struct km_symbolizer **s, const struct km_trace *t,
-			  const char *dir)
+			  const char *dir, bool debuginfod)
 {
 	struct modules_symbolizer *ms;
 	int err;
@@ -228,7 +229,7 @@ int km_modules_symbolizer(struct km_symbolizer **s, const struct km_trace *t,
 		km_err("out of memory");
 		return -ENOMEM;
 	}
-	err = setup(ms, t, dir);
+	err = setup(ms, t, dir, debuginfod);
 	if (err) {
 		modules_destroy(&ms->base);
 		return err;

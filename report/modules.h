@@ -13,10 +13,11 @@
  * file, found (report/module_find.h, dir is --modules or NULL) and
  * loaded the first time one of its addresses comes up. Addresses
  * elsewhere, and those of modules without a debug file, stay with *s.
- * A trace without MODULE_INFO leaves *s as it is. Returns 0, or a
- * negative errno after explaining, *s then unchanged.
+ * A trace without MODULE_INFO leaves *s as it is. debuginfod: whether
+ * a module's file may be downloaded (not while hits wait to be shown).
+ * Returns 0, or a negative errno after explaining, *s then unchanged.
  */
 int km_modules_symbolizer(struct km_symbolizer **s, const struct km_trace *t,
-			  const char *dir);
+			  const char *dir, bool debuginfod);
 
 #endif

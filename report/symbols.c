@@ -286,7 +286,7 @@ int km_report_symbols(struct km_symbolizer **out, const struct km_trace *t,
 	*out = NULL;
 	err = kernel_symbols(out, t, o);
 	if (!err)
-		err = km_modules_symbolizer(out, t, o->modules);
+		err = km_modules_symbolizer(out, t, o->modules, true);
 	if (err) {
 		km_symbolizer_destroy(*out);
 		*out = NULL;

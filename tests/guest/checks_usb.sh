@@ -18,6 +18,9 @@ HUB_VENDOR=1d6b        # Linux Foundation, every Linux root hub
 step_usb_fetch() {
 	local t0=$SECONDS
 
+	# From here on give_up shows this guest's console, not the first one's.
+	BOOT=$WORK/usb OUT=$WORK/usb/out FAILED_STEP=
+
 	USB_KDIR=$(tools/guest/fetch.sh generic 2>"$WORK/usb-fetch.log" | tail -n 1)
 	[[ -n $USB_KDIR && -s $USB_KDIR/vmlinuz ]] || {
 		bad "$(tail -n 1 "$WORK/usb-fetch.log")"
@@ -39,7 +42,6 @@ step_usb_initramfs() {
 step_usb_boot() {
 	local t0=$SECONDS rc=0
 
-	BOOT=$WORK/usb OUT=$WORK/usb/out FAILED_STEP=
 	boot_guest "$USB_KDIR" "$WORK/usb-initrd.gz" -device qemu-xhci -device usb-tablet || rc=1
 	TIMINGS+=", usb boot $((SECONDS - t0)) s"
 	return "$rc"

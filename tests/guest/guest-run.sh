@@ -131,7 +131,9 @@ live_modules() {
 
 # PID 1 is busybox sh running /init, asleep in wait() while the payload
 # runs: its task_struct stays where it is, for the host to compare with
-# drgn's reading of the dump. Its nr_migrations moves only when it wakes.
+# drgn's reading of the dump. It does wake now and then (busybox timeout
+# leaves its watcher to it), and may then move to the other CPU: the
+# scheduler's nr_migrations++, a hit of its own.
 record_task() {
 	cat /proc/1/sched >task_sched || return 1
 	timeout "$STEP_TIMEOUT" kmemsnoop record -o /out/task.data \

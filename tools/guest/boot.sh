@@ -81,7 +81,9 @@ dumps_served=0
 serve_dumps() {
 	local names name reply i=0
 
-	names=$(sed -n 's/^guest-dump-request: \([a-z0-9_]\{1,32\}\)\r\{0,1\}$/\1/p' "$log" 2>/dev/null) || return 0
+	# Lines the console has finished: they end in \r\n. A line QEMU is
+	# still writing could stop short of its name.
+	names=$(sed -n 's/^guest-dump-request: \([a-z0-9_]\{1,32\}\)\r$/\1/p' "$log" 2>/dev/null) || return 0
 	for name in $names; do
 		((++i > dumps_served)) || continue
 		if "$(dirname "$0")/dump.py" "$qmp" "$work/$name.core" 2>"$work/$name.core.err"; then

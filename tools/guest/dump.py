@@ -15,7 +15,7 @@ import os
 import socket
 import sys
 
-TIMEOUT = 120  # seconds; a 1 GiB guest dumps in a few
+TIMEOUT = 60  # seconds; a 1 GiB guest dumps in a few
 
 
 def fail(msg):
