@@ -123,22 +123,103 @@ static uint32_t watch_len(const struct km_print_ctx *pc, uint16_t watch)
 	return watch < pc->nr_watches ? pc->watches[watch].len : 8;
 }
 
+/*
+ * A hit's header line is built by hand, not with printf: printf's
+ * parsing was more than half of what `report --hits` spent. Whatever
+ * would not fit in buf is cut off (it cannot happen: the fields are
+ * bounded).
+ */
+struct line {
+	size_t len;
+	char buf[320];
+};
+
+static void put_mem(struct line *l, const char *s, size_t n)
+{
+	if (n > sizeof(l->buf) - l->len)
+		n = sizeof(l->buf) - l->len;
+	memcpy(l->buf + l->len, s, n);
+	l->len += n;
+}
+
+static void put_str(struct line *l, const char *s)
+{
+	put_mem(l, s, strlen(s));
+}
+
+/* v in decimal, zero-padded to at least width digits (at most 20). */
+static void put_dec(struct line *l, uint64_t v, int width)
+{
+	/* Two digits a division: the numbers here are most of the line. */
+	static const char pairs[] = "00010203040506070809"
+				    "10111213141516171819"
+				    "20212223242526272829"
+				    "30313233343536373839"
+				    "40414243444546474849"
+				    "50515253545556575859"
+				    "60616263646566676869"
+				    "70717273747576777879"
+				    "80818283848586878889"
+				    "90919293949596979899";
+	char t[20];
+	int i = sizeof(t);
+
+	while (v >= 100) {
+		i -= 2;
+		memcpy(t + i, pairs + (v % 100) * 2, 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		i -= 2;
+		memcpy(t + i, pairs + v * 2, 2);
+	} else {
+		t[--i] = '0' + v;
+	}
+	while (i > 0 && (int)sizeof(t) - i < width)
+		t[--i] = '0';
+	put_mem(l, t + i, sizeof(t) - i);
+}
+
+/* v in lower-case hex, zero-padded to at least width digits (at most 16). */
+static void put_hex(struct line *l, uint64_t v, int width)
+{
+	char t[16];
+	int i = sizeof(t);
+
+	do {
+		t[--i] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	while (i > 0 && (int)sizeof(t) - i < width)
+		t[--i] = '0';
+	put_mem(l, t + i, sizeof(t) - i);
+}
+
 /* " value OLD -> NEW (old -> new)", "?" where the old one is unknown. */
-static void print_value(FILE *f, const struct km_print_ctx *pc,
-			const struct km_hit *h)
+static void put_value(struct line *l, const struct km_print_ctx *pc,
+		      const struct km_hit *h)
 {
 	int w = (int)watch_len(pc, h->watch) * 2;
 
 	if (!h->has_value)
 		return;
+	put_str(l, " value ");
+	if (h->has_old) {
+		put_str(l, "0x");
+		put_hex(l, h->old_value, w);
+	} else {
+		put_str(l, "?");
+	}
+	put_str(l, " -> 0x");
+	put_hex(l, h->value, w);
+	put_str(l, " (");
 	if (h->has_old)
-		fprintf(f,
-			" value 0x%0*" PRIx64 " -> 0x%0*" PRIx64 " (%" PRIu64
-			" -> %" PRIu64 ")",
-			w, h->old_value, w, h->value, h->old_value, h->value);
+		put_dec(l, h->old_value, 0);
 	else
-		fprintf(f, " value ? -> 0x%0*" PRIx64 " (? -> %" PRIu64 ")", w,
-			h->value, h->value);
+		put_str(l, "?");
+	put_str(l, " -> ");
+	put_dec(l, h->value, 0);
+	put_str(l, ")");
 }
 
 static void print_regs(FILE *f, const uint64_t *regs, const char *indent)
@@ -151,40 +232,69 @@ static void print_regs(FILE *f, const uint64_t *regs, const char *indent)
 			i % 4 == 3 || i == KM_NR_REGS - 1 ? "\n" : "");
 }
 
-void km_format_time(const struct km_print_ctx *pc, uint64_t time_ns, char *buf,
-		    size_t size)
+/*
+ * Seconds since the start (S.NNNNNNNNN, "-" before it), or with wall_ns
+ * the wall-clock time in UTC (YYYY-MM-DDTHH:MM:SS.NNNNNNNNNZ).
+ */
+static void put_time(struct line *l, const struct km_print_ctx *pc,
+		     uint64_t time_ns)
 {
 	bool before = time_ns < pc->start_ns;
 	uint64_t d = before ? pc->start_ns - time_ns : time_ns - pc->start_ns;
-	uint64_t ns = pc->wall_ns + d;
+	uint64_t ns = before ? pc->wall_ns - d : pc->wall_ns + d;
 	char date[32];
 	struct tm tm;
 	time_t s;
 
 	if (!pc->wall_ns) {
-		snprintf(buf, size, "%s%" PRIu64 ".%09" PRIu64,
-			 before ? "-" : "", d / 1000000000, d % 1000000000);
+		if (before)
+			put_str(l, "-");
+		put_dec(l, d / 1000000000, 0);
+		put_str(l, ".");
+		put_dec(l, d % 1000000000, 9);
 		return;
 	}
-	if (before)
-		ns = pc->wall_ns - d;
 	s = ns / 1000000000;
 	gmtime_r(&s, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%09" PRIu64 "Z", date, ns % 1000000000);
+	put_str(l, date);
+	put_str(l, ".");
+	put_dec(l, ns % 1000000000, 9);
+	put_str(l, "Z");
+}
+
+void km_format_time(const struct km_print_ctx *pc, uint64_t time_ns, char *buf,
+		    size_t size)
+{
+	struct line l = { 0 };
+
+	put_time(&l, pc, time_ns);
+	snprintf(buf, size, "%.*s", (int)l.len, l.buf);
 }
 
 void km_print_hit(FILE *f, const struct km_print_ctx *pc, uint64_t nr,
 		  const struct km_hit *h)
 {
-	char when[64];
+	struct line l;
 
-	km_format_time(pc, h->time_ns, when, sizeof(when));
-	fprintf(f, "%s#%" PRIu64 " %s cpu %u pid %u/%u comm %s watch %u",
-		pc->color ? KM_COLOR_HEADER : "", nr, when, h->cpu, h->pid,
-		h->tid, h->comm, h->watch);
-	print_value(f, pc, h);
-	fputs(pc->color ? KM_COLOR_RESET "\n" : "\n", f);
+	l.len = 0; /* not the whole buffer: this runs for every hit */
+	put_str(&l, pc->color ? KM_COLOR_HEADER "#" : "#");
+	put_dec(&l, nr, 0);
+	put_str(&l, " ");
+	put_time(&l, pc, h->time_ns);
+	put_str(&l, " cpu ");
+	put_dec(&l, h->cpu, 0);
+	put_str(&l, " pid ");
+	put_dec(&l, h->pid, 0);
+	put_str(&l, "/");
+	put_dec(&l, h->tid, 0);
+	put_str(&l, " comm ");
+	put_str(&l, h->comm);
+	put_str(&l, " watch ");
+	put_dec(&l, h->watch, 0);
+	put_value(&l, pc, h);
+	put_str(&l, pc->color ? KM_COLOR_RESET "\n" : "\n");
+	fwrite(l.buf, 1, l.len, f);
 	if (h->regs)
 		print_regs(f, h->regs, "    ");
 	km_stack_text_put(pc->stack_text, f, pc, h, false);
