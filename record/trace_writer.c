@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "../common/error.h"
+#include "../common/hit_columns.h"
 #include "../common/tlv.h"
 #include "../common/trace_format.h"
 #include "trace_writer.h"
@@ -157,32 +158,37 @@ static uint16_t hit_flags(const struct km_hit *h)
 	       (h->has_old ? KM_HITF_OLD : 0) | (h->regs ? KM_HITF_REGS : 0);
 }
 
-static void encode_one(uint8_t *p, size_t n, size_t i, const struct km_hit *h,
-		       uint64_t delta, bool regs)
+/* Records lo to hi of the n at p; prev: the time before record lo's. */
+static void encode_block(uint8_t *p, size_t n, size_t lo, size_t hi,
+			 const struct km_hit *h, uint64_t prev, bool regs)
 {
+	size_t i;
 	int c;
 
-	put_col(p, n, i, KM_HIT_TIME_DELTA, 8, delta);
-	put_col(p, n, i, KM_HIT_IP, 8, h->ip);
-	put_col(p, n, i, KM_HIT_ADDR, 8, h->addr);
-	put_col(p, n, i, KM_HIT_VALUE, 8, h->value);
-	put_col(p, n, i, KM_HIT_PID, 4, h->pid);
-	put_col(p, n, i, KM_HIT_TID, 4, h->tid);
-	put_col(p, n, i, KM_HIT_CPU, 4, h->cpu);
-	put_col(p, n, i, KM_HIT_STACK, 4, h->stack_id);
-	put_col(p, n, i, KM_HIT_WATCH, 2, h->watch);
-	put_col(p, n, i, KM_HIT_FLAGS, 2, hit_flags(h));
+	for (i = lo; i < hi; prev = h[i++].time_ns) {
+		put_col(p, n, i, KM_HIT_TIME_DELTA, 8, h[i].time_ns - prev);
+		put_col(p, n, i, KM_HIT_FLAGS, 2, hit_flags(&h[i]));
+	}
+	KM_COL_PUT(p, n, lo, hi, KM_HIT_IP, 8, h, ip);
+	KM_COL_PUT(p, n, lo, hi, KM_HIT_ADDR, 8, h, addr);
+	KM_COL_PUT(p, n, lo, hi, KM_HIT_VALUE, 8, h, value);
+	KM_COL_PUT(p, n, lo, hi, KM_HIT_PID, 4, h, pid);
+	KM_COL_PUT(p, n, lo, hi, KM_HIT_TID, 4, h, tid);
+	KM_COL_PUT(p, n, lo, hi, KM_HIT_CPU, 4, h, cpu);
+	KM_COL_PUT(p, n, lo, hi, KM_HIT_STACK, 4, h, stack_id);
+	KM_COL_PUT(p, n, lo, hi, KM_HIT_WATCH, 2, h, watch);
 	for (c = 0; c < KM_COMM_LEN; c++)
-		put_col(p, n, i, KM_HIT_COMM + c, 1, (uint8_t)h->comm[c]);
-	put_col(p, n, i, KM_HIT_OLD_VALUE, 8, h->old_value);
-	for (c = 0; regs && c < KM_NR_REGS; c++)
-		put_col(p, n, i, KM_HIT_BASE_SIZE + 8 * c, 8,
-			h->regs ? h->regs[c] : 0);
+		KM_COL_PUT(p, n, lo, hi, KM_HIT_COMM + c, 1, h, comm[c]);
+	KM_COL_PUT(p, n, lo, hi, KM_HIT_OLD_VALUE, 8, h, old_value);
+	for (i = lo; regs && i < hi; i++)
+		for (c = 0; c < KM_NR_REGS; c++)
+			put_col(p, n, i, KM_HIT_BASE_SIZE + 8 * c, 8,
+				h[i].regs ? h[i].regs[c] : 0);
 }
 
 int km_encode_hits(struct km_buf *b, const struct km_hit *h, size_t n)
 {
-	uint64_t prev = n ? h[0].time_ns : 0;
+	uint64_t first = n ? h[0].time_ns : 0;
 	bool regs = false;
 	size_t i, size;
 	uint8_t *p;
@@ -196,12 +202,12 @@ int km_encode_hits(struct km_buf *b, const struct km_hit *h, size_t n)
 	km_put32(p, n);
 	km_put16(p + 4, size);
 	km_put16(p + 6, regs ? KM_HITS_REGS : 0);
-	km_put64(p + 8, prev);
+	km_put64(p + 8, first);
 	p += KM_HITS_HDR_SIZE;
-	for (i = 0; i < n; i++) {
-		encode_one(p, n, i, &h[i], h[i].time_ns - prev, regs);
-		prev = h[i].time_ns;
-	}
+	for (i = 0; i < n; i += KM_COL_BLOCK)
+		encode_block(p, n, i,
+			     i + KM_COL_BLOCK < n ? i + KM_COL_BLOCK : n, h,
+			     i ? h[i - 1].time_ns : first, regs);
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../common/bytes.h"
+#include "../common/hit_columns.h"
 #include "../common/tlv.h"
 #include "../common/trace_format.h"
 #include "trace_decode.h"
@@ -224,35 +225,6 @@ static uint64_t get_col(const uint8_t *cols, size_t n, size_t i, int off,
 	return v;
 }
 
-/*
- * The field at byte off (size bytes, little-endian) of records lo to hi
- * of the n, into h[i].MEMBER: one column at a time, each of its byte rows
- * read in order. Record by record instead, with 76 rows open at once, the
- * decoding was most of what `report --hits` spent outside printing.
- */
-#define DECODE_COLUMN(cols, n, lo, hi, off, size, h, member)            \
-	do {                                                            \
-		const uint8_t *row_[8];                                 \
-		size_t i_;                                              \
-		int b_;                                                 \
-                                                                        \
-		for (b_ = 0; b_ < (size); b_++)                         \
-			row_[b_] = (cols) + (size_t)((off) + b_) * (n); \
-		for (i_ = (lo); i_ < (hi); i_++) {                      \
-			uint64_t v_ = 0;                                \
-                                                                        \
-			for (b_ = (size)-1; b_ >= 0; b_--)              \
-				v_ = v_ << 8 | row_[b_][i_];            \
-			(h)[i_].member = v_;                            \
-		}                                                       \
-	} while (0)
-
-/*
- * Records so many at a time that their km_hits stay in the cache while
- * each column passes over them.
- */
-#define DECODE_BLOCK 256
-
 /* Fills h[lo..hi) from the n records at cols (time_ns: the deltas). */
 static void decode_block(const uint8_t *cols, size_t n, size_t lo, size_t hi,
 			 struct km_hit *h)
@@ -261,22 +233,18 @@ static void decode_block(const uint8_t *cols, size_t n, size_t lo, size_t hi,
 	size_t i;
 	int c;
 
-	DECODE_COLUMN(cols, n, lo, hi, KM_HIT_TIME_DELTA, 8, h, time_ns);
-	DECODE_COLUMN(cols, n, lo, hi, KM_HIT_IP, 8, h, ip);
-	DECODE_COLUMN(cols, n, lo, hi, KM_HIT_ADDR, 8, h, addr);
-	DECODE_COLUMN(cols, n, lo, hi, KM_HIT_VALUE, 8, h, value);
-	DECODE_COLUMN(cols, n, lo, hi, KM_HIT_OLD_VALUE, 8, h, old_value);
-	DECODE_COLUMN(cols, n, lo, hi, KM_HIT_PID, 4, h, pid);
-	DECODE_COLUMN(cols, n, lo, hi, KM_HIT_TID, 4, h, tid);
-	DECODE_COLUMN(cols, n, lo, hi, KM_HIT_CPU, 4, h, cpu);
-	DECODE_COLUMN(cols, n, lo, hi, KM_HIT_STACK, 4, h, stack_id);
-	DECODE_COLUMN(cols, n, lo, hi, KM_HIT_WATCH, 2, h, watch);
-	for (c = 0; c < KM_COMM_LEN; c++) {
-		const uint8_t *row = cols + (size_t)(KM_HIT_COMM + c) * n;
-
-		for (i = lo; i < hi; i++)
-			h[i].comm[c] = row[i];
-	}
+	KM_COL_GET(cols, n, lo, hi, KM_HIT_TIME_DELTA, 8, h, time_ns);
+	KM_COL_GET(cols, n, lo, hi, KM_HIT_IP, 8, h, ip);
+	KM_COL_GET(cols, n, lo, hi, KM_HIT_ADDR, 8, h, addr);
+	KM_COL_GET(cols, n, lo, hi, KM_HIT_VALUE, 8, h, value);
+	KM_COL_GET(cols, n, lo, hi, KM_HIT_OLD_VALUE, 8, h, old_value);
+	KM_COL_GET(cols, n, lo, hi, KM_HIT_PID, 4, h, pid);
+	KM_COL_GET(cols, n, lo, hi, KM_HIT_TID, 4, h, tid);
+	KM_COL_GET(cols, n, lo, hi, KM_HIT_CPU, 4, h, cpu);
+	KM_COL_GET(cols, n, lo, hi, KM_HIT_STACK, 4, h, stack_id);
+	KM_COL_GET(cols, n, lo, hi, KM_HIT_WATCH, 2, h, watch);
+	for (c = 0; c < KM_COMM_LEN; c++)
+		KM_COL_GET(cols, n, lo, hi, KM_HIT_COMM + c, 1, h, comm[c]);
 	for (i = lo; i < hi; i++) {
 		flags = get_col(cols, n, i, KM_HIT_FLAGS, 2);
 		h[i].has_value = flags & KM_HITF_VALUE;
@@ -366,9 +334,9 @@ long km_decode_hits_at(struct km_trace *t, uint64_t at, const uint8_t *p,
 	time = km_get64(p + 8);
 	p += KM_HITS_HDR_SIZE;
 	for (i = 0; i < n; i++) {
-		if (i % DECODE_BLOCK == 0)
+		if (i % KM_COL_BLOCK == 0)
 			decode_block(p, n, i,
-				     i + DECODE_BLOCK < n ? i + DECODE_BLOCK :
+				     i + KM_COL_BLOCK < n ? i + KM_COL_BLOCK :
 							    n,
 				     t->hits);
 		time += t->hits[i].time_ns;

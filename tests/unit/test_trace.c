@@ -52,6 +52,17 @@ static void gen_hit(uint64_t i, struct km_hit *h)
 	h->addr = 0xffffffff82000000 + 8 * (i % 2);
 	h->has_value = i % 3 != 0;
 	h->value = h->has_value ? i * 0x9e3779b97f4a7c15ull : 0;
+	h->has_old = h->has_value && i % 4 != 1;
+	h->old_value = h->has_old ? ~i * 0x9e3779b97f4a7c15ull : 0;
+	/* Now and then registers: their chunk's records grow a group. */
+	if (i % 1000 == 999) {
+		static uint64_t regs[KM_NR_REGS];
+		int c;
+
+		for (c = 0; c < KM_NR_REGS; c++)
+			regs[c] = i << 8 | c;
+		h->regs = regs;
+	}
 	h->pid = 1000 + i % 13;
 	h->tid = h->pid + i % 3;
 	h->cpu = i % 64;
@@ -78,6 +89,7 @@ static void write_head(struct km_trace_writer *w)
 	struct km_buf meta = { 0 };
 
 	assert_int_equal(km_sysinfo_meta(&meta, 5, argv), 0);
+	assert_int_equal(km_tlv_put_u64(&meta, KM_META_NR_REGS, KM_NR_REGS), 0);
 	assert_int_equal(km_tw_chunk(w, KM_CHUNK_META, meta.data, meta.len), 0);
 	km_buf_free(&meta);
 	km_test_put_watch(w, 0, KM_BP_RW, 4, 0xffffffff82000000, "jiffies");
@@ -214,6 +226,11 @@ static void check_hit(uint64_t i, const struct km_hit *got)
 	    got->tid != want.tid || got->cpu != want.cpu ||
 	    got->watch != want.watch || got->has_value != want.has_value ||
 	    (want.has_value && got->value != want.value) ||
+	    got->has_old != want.has_old ||
+	    (want.has_old && got->old_value != want.old_value) ||
+	    !got->regs != !want.regs ||
+	    (want.regs &&
+	     memcmp(got->regs, want.regs, KM_NR_REGS * sizeof(*want.regs))) ||
 	    memcmp(got->comm, comm, sizeof(comm)))
 		fail_msg("hit %llu differs from what was written",
 			 (unsigned long long)i);
