@@ -19,6 +19,22 @@
 #define KM_COL_BLOCK 256
 
 /*
+ * The plain fields of a record and the struct km_hit members they hold:
+ * X(offset, size, member). The time (a delta), the flags (bits of
+ * km_hit) and comm (16 one-byte columns) need more than a copy.
+ */
+#define KM_HIT_PLAIN_COLUMNS(X)           \
+	X(KM_HIT_IP, 8, ip)               \
+	X(KM_HIT_ADDR, 8, addr)           \
+	X(KM_HIT_VALUE, 8, value)         \
+	X(KM_HIT_OLD_VALUE, 8, old_value) \
+	X(KM_HIT_PID, 4, pid)             \
+	X(KM_HIT_TID, 4, tid)             \
+	X(KM_HIT_CPU, 4, cpu)             \
+	X(KM_HIT_STACK, 4, stack_id)      \
+	X(KM_HIT_WATCH, 2, watch)
+
+/*
  * h[i].member = the field (size bytes, little-endian), for i in [lo, hi).
  * member may index: comm[c].
  */

@@ -169,17 +169,11 @@ static void encode_block(uint8_t *p, size_t n, size_t lo, size_t hi,
 		put_col(p, n, i, KM_HIT_TIME_DELTA, 8, h[i].time_ns - prev);
 		put_col(p, n, i, KM_HIT_FLAGS, 2, hit_flags(&h[i]));
 	}
-	KM_COL_PUT(p, n, lo, hi, KM_HIT_IP, 8, h, ip);
-	KM_COL_PUT(p, n, lo, hi, KM_HIT_ADDR, 8, h, addr);
-	KM_COL_PUT(p, n, lo, hi, KM_HIT_VALUE, 8, h, value);
-	KM_COL_PUT(p, n, lo, hi, KM_HIT_PID, 4, h, pid);
-	KM_COL_PUT(p, n, lo, hi, KM_HIT_TID, 4, h, tid);
-	KM_COL_PUT(p, n, lo, hi, KM_HIT_CPU, 4, h, cpu);
-	KM_COL_PUT(p, n, lo, hi, KM_HIT_STACK, 4, h, stack_id);
-	KM_COL_PUT(p, n, lo, hi, KM_HIT_WATCH, 2, h, watch);
+#define PUT(off, size, member) KM_COL_PUT(p, n, lo, hi, off, size, h, member);
+	KM_HIT_PLAIN_COLUMNS(PUT)
+#undef PUT
 	for (c = 0; c < KM_COMM_LEN; c++)
 		KM_COL_PUT(p, n, lo, hi, KM_HIT_COMM + c, 1, h, comm[c]);
-	KM_COL_PUT(p, n, lo, hi, KM_HIT_OLD_VALUE, 8, h, old_value);
 	for (i = lo; regs && i < hi; i++)
 		for (c = 0; c < KM_NR_REGS; c++)
 			put_col(p, n, i, KM_HIT_BASE_SIZE + 8 * c, 8,

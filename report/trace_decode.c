@@ -234,15 +234,10 @@ static void decode_block(const uint8_t *cols, size_t n, size_t lo, size_t hi,
 	int c;
 
 	KM_COL_GET(cols, n, lo, hi, KM_HIT_TIME_DELTA, 8, h, time_ns);
-	KM_COL_GET(cols, n, lo, hi, KM_HIT_IP, 8, h, ip);
-	KM_COL_GET(cols, n, lo, hi, KM_HIT_ADDR, 8, h, addr);
-	KM_COL_GET(cols, n, lo, hi, KM_HIT_VALUE, 8, h, value);
-	KM_COL_GET(cols, n, lo, hi, KM_HIT_OLD_VALUE, 8, h, old_value);
-	KM_COL_GET(cols, n, lo, hi, KM_HIT_PID, 4, h, pid);
-	KM_COL_GET(cols, n, lo, hi, KM_HIT_TID, 4, h, tid);
-	KM_COL_GET(cols, n, lo, hi, KM_HIT_CPU, 4, h, cpu);
-	KM_COL_GET(cols, n, lo, hi, KM_HIT_STACK, 4, h, stack_id);
-	KM_COL_GET(cols, n, lo, hi, KM_HIT_WATCH, 2, h, watch);
+#define GET(off, size, member) \
+	KM_COL_GET(cols, n, lo, hi, off, size, h, member);
+	KM_HIT_PLAIN_COLUMNS(GET)
+#undef GET
 	for (c = 0; c < KM_COMM_LEN; c++)
 		KM_COL_GET(cols, n, lo, hi, KM_HIT_COMM + c, 1, h, comm[c]);
 	for (i = lo; i < hi; i++) {
