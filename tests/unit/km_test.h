@@ -124,7 +124,7 @@ struct km_test_section {
 	const char *name;
 };
 
-/* A MODULE_INFO chunk as record/module_info.c's write_one() makes it. */
+/* A MODULE_INFO chunk as record/module_info.c makes it. */
 static inline void
 km_test_put_module(struct km_trace_writer *w, const char *name, uint64_t addr,
 		   uint64_t size, const uint8_t *id, size_t id_len,
@@ -210,9 +210,10 @@ static inline size_t km_test_chunks(const uint8_t *buf, size_t size,
  */
 static int km_test_saved_stderr = -1;
 
-static inline void km_test_quiet(void)
+/* stderr into the file path (created 0600) until km_test_loud(). */
+static inline void km_test_capture_stderr(const char *path)
 {
-	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 
 	assert_true(fd >= 0);
 	fflush(stderr);
@@ -220,6 +221,11 @@ static inline void km_test_quiet(void)
 	assert_true(km_test_saved_stderr >= 0);
 	dup2(fd, 2);
 	close(fd);
+}
+
+static inline void km_test_quiet(void)
+{
+	km_test_capture_stderr("/dev/null");
 }
 
 static inline void km_test_loud(void)

@@ -325,19 +325,6 @@ static void fake_trace(struct km_trace *t, const uint8_t *id, size_t len,
 	t->kallsyms_len = kallsyms ? strlen(kallsyms) : 0;
 }
 
-/* Starts collecting stderr in a file; km_test_loud() ends it. */
-static void capture_stderr(const char *path)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-
-	assert_true(fd >= 0);
-	fflush(stderr);
-	km_test_saved_stderr = dup(2);
-	assert_true(km_test_saved_stderr >= 0);
-	dup2(fd, 2);
-	close(fd);
-}
-
 static char *captured(const char *path)
 {
 	size_t len;
@@ -359,7 +346,7 @@ static void test_build_id(void **state)
 	(void)state;
 	snprintf(log, sizeof(log), "%s/stderr", fx.dir);
 	fake_trace(&t, fx.id, fx.id_len, NULL);
-	capture_stderr(log);
+	km_test_capture_stderr(log);
 	rc = km_report_symbols(&s, &t, &o);
 	text = captured(log);
 	assert_int_equal(rc, 0);
@@ -372,7 +359,7 @@ static void test_build_id(void **state)
 	memcpy(other, fx.id, fx.id_len);
 	other[0] ^= 0xff;
 	fake_trace(&t, other, fx.id_len, NULL);
-	capture_stderr(log);
+	km_test_capture_stderr(log);
 	s = NULL;
 	rc = km_report_symbols(&s, &t, &o);
 	text = captured(log);
@@ -520,7 +507,7 @@ static void test_report_finds(void **state)
 	setenv("KMEMSNOOP_DEBUG_ROOT", root, 1);
 	snprintf(log, sizeof(log), "%s/stderr", fx.dir);
 	fake_trace(&t, fx.id, fx.id_len, snapshot);
-	capture_stderr(log);
+	km_test_capture_stderr(log);
 	rc = km_report_symbols(&s, &t, &o);
 	text = captured(log);
 	unsetenv("KMEMSNOOP_DEBUG_ROOT");
@@ -571,7 +558,7 @@ static void test_fallback_to_snapshot(void **state)
 
 	snprintf(log, sizeof(log), "%s/stderr", fx.dir);
 	fake_trace(&t, fx.id, fx.id_len, snapshot);
-	capture_stderr(log);
+	km_test_capture_stderr(log);
 	rc = km_report_symbols(&s, &t, &o);
 	text = captured(log);
 	unsetenv("DEBUGINFOD_URLS");

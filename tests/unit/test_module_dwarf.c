@@ -220,19 +220,6 @@ static void fake_trace(struct km_trace *t)
 	t->nr_mods = 1;
 }
 
-/* Starts collecting stderr in a file; km_test_loud() ends it. */
-static void capture_stderr(const char *path)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-
-	assert_true(fd >= 0);
-	fflush(stderr);
-	km_test_saved_stderr = dup(2);
-	assert_true(km_test_saved_stderr >= 0);
-	dup2(fd, 2);
-	close(fd);
-}
-
 /* The symbolizer report makes with --modules dir (or NULL). */
 static struct km_symbolizer *report_symbols(const char *dir, char **err)
 {
@@ -245,7 +232,7 @@ static struct km_symbolizer *report_symbols(const char *dir, char **err)
 
 	fake_trace(&t);
 	snprintf(log, sizeof(log), "%s/stderr", fx.dir);
-	capture_stderr(log);
+	km_test_capture_stderr(log);
 	assert_int_equal(km_report_symbols(&s, &t, &o), 0);
 	/* The first frame in the module looks for its debug file. */
 	km_resolve(s, fx.outer, e, KM_MAX_INLINE);
