@@ -13,8 +13,15 @@
 #   generic  linux-image-6.1.0-N-amd64-unsigned, no -dbg: the bzImage and
 #            virtio_blk plus the USB host stack (usbcore, xhci-pci), which
 #            the cloud kernel is built without
+#   vm       the cloud kernel's -unsigned package only, for tools/vm/run:
+#            the bzImage and whatever modules virtiofs needs (none where
+#            it is built in, as on 6.12; on 6.1 virtio_pci, fuse and
+#            virtiofs), in the order modules.dep gives
 #
-#   tools/guest/fetch.sh [cloud|generic]
+#   tools/guest/fetch.sh [cloud|generic|vm] [SERIES]
+#
+# SERIES is 6.1 (the default: Debian 12's own kernel) or 6.12 (Debian
+# 12's newer kernel line, linux-image-6.12.N+deb12-*).
 #
 # Prints the kernel's directory in the cache on stdout, holding:
 #   vmlinuz    the bootable kernel
@@ -29,12 +36,10 @@
 #
 # Environment:
 #   KMEMSNOOP_GUEST_CACHE   cache dir (default /var/cache/kmemsnoop-guest)
-#   KMEMSNOOP_GUEST_KERNEL  ABI to use instead of the newest 6.1 one, e.g.
-#                           6.1.0-50 (the guest test expects a 6.1 kernel:
-#                           6.10 renamed scheduler_tick to sched_tick)
-#
-# Debian 12 also carries 6.12 kernels (linux-6.12, bookworm-security); its
-# own kernel is 6.1, which is what "newest" means here.
+#   KMEMSNOOP_GUEST_KERNEL  ABI to use instead of the newest one of the
+#                           series, e.g. 6.1.0-50 (the guest test expects a
+#                           6.1 kernel: 6.10 renamed scheduler_tick to
+#                           sched_tick)
 #
 # Installs qemu-system-x86, busybox-static and cpio when missing, since
 # everything after this step needs them.
@@ -42,6 +47,19 @@ set -euo pipefail
 
 CACHE=${KMEMSNOOP_GUEST_CACHE:-/var/cache/kmemsnoop-guest}
 FLAVOUR=${1:-cloud}
+SERIES=${2:-6.1}
+
+# The ABI part of a package name of the series, as a sed regex:
+# linux-image-ABI-FLAVOUR-unsigned.
+case $SERIES in
+6.1) ABI_RE='6\.1\.0-[0-9]*' ;;
+6.12) ABI_RE='6\.12\.[0-9]*+deb12' ;;
+*)
+	printf 'fetch: unknown kernel series %s (6.1 or 6.12)\n' "$SERIES" >&2
+	exit 1
+	;;
+esac
+SUBDIR=
 
 # Modules in load order (dependencies, from their .modinfo depends=, first)
 # and where they are under lib/modules/RELEASE/kernel, as tar patterns.
@@ -54,6 +72,13 @@ cloud)
 	MODULES="$VIRTIO_MODULES qemu_fw_cfg"
 	MODULE_PATHS="$VIRTIO_PATHS drivers/firmware/qemu_fw_cfg.ko"
 	;;
+vm)
+	SUFFIX=cloud-amd64
+	WITH_DBG=
+	MODULES=virtiofs # and what it needs, found in modules.dep
+	MODULE_PATHS=
+	SUBDIR=vm/
+	;;
 generic)
 	SUFFIX=amd64
 	WITH_DBG=
@@ -61,7 +86,7 @@ generic)
 	MODULE_PATHS="$VIRTIO_PATHS drivers/usb/common/usb-common.ko drivers/usb/core/usbcore.ko drivers/usb/host/xhci-hcd.ko drivers/usb/host/xhci-pci.ko"
 	;;
 *)
-	printf 'fetch: unknown flavour %s (cloud or generic)\n' "$FLAVOUR" >&2
+	printf 'fetch: unknown flavour %s (cloud, generic or vm)\n' "$FLAVOUR" >&2
 	exit 1
 	;;
 esac
@@ -90,21 +115,21 @@ install_tools() {
 		die "apt-get install ${missing[*]} failed"
 }
 
-# The newest ABI (6.1.0-N) with an -unsigned package, and a -dbg one when
-# the flavour needs it.
+# The newest ABI of the series (6.1.0-N, 6.12.N+deb12) with an -unsigned
+# package, and a -dbg one when the flavour needs it.
 newest_abi() {
 	local pkgs=unsigned
 
 	[[ -n $WITH_DBG ]] && pkgs='\(dbg\|unsigned\)'
-	apt-cache pkgnames linux-image-6.1.0- 2>/dev/null |
-		sed -n "s/^linux-image-\\(6\\.1\\.0-[0-9]*\\)-$SUFFIX-$pkgs\$/\\1/p" |
+	apt-cache pkgnames "linux-image-$SERIES." 2>/dev/null |
+		sed -n "s/^linux-image-\\($ABI_RE\\)-$SUFFIX-$pkgs\$/\\1/p" |
 		sort -V | uniq ${WITH_DBG:+-d} | tail -n 1
 }
 
 # The kernel already in the cache, when the archive cannot be asked.
 cached_abi() {
-	find "$CACHE" -maxdepth 2 -name release 2>/dev/null |
-		sed -n "s|.*/\\(6\\.1\\.0-[0-9]*\\)-$SUFFIX/release\$|\\1|p" | sort -V | tail -n 1
+	find "$CACHE/$SUBDIR" -maxdepth 2 -name release 2>/dev/null |
+		sed -n "s|.*/\\($ABI_RE\\)-$SUFFIX/release\$|\\1|p" | sort -V | tail -n 1
 }
 
 # The modules' paths in the -dbg package, as tar patterns.
@@ -161,7 +186,10 @@ download() {
 cached() {
 	local dir=$1
 
-	[[ -s $dir/vmlinuz && -s $dir/release && -s $dir/modules/load-order &&
+	[[ -s $dir/vmlinuz && -s $dir/release && -e $dir/modules/load-order ]] ||
+		return 1
+	# vm: the list comes from modules.dep, possibly empty.
+	[[ $FLAVOUR == vm ||
 		$(paste -sd ' ' "$dir/modules/load-order") == "$MODULES" ]] || return 1
 	[[ -z $WITH_DBG || (-s $dir/vmlinux && -d $dir/modules-dbg) ]]
 }
@@ -181,8 +209,75 @@ extract_dbg() {
 	mv "$tmp/usr/lib/debug/boot/vmlinux-$rel" "$tmp/out/vmlinux"
 }
 
+# extract_img TMP DEB RELEASE: the bzImage and $MODULES, into TMP/out.
+extract_img() {
+	local tmp=$1 deb=$2 rel=$3 pats m
+
+	mapfile -t pats < <(module_patterns "$rel")
+	dpkg-deb --fsys-tarfile "$deb" |
+		tar -x -C "$tmp" "./boot/vmlinuz-$rel" --wildcards "${pats[@]}" ||
+		die "no ./boot/vmlinuz-$rel or modules $MODULES in $deb"
+	for m in $MODULES; do
+		find "$tmp/lib/modules" -name "$m.ko" -exec mv {} "$tmp/out/modules/" \;
+		[[ -s $tmp/out/modules/$m.ko ]] || die "$deb has no $m.ko"
+		echo "$m" >>"$tmp/out/modules/load-order"
+	done
+}
+
+# modinfo_depends KO: the depends= of a module's .modinfo (NUL-separated
+# strings), which a compressed module keeps inside its compression.
+modinfo_depends() {
+	case $1 in
+	*.xz) xz -dc "$1" ;;
+	*.zst) zstd -qdc "$1" ;;
+	*) cat "$1" ;;
+	esac | tr '\0' '\n' | sed -n 's/^depends=//p' | head -n 1
+}
+
+# vm_module_paths MODULES_DIR NAME...: the paths (under MODULES_DIR) of
+# the modules NAMEs are and need (their .modinfo depends=), dependencies
+# first, each once; nothing for a NAME built into the kernel.
+vm_module_paths() {
+	local mdir=$1 name path deps
+
+	shift
+	for name in "$@"; do
+		grep -qE "(^|/)$name\.ko\$" "$mdir/modules.builtin" && continue
+		path=$(grep -E "(^|/)$name\.ko(\.[a-z]+)?\$" "$mdir/modules.order" | head -n 1)
+		[[ -n $path ]] || die "$name is neither a module nor built in"
+		deps=$(modinfo_depends "$mdir/$path")
+		# shellcheck disable=SC2086 # a comma-separated list
+		[[ -z $deps ]] || vm_module_paths "$mdir" ${deps//,/ }
+		echo "$path"
+	done | awk '!seen[$0]++'
+}
+
+# extract_vm_img TMP DEB RELEASE: the bzImage and the modules virtiofs
+# over PCI needs, decompressed (busybox insmod takes plain .ko), into
+# TMP/out.
+extract_vm_img() {
+	local tmp=$1 deb=$2 rel=$3 mdir=$1/lib/modules/$3 paths p m
+
+	dpkg-deb --fsys-tarfile "$deb" |
+		tar -x -C "$tmp" "./boot/vmlinuz-$rel" "./lib/modules/$rel" ||
+		die "no ./boot/vmlinuz-$rel or ./lib/modules/$rel in $deb"
+	paths=$(vm_module_paths "$mdir" virtio_pci virtiofs) || exit 1
+	mapfile -t paths <<<"$paths"
+	: >"$tmp/out/modules/load-order"
+	for p in "${paths[@]}"; do
+		[[ -n $p ]] || continue
+		m=$(basename "$p")
+		case $m in
+		*.xz) xz -dc "$mdir/$p" >"$tmp/out/modules/${m%.xz}" ;;
+		*.zst) zstd -qdc "$mdir/$p" >"$tmp/out/modules/${m%.zst}" ;;
+		*) mv "$mdir/$p" "$tmp/out/modules/$m" ;;
+		esac || die "cannot decompress $p"
+		echo "${m%.ko*}" >>"$tmp/out/modules/load-order"
+	done
+}
+
 main() {
-	local abi rel dir deb_img deb_dbg='' tmp t0 img_pats m
+	local abi rel dir deb_img deb_dbg='' tmp t0
 
 	install_tools
 	mkdir -p "$CACHE/debs" || die "cannot create $CACHE"
@@ -193,11 +288,11 @@ main() {
 	abi=${KMEMSNOOP_GUEST_KERNEL:-$(newest_abi)}
 	if [[ -z $abi ]]; then
 		abi=$(cached_abi)
-		[[ -n $abi ]] || die "no linux-image-6.1.0-*-$SUFFIX-unsigned${WITH_DBG:+ and -dbg} in the archive and none cached"
+		[[ -n $abi ]] || die "no linux-image-$SERIES.*-$SUFFIX-unsigned${WITH_DBG:+ and -dbg} in the archive and none cached"
 		log "archive lists no $FLAVOUR kernel; using cached $abi"
 	fi
 	rel=$abi-$SUFFIX
-	dir=$CACHE/$rel
+	dir=$CACHE/$SUBDIR$rel
 	if cached "$dir"; then
 		log "using cached $dir"
 		echo "$dir"
@@ -213,20 +308,17 @@ main() {
 	tmp=$(mktemp -d "$CACHE/.extract.XXXXXX")
 	# shellcheck disable=SC2064 # expand now: tmp is local
 	trap "rm -rf '$tmp'" EXIT
-	mapfile -t img_pats < <(module_patterns "$rel")
-	dpkg-deb --fsys-tarfile "$deb_img" |
-		tar -x -C "$tmp" "./boot/vmlinuz-$rel" --wildcards "${img_pats[@]}" ||
-		die "no ./boot/vmlinuz-$rel or modules $MODULES in $deb_img"
 	mkdir -p "$tmp/out/modules"
-	for m in $MODULES; do
-		find "$tmp/lib/modules" -name "$m.ko" -exec mv {} "$tmp/out/modules/" \;
-		[[ -s $tmp/out/modules/$m.ko ]] || die "$deb_img has no $m.ko"
-		echo "$m" >>"$tmp/out/modules/load-order"
-	done
+	if [[ $FLAVOUR == vm ]]; then
+		extract_vm_img "$tmp" "$deb_img" "$rel"
+	else
+		extract_img "$tmp" "$deb_img" "$rel"
+	fi
 	[[ -z $deb_dbg ]] || extract_dbg "$tmp" "$deb_dbg" "$rel"
 	mv "$tmp/boot/vmlinuz-$rel" "$tmp/out/vmlinuz"
 	echo "$rel" >"$tmp/out/release"
 	rm -rf "$dir"
+	mkdir -p "$(dirname "$dir")"
 	mv "$tmp/out" "$dir"
 	log "extracted in $((SECONDS - t0)) s to $dir"
 	echo "$dir"
