@@ -8,6 +8,10 @@
 #
 #   tests/run-kernel.sh [PATTERN]   only the tests whose name matches
 #                                   the extended regex PATTERN
+#
+# KM_TEST_FILES="counts stacks" runs only tests/kernel/test_counts.sh and
+# test_stacks.sh; KM_TEST_TIMEOUT is the per-test limit (90 s, times
+# KM_TIME_SCALE: see tests/kernel/lib.sh).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
@@ -15,7 +19,7 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/kernel/lib.sh
 
 filter=${1:-.}
-per_test_timeout=${KM_TEST_TIMEOUT:-90}
+per_test_timeout=${KM_TEST_TIMEOUT:-$(scaled 90)}
 
 for bin in "$KM" "$TRIGGER"; do
 	if [[ ! -x $bin ]]; then
@@ -33,7 +37,16 @@ trap 'exit 130' INT TERM
 skip_reason=$(kernel_unavailable_reason)
 
 tests=()
+# KM_TEST_FILES: only these files (names without test_ and .sh).
+files=()
 for f in tests/kernel/test_*.sh; do
+	if [[ -n ${KM_TEST_FILES-} ]]; then
+		b=${f##*/test_}
+		[[ " $KM_TEST_FILES " == *" ${b%.sh} "* ]] || continue
+	fi
+	files+=("$f")
+done
+for f in "${files[@]}"; do
 	# shellcheck source=/dev/null
 	. "$f"
 	while read -r name; do

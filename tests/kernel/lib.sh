@@ -18,8 +18,23 @@ TRIGGER=$ROOT/build/trigger
 BTF=/sys/kernel/btf/vmlinux # reading it copies from __start_BTF
 NOTES=/sys/kernel/notes # reading it copies from __start_notes
 
+# Time budgets (poll, wait_pid, KM_TIMEOUT, the runner's per-test limit)
+# are for a native CPU; under an emulated one they are multiplied by
+# KM_TIME_SCALE: by default 6 in tools/vm/run's TCG guest (programs start
+# 10-20 times slower there), else 1. Only time budgets scale: counts and
+# what a test asserts stay the same.
+if [[ -z ${KM_TIME_SCALE-} ]]; then
+	KM_TIME_SCALE=1
+	[[ ${KMEMSNOOP_VM-} != tcg ]] || KM_TIME_SCALE=6
+fi
+
+# scaled SECONDS: a time budget for this CPU.
+scaled() {
+	echo $(($1 * KM_TIME_SCALE))
+}
+
 # A kmemsnoop run that should end on its own never takes this long.
-KM_TIMEOUT=${KM_TIMEOUT:-60}
+KM_TIMEOUT=${KM_TIMEOUT:-$(scaled 60)}
 
 # --- results ------------------------------------------------------------
 
@@ -102,9 +117,9 @@ alive() {
 
 # wait_pid PID SECONDS: waits for a background child of this shell and
 # returns its exit status, or 124 when it takes longer (it then gets a
-# SIGTERM, and a SIGKILL 5 s later).
+# SIGTERM, and a SIGKILL 5 s later); SECONDS is scaled by KM_TIME_SCALE.
 wait_pid() {
-	local pid=$1 deadline=$((SECONDS + $2))
+	local pid=$1 deadline=$((SECONDS + $2 * KM_TIME_SCALE))
 
 	while alive "$pid"; do
 		if ((SECONDS >= deadline)); then
@@ -122,9 +137,10 @@ wait_pid() {
 	wait "$pid"
 }
 
-# poll SECONDS CMD...: runs CMD every 20 ms until it succeeds.
+# poll SECONDS CMD...: runs CMD every 20 ms until it succeeds (SECONDS
+# scaled by KM_TIME_SCALE).
 poll() {
-	local deadline=$((SECONDS + $1))
+	local deadline=$((SECONDS + $1 * KM_TIME_SCALE))
 
 	shift
 	until "$@"; do
@@ -422,7 +438,7 @@ slot_baseline() {
 # that was not there at the baseline holds perf events meanwhile,
 # someone else took slots: then the baseline is taken anew instead.
 wait_slots_free() {
-	local k=$SLOT_FREE deadline=$((SECONDS + 20))
+	local k=$SLOT_FREE deadline=$((SECONDS + $(scaled 20)))
 
 	[[ ${1-} =~ ^[0-9]+$ ]] && k=$1 && shift
 	until slots_free "$k"; do
@@ -444,7 +460,7 @@ _armed_or_gone() {
 
 # A kmemsnoop that failed only for want of a free slot (others' tests
 # hold breakpoints for a while) is tried again, for up to this long.
-SLOT_RETRY_S=${SLOT_RETRY_S:-30}
+SLOT_RETRY_S=${SLOT_RETRY_S:-$(scaled 30)}
 
 no_slot() {
 	grep -q 'no free hardware breakpoint slot' "$1"

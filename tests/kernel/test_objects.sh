@@ -431,7 +431,7 @@ test_objects_errors() {
 	obj_error 1 "cannot read BTF from /nonexistent" -- offsetof --btf /nonexistent 'struct task_struct' comm
 	# A kernel without BTF: /sys/kernel/btf hidden in a mount namespace.
 	unshare -m sh -c 'mount -t tmpfs none /sys/kernel/btf && exec "$@"' sh \
-		timeout 30 "$KM" --pid-task "$me" rw8 '&se.nr_migrations' >case.out 2>case.err </dev/null
+		timeout "$(scaled 30)" "$KM" --pid-task "$me" rw8 '&se.nr_migrations' >case.out 2>case.err </dev/null
 	rc=$?
 	if ((rc != 1)) || (($(wc -l <case.err) != 1)) ||
 		! grep -q '^kmemsnoop: this kernel has no BTF' case.err; then

@@ -23,7 +23,7 @@ stop_trickle() {
 
 # json_hits TRACE: how many hits report can read from TRACE (0 if none).
 json_hits() {
-	timeout 20 "$KM" report -i "$1" --format json 2>/dev/null | wc -l
+	timeout "$(scaled 20)" "$KM" report -i "$1" --format json 2>/dev/null | wc -l
 }
 
 _has_hits() {
@@ -75,7 +75,7 @@ test_stop_conditions() {
 
 	# Nothing touches the second word of the BTF blob: no hits at all.
 	start=$(date +%s%N)
-	timeout 5 "$KM" record -d 1 -o d rw4 __start_BTF+8 >/dev/null 2>d.err
+	timeout "$(scaled 5)" "$KM" record -d 1 -o d rw4 __start_BTF+8 >/dev/null 2>d.err
 	rc=$?
 	took=$((($(date +%s%N) - start) / 1000000))
 	((rc != 124)) || fail "record -d 1 still ran after 5 s"
