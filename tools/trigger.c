@@ -4,7 +4,7 @@
  * benchmark: N reads of LEN bytes at OFFSET of FILE (for example
  * /sys/kernel/btf/vmlinux, whose reads copy from __start_BTF).
  *
- *   trigger [-c] [-m MODE] [-d SECONDS] [-i USEC [-S START_NS] [-o FILE]]
+ *   trigger [-c] [-r] [-m MODE] [-d SECONDS] [-i USEC [-S START_NS] [-o FILE]]
  *           FILE OFFSET LEN N [THREADS]
  *
  * With THREADS > 1 each thread does N reads at once. Prints the wall
@@ -13,7 +13,9 @@
  * -c adds, after the wall time, the process's user+sys CPU time in ns
  * over the same span (the debug exceptions and whatever a tracer runs
  * in them are charged to the thread that hit): less disturbed by other
- * work on the machine than the wall time.
+ * work on the machine than the wall time. -r adds, last, how many reads
+ * were done, all threads together: with -d the amount of work is known
+ * only afterwards.
  *
  * -m MODE picks the system call that reads, so that the same kernel copy
  * is reached through different call paths (different kernel stacks):
@@ -59,7 +61,8 @@ static long interval_us;
 static long long start_ns, t_begin, duration_ns;
 static FILE *times_out;
 static int need_ring; /* set up io_uring only for the modes that use it */
-static int print_cpu;
+static int print_cpu, print_reads;
+static long total_reads; /* reads done, all threads (-r) */
 
 /* Each thread's own descriptors and buffers. */
 struct ctx {
@@ -451,6 +454,7 @@ static void *run(void *arg)
 			exit(1);
 		}
 	}
+	__atomic_fetch_add(&total_reads, i, __ATOMIC_RELAXED);
 	ctx_close(&c);
 	return NULL;
 }
@@ -481,7 +485,7 @@ static void probe_ops(int ia32)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: trigger [-c] [-m MODE] [-d SECONDS] [-i USEC [-S START_NS] "
+		"usage: trigger [-c] [-r] [-m MODE] [-d SECONDS] [-i USEC [-S START_NS] "
 		"[-o FILE]] FILE OFFSET LEN N [THREADS]\n"
 		"  MODE: many, all, list, or one of:");
 	for (size_t i = 0; i < NR_OPS; i++)
@@ -498,13 +502,16 @@ int main(int argc, char **argv)
 	long threads, i;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "+cm:d:i:S:o:h")) != -1) {
+	while ((opt = getopt(argc, argv, "+crm:d:i:S:o:h")) != -1) {
 		switch (opt) {
 		case 'd':
 			duration_ns = strtod(optarg, NULL) * 1e9;
 			break;
 		case 'c':
 			print_cpu = 1;
+			break;
+		case 'r':
+			print_reads = 1;
 			break;
 		case 'm':
 			mode = optarg;
@@ -575,9 +582,11 @@ int main(int argc, char **argv)
 	cpu_b = cpu_ns();
 	if (times_out)
 		fclose(times_out);
+	printf("%lld", b - a);
 	if (print_cpu)
-		printf("%lld %lld\n", b - a, cpu_b - cpu_a);
-	else
-		printf("%lld\n", b - a);
+		printf(" %lld", cpu_b - cpu_a);
+	if (print_reads)
+		printf(" %ld", total_reads);
+	printf("\n");
 	return 0;
 }
