@@ -2,9 +2,35 @@
 # make demo: watch the first four bytes of the kernel's BTF (the symbol
 # __start_BTF) while reading them through /sys/kernel/btf/vmlinux, then
 # show the report. Needs root, like kmemsnoop itself.
+#
+# Where this machine's breakpoints do not fire (`kmemsnoop check` says
+# why), the same demo runs in the test VM (tools/vm/run: Debian's 6.12
+# kernel under QEMU, whose emulated CPU fires them), saying so first.
+# Exits 1 if the recording holds no hits at all.
+#
+#   tools/demo.sh [--here]   --here: run here, whatever check says
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 km=$top/build/kmemsnoop
+
+# why_not_here: why watches cannot fire here, or nothing when they can.
+why_not_here() {
+	"$km" check --format json 2>/dev/null | jq -r '
+		.checks[] | select(.name == "kernel-watch-fires" and .status != "ok")
+		| "\(.status): \(.detail)"' | tr -d '\000-\037'
+}
+
+if [[ ${1-} != --here ]]; then
+	why=$(why_not_here)
+	if [[ -n $why ]]; then
+		echo "make demo: this machine's hardware breakpoints do not fire (kmemsnoop check: kernel-watch-fires $why);"
+		echo "make demo: running the demo in the test VM instead (tools/vm/run: Debian's 6.12 kernel under QEMU)"
+		echo
+		cd "$top"
+		exec tools/vm/run -- tools/demo.sh --here
+	fi
+fi
+
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 # The trace is written as kmemsnoop.data in a directory of its own.
@@ -15,10 +41,15 @@ echo "\$ kmemsnoop record rw4 __start_BTF -- trigger /sys/kernel/btf/vmlinux 0 4
 	"$top/build/trigger" /sys/kernel/btf/vmlinux 0 4 1000 >/dev/null
 echo
 echo "\$ kmemsnoop report --header"
-"$km" report --header
+"$km" report --header | tee header.txt
 echo
 echo "\$ kmemsnoop report"
 "$km" report
 echo "\$ kmemsnoop report --hits | head -9"
 "$km" report --hits >hits.txt
 head -9 hits.txt
+hits=$(sed -n 's/^hits: //p' header.txt)
+if [[ ! $hits =~ ^[1-9][0-9]*$ ]]; then
+	echo "make demo: the recording holds no hits (${hits:-no count}): run 'kmemsnoop check' to see why" >&2
+	exit 1
+fi
