@@ -174,9 +174,11 @@ sanitize: $(OUT)/trigger $(OUT)/rename
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=20
 
+# DEMO_VM=1 runs it in the test VM even where this machine's
+# breakpoints fire.
 demo: deps
 	@$(MAKE) -s --no-print-directory all $(OUT)/trigger
-	@tools/demo.sh
+	@tools/demo.sh $(if $(DEMO_VM),--vm)
 
 bench: deps
 	@$(MAKE) -s --no-print-directory all $(OUT)/trigger $(OUT)/make_trace

@@ -20,6 +20,16 @@
 # timing arming), BENCH_KEEP=1 (keep the temporary directory).
 # Markdown goes to stdout, progress to stderr, every figure to BENCH_JSON.
 #
+# Where this machine's breakpoints do not fire (`kmemsnoop check`), the
+# tracers are measured in the test VM instead (tools/vm/run, Debian's
+# 6.12 kernel under QEMU TCG, with smaller defaults), said at the top of
+# the output and as meta.where in the JSON: the times there are the
+# emulator's, so only the ratios measured side by side mean anything,
+# and the targets set in absolute time are not judged. Report with DWARF
+# needs no breakpoint and is still timed here. BENCH_VM=1 measures in the
+# VM in any case. BENCH_PHASE=measure (set for the VM's run) writes the
+# JSON without the DWARF step or tables.
+#
 # It also runs tools/bench_report_dwarf.sh (report's DWARF symbolization
 # against Debian's -dbg vmlinux, cold and warm; its REPORT_DWARF_*
 # variables apply). BENCH_ONLY=report-dwarf runs that step alone, with
@@ -42,6 +52,8 @@ else
 	ARM_OPS=${ARM_OPS:-2000}
 fi
 JSON=${BENCH_JSON:-build/bench.json}
+WHERE=host
+[ -z "${KMEMSNOOP_VM:-}" ] || WHERE="vm ${KMEMSNOOP_VM_KERNEL:-} ($KMEMSNOOP_VM)"
 SETTLE=${SETTLE:-0.3} # seconds after a tracer's breakpoints exist
 ARM_US=1000           # one probe read per millisecond when timing arming
 NCPU=$(nproc)
@@ -58,6 +70,38 @@ report-dwarf) exec tools/bench_report_dwarf.sh ;;
 *) die "BENCH_ONLY=$BENCH_ONLY: the one step that runs alone is report-dwarf" ;;
 esac
 [ "$(id -u)" = 0 ] || die "needs root (perf_event_open of breakpoints, BPF)"
+
+# why_not_here: why breakpoints cannot fire here, or nothing.
+why_not_here() {
+	"$KM" check --format json 2>/dev/null | jq -r '
+		.checks[] | select(.name == "kernel-watch-fires" and .status != "ok")
+		| "\(.status): \(.detail)"' | tr -d '\000-\037'
+}
+
+# in_vm: the measuring part of this script in the test VM (its JSON
+# lands in this directory's build/, shared with the guest), then the
+# DWARF step here, the targets and the tables.
+in_vm() {
+	local v assigns=()
+
+	for v in N ROUNDS REPS REPORT_N NOLOSS_SECONDS BENCH_OFFSET SETTLE ARM_OPS BENCH_KEEP; do
+		[ -z "${!v:-}" ] || assigns+=("$v=${!v}")
+	done
+	[ "${BENCH_QUICK:-0}" = 1 ] || assigns=(N=5000 ROUNDS=3 REPS=2 REPORT_N=25000 NOLOSS_SECONDS=5 "${assigns[@]}")
+	# Inside this directory: the guest sees the rest of the host read-only.
+	rm -f build/bench-vm.json
+	tools/vm/run --kernel 6.12 -- env "${assigns[@]}" BENCH_QUICK="${BENCH_QUICK:-0}" \
+		BENCH_PHASE=measure BENCH_JSON=build/bench-vm.json tools/bench.sh ||
+		die "the measuring run in the test VM failed"
+	report_dwarf
+	mkdir -p "$(dirname "$JSON")"
+	jq --slurpfile d "$tmp/report_dwarf.json" '.report_dwarf = $d[0]' \
+		build/bench-vm.json >"$tmp/merged.json"
+	rm -f build/bench-vm.json
+	add_targets "$tmp/merged.json" >"$JSON"
+	print_tables
+	exit 0
+}
 for c in perf bpftrace jq pgrep env "$KM" "$TRIG"; do
 	command -v "$c" >/dev/null || die "$c missing: run make bench (it installs what is missing)"
 done
@@ -247,6 +291,136 @@ run_one() { # PHASE ROUND WORKLOAD TOOL READS
 	printf ' %s' "$4" >&2
 }
 
+# Report with DWARF against Debian's 500+ MB -dbg vmlinux, cold and warm:
+# its own script, which prints its Markdown section and writes its JSON.
+report_dwarf() {
+	echo "bench: report with DWARF" >&2
+	if ! REPORT_DWARF_JSON=$tmp/report_dwarf.json tools/bench_report_dwarf.sh \
+		>"$tmp/report_dwarf.md"; then
+		echo "bench: the report-with-DWARF step failed: its figures are left out" >&2
+		echo null >"$tmp/report_dwarf.json"
+		: >"$tmp/report_dwarf.md"
+	fi
+}
+
+# add_targets JSON: the document with .targets, each target's value,
+# limit and whether it was met (null: not judged, e.g. a time measured
+# under emulation).
+add_targets() {
+	jq -f /dev/stdin "$1" <<'JQ'
+. as $d
+| ($d.meta.where != "host") as $emulated
+| .targets = ([
+    { target: "kmemsnoop record (stacks on) <= 1.10x the floor (wall), one stack",
+      value: $d.results.one.km.ratio_to_floor.median, limit: 1.10 },
+    { target: "kmemsnoop record (stacks on) <= 1.10x the floor (wall), many stacks",
+      value: $d.results.many.km.ratio_to_floor.median, limit: 1.10 },
+    { target: "kmemsnoop record (stacks on) <= 1.10x the floor (wall), both CPUs",
+      value: $d.results.both.km.ratio_to_floor.median, limit: 1.10 },
+    { target: "kmemsnoop record <= 1.10x the floor by trigger CPU, one stack",
+      value: $d.results.one.km.cpu_ratio_to_floor.median, limit: 1.10 },
+    { target: "kmemsnoop record <= 1.10x the floor by trigger CPU, many stacks",
+      value: $d.results.many.km.cpu_ratio_to_floor.median, limit: 1.10 },
+    { target: "kmemsnoop record <= 1.10x the floor by trigger CPU, both CPUs",
+      value: $d.results.both.km.cpu_ratio_to_floor.median, limit: 1.10 },
+    { target: "<= 2 trace bytes per hit (marginal), one stack",
+      value: $d.results.one.km.bytes_per_hit_marginal.median, limit: 2 },
+    { target: "fewer bytes per hit than perf record -z (marginal), one stack",
+      value: $d.results.one.km.bytes_per_hit_marginal.median,
+      limit: $d.results.one.precz.bytes_per_hit_marginal.median, strict: true },
+    { target: "armed within 50 ms of exec (live mode's line)",
+      value: (if $emulated then null else $d.arming.kmlive.line_ms.median end), limit: 50 },
+    { target: "no hit lost, both CPUs at full speed, default buffer",
+      value: (if $d.noloss.counted == null or $d.noloss.recorded == null then null
+	else ([$d.noloss.counted - $d.noloss.recorded, $d.noloss.lost // 0] | max) end),
+      limit: 0 },
+    { target: ">= 5 M hits/s, kmemsnoop report (default view)",
+      value: (if $emulated then null else $d.report.views.km_default.per_s end), limit: 5e6, at_least: true },
+    { target: ">= 5 M hits/s, kmemsnoop report --hits",
+      value: (if $emulated then null else $d.report.views.km_hits.per_s end), limit: 5e6, at_least: true },
+    { target: "kmemsnoop report --vmlinux (DWARF, Debian -dbg vmlinux), \($d.report_dwarf.hits // "n/a") hits, cold: <= 3 s wall",
+      value: $d.report_dwarf.cold.wall_s.median, limit: 3 }
+  ]
+  | map(. + { met: (if .value == null or .limit == null then null
+	elif .at_least then .value >= .limit
+	elif .strict then .value < .limit
+	else .value <= .limit end) }))
+JQ
+}
+
+# print_tables: the Markdown tables of $JSON.
+print_tables() {
+	jq -r -L tools --rawfile dwarf_md "$tmp/report_dwarf.md" -f /dev/stdin "$JSON" <<'JQ'
+include "bench_fmt";
+def big: if . == null then "n/a" elif . >= 1e6 then (. / 1e6 | fmt(2)) + " M"
+	elif . >= 1e3 then (. / 1e3 | fmt(1)) + " k" else fmt(0) end;
+def mm($d): if . == null then "n/a"
+	else "\(.median | fmt($d)) (\(.min | fmt($d))–\(.max | fmt($d)))" end;
+def pct: if . == null then "n/a" else (. * 100 | fmt(2)) + " %" end;
+. as $d
+| "## kmemsnoop beside perf and bpftrace",
+  "",
+  (if $d.meta.where == "host" then empty else
+   "Measured in the test VM (\($d.meta.where)). Times are the emulator's, not a CPU's: compare the ratios of tracers measured side by side; targets in absolute time are not judged (?).", "" end),
+  "\($d.meta.date), \($d.meta.cpus) CPUs (\($d.meta.cpu_model)), kernel \($d.meta.kernel), \($d.meta.perf), \($d.meta.bpftrace), commit \($d.meta.commit).",
+  "Watching \($d.meta.address) (__start_BTF+\($d.meta.offset)) rw4: \($d.meta.hits_per_read) hits per read; \($d.meta.reads_per_run) reads per run and thread, \($d.meta.rounds) rounds interleaved; medians (min–max) over rounds. Background: \($d.meta.background_hits_per_s) hits/s on the address before the runs (other work on the machine).",
+  "",
+  ($d.results | to_entries[] | .key as $w | .value as $r
+   | "### \($d.workload_names[$w])",
+     "",
+     "no tracer: \($r.none.elapsed_ns.median / $d.meta.reads_per_run | fmt(0)) ns per read (\($r.none.trigger_cpu_ns.median / $d.meta.reads_per_run / (if $w == "both" then 2 else 1 end) | fmt(0)) ns of CPU); kernel count (perf stat): \($r.stat.counted.median | fmt(0)) hits; distinct stacks (kmemsnoop): \($r.km.distinct_stacks.median | fmt(0))",
+     "",
+     "| tool | ns/hit above no tracer | × floor | × floor, trigger CPU | hits recorded / counted | lost | trace bytes/hit (marginal) | tool CPU µs/hit (above start-up) |",
+     "|---|---|---|---|---|---|---|---|",
+     (["stat", "km", "kmfilt", "kmlive", "prec", "precz", "bpft"][] as $t | $r[$t] | select(. != null)
+      | "| \($d.tool_names[$t]) | \(.ns_per_hit_above_none | mm(0)) | \(.ratio_to_floor | mm(2)) | \(.cpu_ratio_to_floor | mm(2)) | \(if $t == "kmfilt" then "0 (\(.seen.median | fmt(0)) seen)" else .recorded.median | fmt(0) end) / \(.counted.median | fmt(0)) | \(.lost_share.median | pct) | \(if .bytes then "\(.bytes_per_hit.median | fmt(2)) (\(.bytes_per_hit_marginal.median | fmt(2)))" else "–" end) | \(.cpu_us_per_hit_marginal | mm(2)) |"),
+     ""),
+  "### Start-up and arming",
+  "",
+  "Armed: ms from exec until the first probe read (one a millisecond) the tool saw; breakpoints exist: ms until it held a perf event on every CPU; start-up CPU: user+sys of a run with a few hits.",
+  "",
+  "| tool | armed, ms | breakpoints exist, ms | start-up CPU, s | fixed trace bytes |",
+  "|---|---|---|---|---|",
+  (["stat", "km", "kmlive", "prec", "bpft"][] as $t
+   | "| \($d.tool_names[$t]) | \($d.arming[$t].armed_ms | mm(1)) | \($d.arming[$t].ready_ms | mm(1)) | \($d.startup[$t].cpu_s.median | fmt(2)) | \($d.startup[$t].bytes.median | fmt(0)) |"),
+  "",
+  "kmemsnoop live: `Watchpoint attached on` printed \($d.arming.kmlive.line_ms | mm(1)) ms after exec.",
+  "",
+  "### Report speed (one-stack trace, \($d.report.kmemsnoop_hits | big) hits; perf.data \($d.report.perf_samples | big) samples)",
+  "",
+  "| report | wall s | hits (samples) per s |",
+  "|---|---|---|",
+  "| kmemsnoop report (default view) | \($d.report.views.km_default.wall_us.median / 1e6 | fmt(3)) | \($d.report.views.km_default.per_s | big) |",
+  "| kmemsnoop report --hits > /dev/null | \($d.report.views.km_hits.wall_us.median / 1e6 | fmt(3)) | \($d.report.views.km_hits.per_s | big) |",
+  "| perf report --stdio | \($d.report.views.perf_report.wall_us.median / 1e6 | fmt(3)) | \($d.report.views.perf_report.per_s | big) |",
+  "",
+  ($dwarf_md | rtrimstr("\n") | select(. != "")),
+  "### No hit lost: both CPUs for \($d.noloss.elapsed_ns / 1e9 | fmt(1)) s under kmemsnoop record (default buffer)",
+  "",
+  "kernel counted \($d.noloss.counted | fmt(0)) hits; kmemsnoop saw \($d.noloss.seen | fmt(0)), recorded \($d.noloss.recorded | fmt(0)), lost \($d.noloss.lost | fmt(0)).",
+  "",
+  "### Targets",
+  "",
+  "| target | value | limit | |",
+  "|---|---|---|---|",
+  ($d.targets[] | "| \(.target) | \(.value | if . != null and . >= 1e5 then big else fmt(2) end) | \(.limit | if . != null and . >= 1e5 then big else fmt(2) end) | \(if .met == null then "?" elif .met then "PASS" else "MISS" end) |"),
+  "",
+  "(\($d.meta.duration_s) s; every figure in the JSON file)"
+JQ
+}
+
+if [ "$WHERE" = host ] && [ -n "${BENCH_VM:-}" ]; then
+	echo "bench: BENCH_VM=1: measuring the tracers in the test VM (Debian 6.12, QEMU TCG): compare ratios, not times" >&2
+	in_vm
+elif [ "$WHERE" = host ]; then
+	why=$(why_not_here)
+	if [ -n "$why" ]; then
+		echo "bench: this machine's breakpoints do not fire (kmemsnoop check: kernel-watch-fires $why);" >&2
+		echo "bench: measuring the tracers in the test VM (Debian 6.12, QEMU TCG): compare ratios, not times" >&2
+		in_vm
+	fi
+fi
+
 # Before anything: hits on the address with nothing triggering (other
 # work on this machine), and hits per read.
 echo "bench: watching 0x$addr (__start_BTF+$OFFSET); N=$N ROUNDS=$ROUNDS REPS=$REPS" >&2
@@ -365,14 +539,10 @@ for _ in $(seq "$REPS"); do
 	timed perf_report perf report --stdio -i "$rd/p.data"
 done
 
-# Report with DWARF against Debian's 500+ MB -dbg vmlinux, cold and warm:
-# its own script, which prints its Markdown section and writes its JSON.
-echo "bench: report with DWARF" >&2
-if ! REPORT_DWARF_JSON=$tmp/report_dwarf.json tools/bench_report_dwarf.sh \
-	>"$tmp/report_dwarf.md"; then
-	echo "bench: the report-with-DWARF step failed: its figures are left out" >&2
+if [ "${BENCH_PHASE:-}" = measure ]; then
 	echo null >"$tmp/report_dwarf.json"
-	: >"$tmp/report_dwarf.md"
+else
+	report_dwarf
 fi
 
 # No hit lost: both CPUs triggering at full speed for NOLOSS_SECONDS
@@ -381,11 +551,25 @@ echo "bench: no-loss run, 2 threads for $NOLOSS_SECONDS s" >&2
 nd=$tmp/noloss
 mkdir -p "$nd"
 rec=null lost=null seen=null bytes=null cpu=null ready_ms=null noloss_el=null
-if start km "$nd" "$nd/out"; then
-	noloss_el=$(perf stat -x, -o "$nd/count" -e "$EV" -a -- "$TRIG" \
-		-d "$NOLOSS_SECONDS" "$FILE" "$OFFSET" 4 0 2)
-	stop
-	collect km "$nd" "$nd/out"
+if [ "$WHERE" = host ]; then
+	if start km "$nd" "$nd/out"; then
+		noloss_el=$(perf stat -x, -o "$nd/count" -e "$EV" -a -- "$TRIG" \
+			-d "$NOLOSS_SECONDS" "$FILE" "$OFFSET" 4 0 2)
+		stop
+		collect km "$nd" "$nd/out"
+	fi
+else
+	# QEMU stops at the first of two watchpoints on the same bytes, so
+	# perf cannot count beside kmemsnoop: a fixed number of reads a
+	# thread (N a second asked for), recorded, then counted alone.
+	nl_reads=$((N * NOLOSS_SECONDS))
+	if start km "$nd" "$nd/out"; then
+		noloss_el=$("$TRIG" "$FILE" "$OFFSET" 4 "$nl_reads" 2)
+		stop
+		collect km "$nd" "$nd/out"
+	fi
+	perf stat -x, -o "$nd/count" -e "$EV" -a -- "$TRIG" "$FILE" "$OFFSET" 4 \
+		"$nl_reads" 2 >/dev/null
 fi
 noloss_counted=$(awk -F, '/mem:/ { print $1 + 0 }' "$nd/count" 2>/dev/null || echo null)
 printf '{"threads":2,"elapsed_ns":%s,"counted":%s,"seen":%s,"recorded":%s,"lost":%s}\n' \
@@ -403,6 +587,7 @@ jq -n \
 	--slurpfile rdwarf "$tmp/report_dwarf.json" \
 	--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 	--arg kernel "$(uname -r)" --arg model "$model" --argjson cpus "$NCPU" \
+	--arg where "$WHERE" \
 	--arg perf "$(perf --version)" --arg bpftrace "$(bpftrace --version)" \
 	--arg commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
 	--arg addr "0x$addr" --arg offset "$OFFSET" \
@@ -448,6 +633,7 @@ def sub($a; $b): if $a == null or $b == null then null else $a - $b end;
   meta: { date: $date, cpus: $cpus, cpu_model: $model, kernel: $kernel,
 	  perf: $perf, bpftrace: $bpftrace, commit: $commit, address: $addr,
 	  offset: $offset, reads_per_run: $n, rounds: $rounds, reps: $reps,
+	  where: $where,
 	  background_hits_per_s: $background, hits_per_read: $hpr,
 	  many_ops: ($many_ops | split(" ")),
 	  duration_s: $duration },
@@ -506,98 +692,9 @@ def sub($a; $b): if $a == null or $b == null then null else $a - $b end;
   noloss: ($noloss[0] + { seconds_target: $noloss_s }),
   report_dwarf: $rdwarf[0]
 }
-| . as $d
-| .targets = ([
-    { target: "kmemsnoop record (stacks on) <= 1.10x the floor (wall), one stack",
-      value: $d.results.one.km.ratio_to_floor.median, limit: 1.10 },
-    { target: "kmemsnoop record (stacks on) <= 1.10x the floor (wall), many stacks",
-      value: $d.results.many.km.ratio_to_floor.median, limit: 1.10 },
-    { target: "kmemsnoop record (stacks on) <= 1.10x the floor (wall), both CPUs",
-      value: $d.results.both.km.ratio_to_floor.median, limit: 1.10 },
-    { target: "kmemsnoop record <= 1.10x the floor by trigger CPU, one stack",
-      value: $d.results.one.km.cpu_ratio_to_floor.median, limit: 1.10 },
-    { target: "kmemsnoop record <= 1.10x the floor by trigger CPU, many stacks",
-      value: $d.results.many.km.cpu_ratio_to_floor.median, limit: 1.10 },
-    { target: "kmemsnoop record <= 1.10x the floor by trigger CPU, both CPUs",
-      value: $d.results.both.km.cpu_ratio_to_floor.median, limit: 1.10 },
-    { target: "<= 2 trace bytes per hit (marginal), one stack",
-      value: $d.results.one.km.bytes_per_hit_marginal.median, limit: 2 },
-    { target: "fewer bytes per hit than perf record -z (marginal), one stack",
-      value: $d.results.one.km.bytes_per_hit_marginal.median,
-      limit: $d.results.one.precz.bytes_per_hit_marginal.median, strict: true },
-    { target: "armed within 50 ms of exec (live mode's line)",
-      value: $d.arming.kmlive.line_ms.median, limit: 50 },
-    { target: "no hit lost, both CPUs at full speed, default buffer",
-      value: (if $d.noloss.counted == null or $d.noloss.recorded == null then null
-	else ([$d.noloss.counted - $d.noloss.recorded, $d.noloss.lost // 0] | max) end),
-      limit: 0 },
-    { target: ">= 5 M hits/s, kmemsnoop report (default view)",
-      value: $d.report.views.km_default.per_s, limit: 5e6, at_least: true },
-    { target: ">= 5 M hits/s, kmemsnoop report --hits",
-      value: $d.report.views.km_hits.per_s, limit: 5e6, at_least: true },
-    { target: "kmemsnoop report --vmlinux (DWARF, Debian -dbg vmlinux), \($d.report_dwarf.hits // "n/a") hits, cold: <= 3 s wall",
-      value: $d.report_dwarf.cold.wall_s.median, limit: 3 }
-  ]
-  | map(. + { met: (if .value == null or .limit == null then null
-	elif .at_least then .value >= .limit
-	elif .strict then .value < .limit
-	else .value <= .limit end) }))
 JQ
 
-# The tables.
-jq -r -L tools --rawfile dwarf_md "$tmp/report_dwarf.md" -f /dev/stdin "$JSON" <<'JQ'
-include "bench_fmt";
-def big: if . == null then "n/a" elif . >= 1e6 then (. / 1e6 | fmt(2)) + " M"
-	elif . >= 1e3 then (. / 1e3 | fmt(1)) + " k" else fmt(0) end;
-def mm($d): if . == null then "n/a"
-	else "\(.median | fmt($d)) (\(.min | fmt($d))–\(.max | fmt($d)))" end;
-def pct: if . == null then "n/a" else (. * 100 | fmt(2)) + " %" end;
-. as $d
-| "## kmemsnoop beside perf and bpftrace",
-  "",
-  "\($d.meta.date), \($d.meta.cpus) CPUs (\($d.meta.cpu_model)), kernel \($d.meta.kernel), \($d.meta.perf), \($d.meta.bpftrace), commit \($d.meta.commit).",
-  "Watching \($d.meta.address) (__start_BTF+\($d.meta.offset)) rw4: \($d.meta.hits_per_read) hits per read; \($d.meta.reads_per_run) reads per run and thread, \($d.meta.rounds) rounds interleaved; medians (min–max) over rounds. Background: \($d.meta.background_hits_per_s) hits/s on the address before the runs (other work on the machine).",
-  "",
-  ($d.results | to_entries[] | .key as $w | .value as $r
-   | "### \($d.workload_names[$w])",
-     "",
-     "no tracer: \($r.none.elapsed_ns.median / $d.meta.reads_per_run | fmt(0)) ns per read (\($r.none.trigger_cpu_ns.median / $d.meta.reads_per_run / (if $w == "both" then 2 else 1 end) | fmt(0)) ns of CPU); kernel count (perf stat): \($r.stat.counted.median | fmt(0)) hits; distinct stacks (kmemsnoop): \($r.km.distinct_stacks.median | fmt(0))",
-     "",
-     "| tool | ns/hit above no tracer | × floor | × floor, trigger CPU | hits recorded / counted | lost | trace bytes/hit (marginal) | tool CPU µs/hit (above start-up) |",
-     "|---|---|---|---|---|---|---|---|",
-     (["stat", "km", "kmfilt", "kmlive", "prec", "precz", "bpft"][] as $t | $r[$t] | select(. != null)
-      | "| \($d.tool_names[$t]) | \(.ns_per_hit_above_none | mm(0)) | \(.ratio_to_floor | mm(2)) | \(.cpu_ratio_to_floor | mm(2)) | \(if $t == "kmfilt" then "0 (\(.seen.median | fmt(0)) seen)" else .recorded.median | fmt(0) end) / \(.counted.median | fmt(0)) | \(.lost_share.median | pct) | \(if .bytes then "\(.bytes_per_hit.median | fmt(2)) (\(.bytes_per_hit_marginal.median | fmt(2)))" else "–" end) | \(.cpu_us_per_hit_marginal | mm(2)) |"),
-     ""),
-  "### Start-up and arming",
-  "",
-  "Armed: ms from exec until the first probe read (one a millisecond) the tool saw; breakpoints exist: ms until it held a perf event on every CPU; start-up CPU: user+sys of a run with a few hits.",
-  "",
-  "| tool | armed, ms | breakpoints exist, ms | start-up CPU, s | fixed trace bytes |",
-  "|---|---|---|---|---|",
-  (["stat", "km", "kmlive", "prec", "bpft"][] as $t
-   | "| \($d.tool_names[$t]) | \($d.arming[$t].armed_ms | mm(1)) | \($d.arming[$t].ready_ms | mm(1)) | \($d.startup[$t].cpu_s.median | fmt(2)) | \($d.startup[$t].bytes.median | fmt(0)) |"),
-  "",
-  "kmemsnoop live: `Watchpoint attached on` printed \($d.arming.kmlive.line_ms | mm(1)) ms after exec.",
-  "",
-  "### Report speed (one-stack trace, \($d.report.kmemsnoop_hits | big) hits; perf.data \($d.report.perf_samples | big) samples)",
-  "",
-  "| report | wall s | hits (samples) per s |",
-  "|---|---|---|",
-  "| kmemsnoop report (default view) | \($d.report.views.km_default.wall_us.median / 1e6 | fmt(3)) | \($d.report.views.km_default.per_s | big) |",
-  "| kmemsnoop report --hits > /dev/null | \($d.report.views.km_hits.wall_us.median / 1e6 | fmt(3)) | \($d.report.views.km_hits.per_s | big) |",
-  "| perf report --stdio | \($d.report.views.perf_report.wall_us.median / 1e6 | fmt(3)) | \($d.report.views.perf_report.per_s | big) |",
-  "",
-  ($dwarf_md | rtrimstr("\n") | select(. != "")),
-  "### No hit lost: both CPUs for \($d.noloss.elapsed_ns / 1e9 | fmt(1)) s under kmemsnoop record (default buffer)",
-  "",
-  "kernel counted \($d.noloss.counted | fmt(0)) hits; kmemsnoop saw \($d.noloss.seen | fmt(0)), recorded \($d.noloss.recorded | fmt(0)), lost \($d.noloss.lost | fmt(0)).",
-  "",
-  "### Targets",
-  "",
-  "| target | value | limit | |",
-  "|---|---|---|---|",
-  ($d.targets[] | "| \(.target) | \(.value | if . != null and . >= 1e5 then big else fmt(2) end) | \(.limit | if . != null and . >= 1e5 then big else fmt(2) end) | \(if .met == null then "?" elif .met then "PASS" else "MISS" end) |"),
-  "",
-  "(\($d.meta.duration_s) s; every figure in the JSON file)"
-JQ
+add_targets "$JSON" >"$tmp/with-targets.json"
+mv "$tmp/with-targets.json" "$JSON"
+[ "${BENCH_PHASE:-}" = measure ] || print_tables
 echo "bench: $((SECONDS - bench_start)) s; figures in $JSON" >&2

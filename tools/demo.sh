@@ -8,7 +8,8 @@
 # kernel under QEMU, whose emulated CPU fires them), saying so first.
 # Exits 1 if the recording holds no hits at all.
 #
-#   tools/demo.sh [--here]   --here: run here, whatever check says
+#   tools/demo.sh [--here|--vm]   --here: run here, whatever check says;
+#                                 --vm: run in the test VM in any case
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 km=$top/build/kmemsnoop
@@ -20,7 +21,14 @@ why_not_here() {
 		| "\(.status): \(.detail)"' | tr -d '\000-\037'
 }
 
-if [[ ${1-} != --here ]]; then
+case ${1-} in
+--here) ;;
+--vm)
+	echo "make demo: in the test VM (tools/vm/run: Debian's 6.12 kernel under QEMU)"
+	cd "$top"
+	exec tools/vm/run -- tools/demo.sh --here
+	;;
+*)
 	why=$(why_not_here)
 	if [[ -n $why ]]; then
 		echo "make demo: this machine's hardware breakpoints do not fire (kmemsnoop check: kernel-watch-fires $why);"
@@ -29,7 +37,8 @@ if [[ ${1-} != --here ]]; then
 		cd "$top"
 		exec tools/vm/run -- tools/demo.sh --here
 	fi
-fi
+	;;
+esac
 
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
