@@ -7,5 +7,6 @@ int km_cmd_live(int argc, char **argv);
 int km_cmd_record(int argc, char **argv);
 int km_cmd_report(int argc, char **argv);
 int km_cmd_offsetof(int argc, char **argv);
+int km_cmd_check(int argc, char **argv);
 
 #endif

@@ -1,15 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include "error.h"
 
 int km_usage_error;
+
+/* km_err_capture(): where messages go instead, and whether it holds an error. */
+static char *capture_buf;
+static size_t capture_size;
+static bool captured_error;
+
+void km_err_capture(char *buf, size_t size)
+{
+	capture_buf = size ? buf : NULL;
+	capture_size = size;
+	captured_error = false;
+	if (capture_buf)
+		capture_buf[0] = '\0';
+}
+
+/* The first error says what went wrong; what follows is consequences. */
+static void capture(const char *prefix, const char *line)
+{
+	bool warning = *prefix;
+
+	if (captured_error || (warning && capture_buf[0]))
+		return;
+	snprintf(capture_buf, capture_size, "%s%s", prefix, line);
+	captured_error = !warning;
+}
 
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
 	char line[1024];
 
 	vsnprintf(line, sizeof(line), fmt, ap);
+	if (capture_buf) {
+		capture(prefix, line);
+		return;
+	}
 	/* One write, so concurrent output never splits the line. */
 	fprintf(stderr, "kmemsnoop: %s%s\n", prefix, line);
 }

@@ -7,6 +7,8 @@
 #ifndef KM_ERROR_H
 #define KM_ERROR_H
 
+#include <stddef.h>
+
 /* Documented exit codes (README, kmemsnoop --help). */
 enum km_exit {
 	KM_EXIT_OK = 0,
@@ -18,6 +20,14 @@ enum km_exit {
 void km_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Same, prefixed "warning: "; never changes the exit code. */
 void km_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Until called again with buf NULL, messages go into buf[size] instead
+ * of stderr, without "kmemsnoop: ": the first error, or while there is
+ * none the first warning. kmemsnoop check turns the explanation of a
+ * step that failed into the detail of its one line.
+ */
+void km_err_capture(char *buf, size_t size);
 
 /* Raised by the first error that should exit 2 instead of 1. */
 extern int km_usage_error;

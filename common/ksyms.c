@@ -180,27 +180,56 @@ nomem:
 	return -ENOMEM;
 }
 
-/* Appends to b each line of text whose symbol is name. */
-static int grep_name(struct km_buf *b, const char *text, size_t len,
-		     const char *name)
+/*
+ * The next line of text, from *pos on, whose symbol is name: returns
+ * its start and sets *eol, or NULL; *pos moves past the match.
+ */
+static const char *next_line_of(const char *text, size_t len, const char *name,
+				const char **pos, const char **eol)
 {
 	size_t n = strlen(name);
-	const char *p = text, *end = text + len, *line, *eol;
+	const char *p = *pos, *end = text + len, *line;
 
 	while (n && (p = memmem(p, end - p, name, n))) {
 		line = p;
 		while (line > text && line[-1] != '\n')
 			line--;
-		eol = memchr(p, '\n', end - p);
-		eol = eol ? eol : end;
+		*eol = memchr(p, '\n', end - p);
+		*eol = *eol ? *eol : end;
+		*pos = p + n;
 		/* " name" ending the line, or before "\t[module]". */
 		if (p - line >= 3 && p[-1] == ' ' && p[-3] == ' ' &&
-		    (p + n == eol || p[n] == '\t') &&
-		    (km_buf_append(b, line, eol - line) ||
-		     km_buf_append(b, "\n", 1)))
-			return -ENOMEM;
+		    (p + n == *eol || p[n] == '\t'))
+			return line;
 		p += n;
 	}
+	return NULL;
+}
+
+/* Appends to b each line of text whose symbol is name. */
+static int grep_name(struct km_buf *b, const char *text, size_t len,
+		     const char *name)
+{
+	const char *pos = text, *line, *eol;
+
+	while ((line = next_line_of(text, len, name, &pos, &eol)))
+		if (km_buf_append(b, line, eol - line) ||
+		    km_buf_append(b, "\n", 1))
+			return -ENOMEM;
+	return 0;
+}
+
+int km_kallsyms_find(const char *text, size_t len, const char *name,
+		     uint64_t *addr, char *type)
+{
+	const char *pos = text, *eol;
+	const char *line = next_line_of(text, len, name, &pos, &eol);
+	int n;
+
+	if (!line)
+		return -ENOENT;
+	n = parse_hex(line, addr);
+	*type = n && line[n] == ' ' ? line[n + 1] : '?';
 	return 0;
 }
 

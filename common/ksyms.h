@@ -34,6 +34,13 @@ int km_symtab_from_kallsyms(struct km_symtab *t, const char *text, size_t len);
 int km_symtab_from_kallsyms_names(struct km_symtab *t, const char *text,
 				  size_t len, const char *const *names,
 				  int nr_names);
+/*
+ * The first line of kallsyms text for name: its address (0 where the
+ * kernel hides addresses from this user) and its type letter ('T',
+ * 'D', ...). Returns 0, or -ENOENT when name is not listed.
+ */
+int km_kallsyms_find(const char *text, size_t len, const char *name,
+		     uint64_t *addr, char *type);
 /* Reads a whole file (e.g. /proc/kallsyms) into a malloc'ed buffer. */
 int km_read_file(const char *path, char **text, size_t *len);
 /*

@@ -12,6 +12,7 @@ static const struct {
 	{ "record", km_cmd_record },
 	{ "report", km_cmd_report },
 	{ "offsetof", km_cmd_offsetof },
+	{ "check", km_cmd_check },
 };
 
 static void usage(FILE *f)
@@ -20,7 +21,8 @@ static void usage(FILE *f)
 	      "       kmemsnoop record [OPTIONS] BP EXPR... [-- COMMAND]   write hits to a trace\n"
 	      "       kmemsnoop report [OPTIONS]                  show a trace\n"
 	      "       kmemsnoop offsetof TYPE MEMBER...           where a member is, from BTF\n"
-	      "       kmemsnoop help [record|report|offsetof]\n"
+	      "       kmemsnoop check [--format text|json]        test what kmemsnoop needs here\n"
+	      "       kmemsnoop help [record|report|offsetof|check]\n"
 	      "Exit status: 0 done, 1 failure at run time, 2 bad usage.\n",
 	      f);
 }

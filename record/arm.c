@@ -11,15 +11,9 @@
 #include "../common/ksyms.h"
 #include "../common/trace_format.h"
 #include "arm.h"
+#include "slot_holders.h"
 
 #define MAX_CPUS 4096
-
-/* Debug address registers per CPU, where the architecture fixes it. */
-#ifdef __x86_64__
-#define KM_HW_SLOTS 4
-#else
-#define KM_HW_SLOTS 0
-#endif
 
 int km_online_cpus(int *cpus, int max)
 {
@@ -44,7 +38,7 @@ int km_online_cpus(int *cpus, int max)
 	return n ? n : -EINVAL;
 }
 
-static int open_bp(const struct km_watch *w, int cpu, bool stacks)
+int km_open_bp(const struct km_watch *w, int cpu, bool stacks)
 {
 	struct perf_event_attr attr = {
 		.type = PERF_TYPE_BREAKPOINT,
@@ -70,17 +64,26 @@ static int open_bp(const struct km_watch *w, int cpu, bool stacks)
 	return fd < 0 ? -errno : fd;
 }
 
+/* Watches are armed in order, so this kmemsnoop holds idx on this CPU. */
+static void explain_no_slot(int cpu, int idx)
+{
+	char who[512];
+
+	km_slot_holders(who, sizeof(who));
+	km_err("no free hardware breakpoint slot on cpu %d: it has %d, all taken (%d by this kmemsnoop, %d by other programs such as perf or a debugger%s%s); free some or watch fewer addresses",
+	       cpu, KM_HW_SLOTS, idx, KM_HW_SLOTS - idx, *who ? "; " : "", who);
+}
+
 /* One line saying why the kernel refused, and what to do instead. */
 static void explain(int err, const struct km_watch *w, int idx, int cpu)
 {
 	const char *bp = km_bp_name(w->type);
 
+	/* The kernel's hw_breakpoint_parse() asks for CAP_SYS_ADMIN. */
 	if (err == -EACCES || err == -EPERM)
-		km_err("permission denied arming a breakpoint: run as root (or with CAP_PERFMON and CAP_BPF)");
+		km_err("permission denied arming a breakpoint: run as root (breakpoints on kernel addresses need CAP_SYS_ADMIN)");
 	else if ((err == -ENOSPC || err == -EBUSY) && KM_HW_SLOTS)
-		/* Watches are armed in order, so we hold idx on this CPU. */
-		km_err("no free hardware breakpoint slot on cpu %d: it has %d, all taken (%d by this kmemsnoop, %d by other programs such as perf or a debugger); free some or watch fewer addresses",
-		       cpu, KM_HW_SLOTS, idx, KM_HW_SLOTS - idx);
+		explain_no_slot(cpu, idx);
 	else if (err == -ENOSPC || err == -EBUSY)
 		km_err("no free hardware breakpoint slot on cpu %d for watch %d: free some (perf, debuggers) or watch fewer addresses",
 		       cpu, idx);
@@ -101,7 +104,7 @@ static int arm_one(struct bpf_program *prog, const struct km_watch *w, int idx,
 {
 	LIBBPF_OPTS(bpf_perf_event_opts, opts, .bpf_cookie = idx);
 	struct bpf_link *link;
-	int fd = open_bp(w, cpu, stacks);
+	int fd = km_open_bp(w, cpu, stacks);
 
 	if (fd < 0) {
 		explain(fd, w, idx, cpu);

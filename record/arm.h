@@ -7,6 +7,13 @@
 #include <bpf/libbpf.h>
 #include "../common/target.h"
 
+/* Debug address registers per CPU, where the architecture fixes it. */
+#ifdef __x86_64__
+#define KM_HW_SLOTS 4
+#else
+#define KM_HW_SLOTS 0 /* unknown */
+#endif
+
 struct km_armed {
 	struct bpf_link **links; /* each owns its perf event fd */
 	size_t nr;
@@ -19,6 +26,12 @@ struct km_armed {
  */
 int km_arm(struct bpf_program *prog, const struct km_watch *w, int nr_watches,
 	   bool stacks, struct km_armed *a);
+/*
+ * Opens one breakpoint event as km_arm() does (on cpu, every task,
+ * disabled); returns its fd or a negative errno, and says nothing.
+ * kmemsnoop check probes what the kernel accepts with it.
+ */
+int km_open_bp(const struct km_watch *w, int cpu, bool stacks);
 /* Closes every event; the debug registers are free again afterwards. */
 void km_disarm(struct km_armed *a);
 

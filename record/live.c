@@ -164,6 +164,8 @@ static int live(struct km_opts *o)
 			"kmemsnoop: %" PRIu64 " hits, %" PRIu64
 			" lost, %" PRIu64 " filtered (%" PRIu64 " seen)\n",
 			st.delivered, st.dropped, st.filtered, st.seen);
+	if (!err)
+		km_session_hint(&st, false);
 	return err;
 }
 

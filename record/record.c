@@ -174,6 +174,8 @@ static int record(struct km_opts *o, int argc, char **argv)
 	/* Even after an error, end the file readably if it can be. */
 	err = km_tw_finish(&r.w, &t) ?: err;
 	summary(&r, &st);
+	if (!err)
+		km_session_hint(&st, o->command != NULL);
 	km_tw_free(&r.w);
 	return err;
 }

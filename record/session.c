@@ -56,6 +56,18 @@ uint64_t km_now_ns(void)
 	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+void km_session_hint(const struct km_session_stats *st, bool ran_command)
+{
+	/* Long enough that something would normally have touched it. */
+	const uint64_t expect_ns = 1000000000ull;
+
+	if (st->seen || !st->armed_ns)
+		return;
+	if (ran_command || st->end_ns - st->armed_ns >= expect_ns)
+		fputs("kmemsnoop: 0 hits seen; if the watched memory was touched, run 'kmemsnoop check': this machine's breakpoints may not fire\n",
+		      stderr);
+}
+
 struct loop {
 	const struct km_session_opts *o;
 	struct km_session_stats *st;

@@ -54,6 +54,14 @@ struct km_session_stats {
 int km_session_run(const struct km_session_opts *o,
 		   struct km_session_stats *st);
 
+/*
+ * After a run that ended well without a single hit seen (nothing
+ * filtered either) although it lasted a second or ran a COMMAND, one
+ * line on stderr pointing at kmemsnoop check: on some machines (some
+ * hypervisors) breakpoints are accepted but never fire.
+ */
+void km_session_hint(const struct km_session_stats *st, bool ran_command);
+
 uint64_t km_now_ns(void); /* CLOCK_MONOTONIC, the clock BPF stamps hits with */
 
 #endif

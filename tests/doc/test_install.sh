@@ -8,7 +8,7 @@ test_install_destdir() {
 	make -C "$ROOT" --no-print-directory install DESTDIR="$d" PREFIX=/usr \
 		>install.out 2>&1 || fail "make install exited $?: $(tail -n 3 install.out | tr '\n' ' ')"
 	files=$(cd "$d" && find . -type f | sort | tr '\n' ' ')
-	expect_eq "$files" "./usr/bin/kmemsnoop ./usr/share/bash-completion/completions/kmemsnoop ./usr/share/man/man1/kmemsnoop-record.1 ./usr/share/man/man1/kmemsnoop-report.1 ./usr/share/man/man1/kmemsnoop.1 " "installed files"
+	expect_eq "$files" "./usr/bin/kmemsnoop ./usr/share/bash-completion/completions/kmemsnoop ./usr/share/man/man1/kmemsnoop-check.1 ./usr/share/man/man1/kmemsnoop-record.1 ./usr/share/man/man1/kmemsnoop-report.1 ./usr/share/man/man1/kmemsnoop.1 " "installed files"
 	[[ -x $d/usr/bin/kmemsnoop ]] || fail "the installed kmemsnoop is not executable"
 	"$d/usr/bin/kmemsnoop" --help >help.txt 2>&1 || fail "installed kmemsnoop --help exited $?"
 	grep -q '^usage: kmemsnoop' help.txt || fail "installed --help: $(head -n 1 help.txt)"
@@ -59,6 +59,10 @@ test_completion() {
 	expect_eq "$(complete_words kmemsnoop report --sort comm,st)" "comm,stack" "sort key"
 	expect_eq "$(complete_words kmemsnoop report -g cal)" "caller callee" "call graph"
 	expect_eq "$(complete_words kmemsnoop rw)" "rw1 rw2 rw4 rw8 rw" "BP"
+	expect_eq "$(complete_words kmemsnoop che)" "check" "check subcommand"
+	expect_eq "$(complete_words kmemsnoop check --)" "--format --help" "check options"
+	expect_eq "$(complete_words kmemsnoop check --format "")" "text json" "check formats"
+	expect_eq "$(complete_words kmemsnoop help ch)" "check" "help on check"
 	if [[ $(awk '$3 == "vfs_read" { print $1; exit }' /proc/kallsyms 2>/dev/null) ]]; then
 		got=$(complete_words kmemsnoop record -o t rw4 vfs_rea)
 		[[ " $got " == *" vfs_read "* ]] || fail "no vfs_read among EXPR completions: $got"

@@ -38,13 +38,13 @@ test_man_renders() {
 	pass "$n pages"
 }
 
-# same_options PAGE HELP_TEXT_FILE
+# same_options PAGE HELP_TEXT_FILE [MIN]: more than MIN (3) options each.
 same_options() {
-	local page=$1 help=$2 only_help only_man
+	local page=$1 help=$2 min=${3:-3} only_help only_man
 
 	help_options <"$help" >help.opts
 	man_options "$MAN_DIR/$page" >man.opts
-	(($(wc -l <help.opts) > 3)) || fail "found no options in the --help for $page"
+	(($(wc -l <help.opts) > min)) || fail "found no options in the --help for $page"
 	only_help=$(comm -23 help.opts man.opts | tr '\n' ' ')
 	only_man=$(comm -13 help.opts man.opts | tr '\n' ' ')
 	[[ -z $only_help ]] || fail "$page lacks options --help has: $only_help"
@@ -69,16 +69,37 @@ test_man_report_options() {
 	pass "$(wc -l <help.opts) options"
 }
 
+# check has one option besides --help.
+test_man_check_options() {
+	"$KM" check --help >help.txt || fail "check --help exited $?"
+	same_options kmemsnoop-check.1 help.txt 0
+	pass "$(wc -l <help.opts) option"
+}
+
+# check's man page lists every check check --help names, in its order.
+test_man_check_names() {
+	local help man
+
+	help=$("$KM" check --help | sed -n '/^Checks/,/^Exit/{/^  /p}' |
+		tr -d '*' | tr -s ' ' '\n' | grep . | tr '\n' ' ')
+	man=$(render "$MAN_DIR/kmemsnoop-check.1" |
+		awk '/^CHECKS/ { on = 1; next } /^[A-Z]/ { on = 0 } on' |
+		grep -oE '^       [a-z]+(-[a-z]+)*( |$)' | tr -d ' ' | tr '\n' ' ')
+	[[ -n $help ]] || fail "check --help names no checks"
+	expect_eq "$man" "$help" "checks in kmemsnoop-check(1) against check --help"
+	pass "$(wc -w <<<"$help") checks"
+}
+
 # `kmemsnoop help CMD` is `CMD --help`, and the synopsis agrees.
 test_help_command() {
 	local cmd
 
-	for cmd in record report offsetof; do
+	for cmd in record report offsetof check; do
 		cmp -s <("$KM" help "$cmd") <("$KM" "$cmd" --help) ||
 			fail "'kmemsnoop help $cmd' differs from '$cmd --help'"
 	done
 	"$KM" help >help.txt || fail "kmemsnoop help exited $?"
-	for cmd in record report offsetof help; do
+	for cmd in record report offsetof check help; do
 		grep -q "^ *\(usage: \)\?kmemsnoop $cmd " help.txt ||
 			fail "kmemsnoop help does not show 'kmemsnoop $cmd'"
 		render "$MAN_DIR/kmemsnoop.1" | grep -qE "^ *kmemsnoop +$cmd " ||
