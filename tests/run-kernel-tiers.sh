@@ -7,14 +7,15 @@
 #   host      this machine's kernel, when `kmemsnoop check` sees a data
 #             watch fire here (some hypervisors accept breakpoints and
 #             never fire them: then the host tier is not run, saying why)
-#   vm 6.12   always: every kernel test, in tools/vm/run's TCG guest on
+#   vm-6.12   always: every kernel test, in tools/vm/run's TCG guest on
 #             Debian 12's 6.12 cloud kernel
-#   vm 6.1    always: the core files (counts vs perf, stacks, objects,
-#             filters, crash safety) on Debian 12's 6.1 cloud kernel
+#   vm-6.1    always: the core files (counts vs perf, stacks, objects,
+#             filters, crash safety) on Debian 12's 6.1 cloud kernel,
+#             at the same time as vm-6.12
 #
-# Each tier prints its tests' lines as they finish, then where it ran and
-# how long it took; the last lines sum the tiers up. Exits 1 if a tier
-# failed, or if no tier could run at all.
+# Each tier prints its tests' lines as they finish, prefixed with its
+# name; the last lines sum the tiers up: where each ran, its counts and
+# how long it took. Exits 1 if a tier failed, or if none could run.
 #
 #   tests/run-kernel-tiers.sh [host|vm-6.12|vm-6.1]...   only these tiers
 #
@@ -50,23 +51,36 @@ host_verdict() {
 		"\(.name) \(.status): \(.detail)"] | join("; ")' <<<"$json" | tr -d '\000-\037'
 }
 
-# tier NAME TESTS_CMD...: runs one tier, noting its result and time.
-tier() {
-	local name=$1 t0=$SECONDS rc out line
+LOGS=$(mktemp -d "${TMPDIR:-/tmp}/kmemsnoop-tiers.XXXXXX") || exit 1
+trap 'rm -rf "$LOGS"' EXIT
+
+# run_tier NAME CMD...: runs one tier, its lines prefixed with [NAME];
+# writes its status, seconds and summary line to $LOGS/NAME.result.
+run_tier() {
+	local name=$1 t0=$SECONDS rc line
 
 	shift
-	echo "== kernel tier: $name"
-	out=$(mktemp) || exit 1
-	"$@" 2>&1 | tee "$out"
+	"$@" 2>&1 | tee "$LOGS/$name.log" | sed -u "s/^/[$name] /"
 	rc=${PIPESTATUS[0]}
-	line=$(grep -E '^kernel: [0-9]+ ran' "$out" | tail -n 1)
-	rm -f "$out"
-	ran=$((ran + 1))
-	((rc == 0)) || failed=$((failed + 1))
-	summary+=("$(printf '%-8s %-6s %5d s  %s' "$name" "$( ((rc == 0)) && echo ok || echo FAILED)" \
-		$((SECONDS - t0)) "${line:-exit $rc}")")
+	line=$(grep -E '^kernel: [0-9]+ ran' "$LOGS/$name.log" | tail -n 1)
+	printf '%s %s %s\n' "$rc" $((SECONDS - t0)) "${line:-exit $rc}" >"$LOGS/$name.result"
 }
 
+# note NAME: the tier's result into the summary.
+note() {
+	local rc secs line
+
+	read -r rc secs line <"$LOGS/$1.result"
+	ran=$((ran + 1))
+	((rc == 0)) || failed=$((failed + 1))
+	summary+=("$(printf '%-8s %-6s %5d s  %s' "$1" "$( ((rc == 0)) && echo ok || echo FAILED)" \
+		"$secs" "$line")")
+}
+
+# The VM tiers run side by side: each guest's emulated CPUs take turns
+# on one host thread (tools/vm/run), so two guests use both of this
+# machine's CPUs.
+vm_tiers=()
 for t in "${TIERS[@]}"; do
 	case $t in
 	host)
@@ -75,22 +89,29 @@ for t in "${TIERS[@]}"; do
 			echo "== kernel tier: host ($(uname -r)) not run: breakpoints do not fire here: $why"
 			summary+=("$(printf '%-8s %-6s %7s  %s' host "not run" "" "kmemsnoop check: $why")")
 		else
-			tier "host" tests/run-kernel.sh
+			echo "== kernel tier: host ($(uname -r))"
+			run_tier host tests/run-kernel.sh
+			note host
 		fi
 		;;
-	vm-6.12)
-		tier "vm 6.12" tools/vm/run --kernel 6.12 --cpus "$CPUS" -- \
-			env KM_TEST_FILES="$FILES_612" tests/run-kernel.sh
-		;;
-	vm-6.1)
-		tier "vm 6.1" tools/vm/run --kernel 6.1 --cpus "$CPUS" -- \
-			env KM_TEST_FILES="$FILES_61" tests/run-kernel.sh
-		;;
+	vm-6.12 | vm-6.1) vm_tiers+=("$t") ;;
 	*)
 		echo "run-kernel-tiers: unknown tier '$t' (host, vm-6.12, vm-6.1)" >&2
 		exit 2
 		;;
 	esac
+done
+
+for t in "${vm_tiers[@]}"; do
+	v=${t#vm-} files=$FILES_612
+	[[ $v == 6.12 ]] || files=$FILES_61
+	echo "== kernel tier: $t (Debian's $v cloud kernel in tools/vm/run, $CPUS CPUs, TCG)${files:+: $files}"
+	run_tier "$t" tools/vm/run --kernel "$v" --cpus "$CPUS" -- \
+		env KM_TEST_FILES="$files" tests/run-kernel.sh &
+done
+wait
+for t in "${vm_tiers[@]}"; do
+	note "$t"
 done
 
 echo "== kernel tiers (KMEMSNOOP=$KM):"
