@@ -98,8 +98,9 @@ serve_dumps() {
 }
 
 # panic=-1 with -no-reboot: a panicking guest ends QEMU at once.
+# thread=single: see tools/vm/run (multi-threaded TCG and text patching).
 setpriv --pdeathsig KILL -- qemu-system-x86_64 \
-	-accel tcg -cpu max -smp "$SMP" -m 1024 \
+	-accel tcg,thread=single -cpu max -smp "$SMP" -m 1024 \
 	-nographic -monitor none -serial "file:$log" -no-reboot -nic none \
 	-kernel "$kdir/vmlinuz" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=4" \
