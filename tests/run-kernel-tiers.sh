@@ -17,7 +17,10 @@
 # name; the last lines sum the tiers up: where each ran, its counts and
 # how long it took. Exits 1 if a tier failed, or if none could run.
 #
-#   tests/run-kernel-tiers.sh [host|vm-6.12|vm-6.1]...   only these tiers
+#   tests/run-kernel-tiers.sh [host|vm-6.12|vm-6.1|host-else-vm]...
+#
+# runs only these tiers; host-else-vm is the host tier where breakpoints
+# fire here, else the vm-6.12 tier.
 #
 # Environment: KMEMSNOOP (the binary under test, default build/kmemsnoop),
 # KM_VM_CPUS (guest CPUs, default 2), KM_VM_612_FILES and KM_VM_61_FILES
@@ -83,6 +86,17 @@ note() {
 vm_tiers=()
 for t in "${TIERS[@]}"; do
 	case $t in
+	host-else-vm)
+		why=$(host_verdict)
+		if [[ -n $why ]]; then
+			echo "== kernel tier: host ($(uname -r)) not run: breakpoints do not fire here: $why; the 6.12 VM instead"
+			vm_tiers+=(vm-6.12)
+		else
+			echo "== kernel tier: host ($(uname -r))"
+			run_tier host tests/run-kernel.sh
+			note host
+		fi
+		;;
 	host)
 		why=$(host_verdict)
 		if [[ -n $why ]]; then
@@ -96,7 +110,7 @@ for t in "${TIERS[@]}"; do
 		;;
 	vm-6.12 | vm-6.1) vm_tiers+=("$t") ;;
 	*)
-		echo "run-kernel-tiers: unknown tier '$t' (host, vm-6.12, vm-6.1)" >&2
+		echo "run-kernel-tiers: unknown tier '$t' (host, vm-6.12, vm-6.1, host-else-vm)" >&2
 		exit 2
 		;;
 	esac
