@@ -38,6 +38,12 @@ set -euo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/.."
 root=$PWD
+# The settings given, before defaults fill them in: the VM's run gets
+# these, and its own smaller defaults for the rest.
+GIVEN=()
+for v in N ROUNDS REPS REPORT_N NOLOSS_SECONDS BENCH_OFFSET SETTLE ARM_OPS BENCH_KEEP; do
+	[ -z "${!v:-}" ] || GIVEN+=("$v=${!v}")
+done
 KM=$root/build/kmemsnoop
 TRIG=$root/build/trigger
 FILE=/sys/kernel/btf/vmlinux
@@ -82,11 +88,8 @@ why_not_here() {
 # lands in this directory's build/, shared with the guest), then the
 # DWARF step here, the targets and the tables.
 in_vm() {
-	local v assigns=()
+	local assigns=("${GIVEN[@]}")
 
-	for v in N ROUNDS REPS REPORT_N NOLOSS_SECONDS BENCH_OFFSET SETTLE ARM_OPS BENCH_KEEP; do
-		[ -z "${!v:-}" ] || assigns+=("$v=${!v}")
-	done
 	[ "${BENCH_QUICK:-0}" = 1 ] || assigns=(N=5000 ROUNDS=3 REPS=2 REPORT_N=25000 NOLOSS_SECONDS=5 "${assigns[@]}")
 	# Inside this directory: the guest sees the rest of the host read-only.
 	rm -f build/bench-vm.json
