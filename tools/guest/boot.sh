@@ -98,7 +98,7 @@ serve_dumps() {
 }
 
 # panic=-1 with -no-reboot: a panicking guest ends QEMU at once.
-# thread=single: see tools/vm/run (multi-threaded TCG and text patching).
+# thread=single: as tools/vm/run, one host thread for the guest.
 setpriv --pdeathsig KILL -- qemu-system-x86_64 \
 	-accel tcg,thread=single -cpu max -smp "$SMP" -m 1024 \
 	-nographic -monitor none -serial "file:$log" -no-reboot -nic none \
