@@ -7,16 +7,16 @@
 #include <sys/utsname.h>
 #include "../common/color.h"
 #include "../common/error.h"
-#include "../common/hit.h"
-#include "../common/commands.h"
-#include "../common/ksyms.h"
-#include "../report/dwarf.h"
-#include "../report/module_find.h"
-#include "../report/modules.h"
-#include "../report/trace_decode.h"
-#include "module_info.h"
+#include "../common/trace/hit.h"
+#include "commands.h"
+#include "../common/symbolize/ksyms.h"
+#include "../common/symbolize/dwarf.h"
+#include "../common/symbolize/module_find.h"
+#include "../common/symbolize/modules.h"
+#include "../common/trace/trace_decode.h"
+#include "capture/module_info.h"
 #include "options.h"
-#include "session.h"
+#include "capture/session.h"
 
 struct live {
 	struct km_print_ctx pc;

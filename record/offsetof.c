@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 #include "../common/btf_path.h"
-#include "../common/commands.h"
+#include "commands.h"
 #include "../common/error.h"
-#include "kbtf.h"
+#include "capture/kbtf.h"
 
 static const struct option long_opts[] = {
 	{ "btf", required_argument, NULL, 'b' },

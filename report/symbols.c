@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../common/error.h"
-#include "dwarf.h"
-#include "modules.h"
+#include "../common/symbolize/dwarf.h"
+#include "../common/symbolize/modules.h"
 #include "symbols.h"
-#include "vmlinux.h"
+#include "../common/symbolize/vmlinux.h"
 
 /* Takes the table's contents into a symbolizer. */
 static int wrap(struct km_symbolizer **out, struct km_symtab *tab)

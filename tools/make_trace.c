@@ -41,10 +41,10 @@
 #include <string.h>
 #include <unistd.h>
 #include "../common/bytes.h"
-#include "../common/tlv.h"
-#include "../common/trace_format.h"
-#include "../record/trace_writer.h"
-#include "../report/vmlinux.h"
+#include "../common/trace/tlv.h"
+#include "../common/trace/trace_format.h"
+#include "../common/trace/trace_writer.h"
+#include "../common/symbolize/vmlinux.h"
 
 #define FLUSH_NS 1000000000ull /* as record/record.c */
 #define MAX_OFFSET 256 /* frame offsets: 1 .. this, inside the function */
