@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "../kmodule.h"
 #include "symbolizer.h"
-#include "../trace/trace_reader.h"
 
 /* Where one module ran, and its debug file. */
 struct km_module_place {

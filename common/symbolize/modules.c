@@ -133,7 +133,7 @@ static const struct km_symbolizer_ops modules_ops = {
 	.destroy = modules_destroy,
 };
 
-/* A copy: the trace may be closed before the symbolizer is done. */
+/* A copy: the list may be gone before the symbolizer is done. */
 static int copy_mod(struct mod *m, const struct km_module_info *in)
 {
 	size_t i;
@@ -168,19 +168,19 @@ static int cmp_mod(const void *a, const void *b)
 	return 0;
 }
 
-static int copy_mods(struct modules_symbolizer *ms, const struct km_trace *t)
+static int copy_mods(struct modules_symbolizer *ms,
+		     const struct km_module_info *mods, size_t nr)
 {
 	size_t i;
 	int err;
 
-	ms->mods = calloc(t->nr_mods, sizeof(*ms->mods));
+	ms->mods = calloc(nr, sizeof(*ms->mods));
 	if (!ms->mods)
 		return -ENOMEM;
-	for (i = 0; i < t->nr_mods; i++) {
-		/* Unplaced (read without the privilege to see addresses). */
-		if (!t->mods[i].addr || !t->mods[i].size)
+	for (i = 0; i < nr; i++) {
+		if (!km_module_placed(&mods[i]))
 			continue;
-		err = copy_mod(&ms->mods[ms->nr++], &t->mods[i]);
+		err = copy_mod(&ms->mods[ms->nr++], &mods[i]);
 		if (err)
 			return err;
 	}
@@ -188,15 +188,16 @@ static int copy_mods(struct modules_symbolizer *ms, const struct km_trace *t)
 	return 0;
 }
 
-static int setup(struct modules_symbolizer *ms, const struct km_trace *t,
-		 const char *dir, bool debuginfod)
+static int setup(struct modules_symbolizer *ms,
+		 const struct km_module_info *mods, size_t nr,
+		 const char *release, const char *dir, bool debuginfod)
 {
 	int err;
 
 	ms->base.ops = &modules_ops;
 	ms->dir = dir ? strdup(dir) : NULL;
-	ms->release = t->release ? strdup(t->release) : NULL;
-	if ((dir && !ms->dir) || (t->release && !ms->release)) {
+	ms->release = release ? strdup(release) : NULL;
+	if ((dir && !ms->dir) || (release && !ms->release)) {
 		km_err("out of memory");
 		return -ENOMEM;
 	}
@@ -206,30 +207,28 @@ static int setup(struct modules_symbolizer *ms, const struct km_trace *t,
 	err = km_module_search_check(&ms->search);
 	if (err)
 		return err;
-	err = copy_mods(ms, t);
+	err = copy_mods(ms, mods, nr);
 	if (err)
 		km_err("out of memory");
 	return err;
 }
 
-int km_modules_symbolizer(struct km_symbolizer **s, const struct km_trace *t,
-			  const char *dir, bool debuginfod)
+int km_modules_symbolizer(struct km_symbolizer **s,
+			  const struct km_module_info *mods, size_t nr,
+			  const char *release, const char *dir,
+			  bool debuginfod)
 {
 	struct modules_symbolizer *ms;
 	int err;
 
-	if (!t->nr_mods) {
-		if (dir)
-			km_warn("%s records no modules' load addresses (an older kmemsnoop, or a kernel without modules): --modules %s is not used",
-				t->path, dir);
+	if (!nr)
 		return 0;
-	}
 	ms = calloc(1, sizeof(*ms));
 	if (!ms) {
 		km_err("out of memory");
 		return -ENOMEM;
 	}
-	err = setup(ms, t, dir, debuginfod);
+	err = setup(ms, mods, nr, release, dir, debuginfod);
 	if (err) {
 		modules_destroy(&ms->base);
 		return err;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * MODULE_INFO chunks, from an untrusted file. A module's name is
+ * MODULE_INFO chunks: written from a module list, read from an
+ * untrusted file. A module's name is
  * looked for in directories and shown on the terminal, and section
  * names are matched against an ELF file's, so both are held to what
  * the kernel makes them: printable, no spaces, no '/'.
@@ -10,30 +11,64 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../bytes.h"
+#include "../error.h"
 #include "tlv.h"
 #include "trace_format.h"
 #include "trace_decode.h"
+#include "trace_writer.h"
 
 /* More than a module has even built with -ffunction-sections. */
 #define MAX_SECTIONS 65536
 
-static void module_free(struct km_module_info *m)
+static int put_section(struct km_buf *b, const struct km_module_section *s)
+{
+	size_t len = strlen(s->name);
+	uint8_t *val = malloc(8 + len);
+	int err;
+
+	if (!val)
+		return -ENOMEM;
+	km_put64(val, s->addr);
+	memcpy(val + 8, s->name, len);
+	err = km_tlv_put(b, KM_MODULE_SECTION, val, 8 + len);
+	free(val);
+	return err;
+}
+
+/* m's payload: name, core, build-id if known, sections in m's order. */
+static int encode(struct km_buf *b, const struct km_module_info *m)
 {
 	size_t i;
+	int err;
 
-	free(m->name);
-	for (i = 0; i < m->nr_sections; i++)
-		free(m->sections[i].name);
-	free(m->sections);
+	err = km_tlv_put_str(b, KM_MODULE_NAME, m->name);
+	err = err ?: km_tlv_put_u64(b, KM_MODULE_ADDR, m->addr);
+	err = err ?: km_tlv_put_u64(b, KM_MODULE_SIZE, m->size);
+	if (!err && m->build_id_len)
+		err = km_tlv_put(b, KM_MODULE_BUILD_ID, m->build_id,
+				 m->build_id_len);
+	for (i = 0; !err && i < m->nr_sections; i++)
+		err = put_section(b, &m->sections[i]);
+	return err;
+}
+
+int km_tw_module_info(struct km_trace_writer *w, const struct km_module_info *m)
+{
+	struct km_buf b = { 0 };
+	int err;
+
+	err = encode(&b, m);
+	if (err)
+		km_err("out of memory"); /* the only way encoding fails */
+	else
+		err = km_tw_chunk(w, KM_CHUNK_MODULE_INFO, b.data, b.len);
+	km_buf_free(&b);
+	return err;
 }
 
 void km_module_infos_free(struct km_trace *t)
 {
-	size_t i;
-
-	for (i = 0; i < t->nr_mods; i++)
-		module_free(&t->mods[i]);
-	free(t->mods);
+	km_module_list_free(t->mods, t->nr_mods);
 	t->mods = NULL;
 	t->nr_mods = t->mods_cap = 0;
 }
@@ -136,7 +171,7 @@ int km_decode_module_info(struct km_trace *t, uint64_t at, const uint8_t *p,
 				sizeof(*t->mods)))
 		r = -ENOMEM;
 	if (r) {
-		module_free(&m);
+		km_module_info_free(&m);
 		if (r == -ENOMEM) {
 			km_err("out of memory");
 			return r;

@@ -11,27 +11,13 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <zstd.h>
+#include "../kmodule.h"
 #include "hit.h"
 #include "target.h"
 
 struct km_stack {
 	uint32_t nr;
 	size_t pos; /* of the first frame in km_trace.frames */
-};
-
-/* A MODULE_INFO chunk: where a module's sections were loaded. */
-struct km_module_section {
-	uint64_t addr;
-	char *name;
-};
-
-struct km_module_info {
-	char *name;
-	uint64_t addr, size; /* the core, as /proc/modules shows it */
-	uint8_t build_id[64];
-	size_t build_id_len;
-	struct km_module_section *sections;
-	size_t nr_sections;
 };
 
 struct km_trace {
@@ -50,7 +36,7 @@ struct km_trace {
 	/* KALLSYMS, MODULES */
 	char *kallsyms, *modules;
 	size_t kallsyms_len, modules_len;
-	/* MODULE_INFO */
+	/* MODULE_INFO, one entry per chunk */
 	struct km_module_info *mods;
 	size_t nr_mods, mods_cap;
 	/* STACKS, as far as read */

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <zstd.h>
 #include "../bytes.h"
+#include "../kmodule.h"
 #include "hit.h"
 #include "stack_table.h"
 
@@ -40,6 +41,11 @@ int km_tw_create(struct km_trace_writer *w, const char *path);
 /* Writes one chunk of raw bytes, compressed, in a single write. */
 int km_tw_chunk(struct km_trace_writer *w, uint32_t type, const void *raw,
 		size_t len);
+/*
+ * One MODULE_INFO chunk for m (trace_modules.c); returns 0 or a
+ * negative errno, explained.
+ */
+int km_tw_module_info(struct km_trace_writer *w, const struct km_module_info *m);
 /* Queues a hit; writes a chunk when enough are queued. */
 int km_tw_hit(struct km_trace_writer *w, const struct km_hit *h);
 /* Writes queued stacks and hits, if any. */
