@@ -32,7 +32,7 @@ SKELS := $(OUT)/kmemsnoop.skel.h $(OUT)/resolve.skel.h
 # keeps a deleted or moved header from breaking the build.
 DEPFLAGS = -MMD -MP -MF $@.d
 
-.PHONY: all static deps check unit kernel-tests guest-tests vm-tests demo bench format \
+.PHONY: all static deps check layering unit kernel-tests guest-tests vm-tests demo bench format \
 	clean vmlinux-h sanitize fuzz-smoke install uninstall doc-tests
 
 all: $(OUT)/kmemsnoop
@@ -99,6 +99,11 @@ vmlinux-h:
 deps:
 	@tools/install-deps.sh
 
+# The include rules of docs/architecture.md: no layer includes one above
+# it, record and report never include each other.
+layering:
+	@tests/check-layering.sh
+
 # Unit tests (cmocka), one binary per tests/unit/test_*.c.
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
@@ -162,7 +167,7 @@ vm-tests:
 # (offsetof against drgn's reading of its DWARF) needs too. Every tier
 # runs even when one fails; the last lines say which, and how long each
 # took.
-CHECK_TIERS := all unit vm-tests guest-tests kernel-tests sanitize \
+CHECK_TIERS := all layering unit vm-tests guest-tests kernel-tests sanitize \
 	fuzz-smoke doc-tests browser-tests
 check: deps
 	@tests/run-check.sh $(CHECK_TIERS)
