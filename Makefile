@@ -64,7 +64,9 @@ $(OUT)/%.o: %.c | $(SKELS)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
+# Anew each time: ar keeps members whose source was moved or deleted.
 $(OUT)/libkmemsnoop.a: $(LIB_OBJS)
+	@rm -f $@
 	@$(AR) rcs $@ $^
 
 $(OUT)/kmemsnoop: $(OUT)/main.o $(OUT)/libkmemsnoop.a
