@@ -174,6 +174,5 @@ int km_cmd_live(int argc, char **argv)
 	if (!err)
 		err = live(&o);
 	km_opts_free(&o);
-	return err ? (km_usage_error ? KM_EXIT_USAGE : KM_EXIT_FAIL) :
-		     KM_EXIT_OK;
+	return km_exit_status(err);
 }

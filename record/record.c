@@ -191,6 +191,5 @@ int km_cmd_record(int argc, char **argv)
 	if (!err)
 		err = record(&o, argc, argv);
 	km_opts_free(&o);
-	return err ? (km_usage_error ? KM_EXIT_USAGE : KM_EXIT_FAIL) :
-		     KM_EXIT_OK;
+	return km_exit_status(err);
 }

@@ -117,7 +117,5 @@ int km_cmd_report(int argc, char **argv)
 		km_err("writing the report failed: %s", strerror(errno));
 		err = -errno;
 	}
-	if (!err)
-		return KM_EXIT_OK;
-	return km_usage_error ? KM_EXIT_USAGE : KM_EXIT_FAIL;
+	return km_exit_status(err);
 }
