@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../../common/error.h"
+#include "../../common/numlist.h"
 #include "filter.h"
 
 static const char *const op_names[] = {
@@ -13,40 +14,24 @@ static const char *const op_names[] = {
 	[KM_OP_AND] = "&",
 };
 
-static int set_cpu(struct kmemsnoop_filter *f, long cpu)
+static int set_cpus(void *ctx, uint64_t lo, uint64_t hi)
 {
-	if (cpu < 0 || cpu >= KM_MAX_CPUS)
+	struct kmemsnoop_filter *f = ctx;
+	uint64_t cpu;
+
+	if (hi >= KM_MAX_CPUS)
 		return -EINVAL;
-	f->cpus[cpu / 64] |= 1ull << (cpu % 64);
+	for (cpu = lo; cpu <= hi; cpu++)
+		f->cpus[cpu / 64] |= 1ull << (cpu % 64);
 	return 0;
 }
 
 int km_filter_cpus(struct kmemsnoop_filter *f, const char *list)
 {
-	const char *p = list;
-	long a, b;
-	char *end;
-
-	do {
-		a = b = strtol(p, &end, 10);
-		if (end == p || *p == '-')
-			goto bad;
-		if (*end == '-') {
-			p = end + 1;
-			b = strtol(p, &end, 10);
-			if (end == p || b < a)
-				goto bad;
-		}
-		for (; a <= b; a++)
-			if (set_cpu(f, a))
-				goto bad;
-		p = end + 1;
-	} while (*end == ',');
-	if (*end)
-		goto bad;
-	f->has_cpus = 1;
-	return 0;
-bad:
+	if (!km_numlist_parse(list, set_cpus, f)) {
+		f->has_cpus = 1;
+		return 0;
+	}
 	km_usage(
 		"bad CPU list '%s': give numbers and ranges below %d, e.g. 0,2-3",
 		list, KM_MAX_CPUS);

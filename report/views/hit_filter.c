@@ -3,55 +3,29 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../../common/bytes.h"
 #include "../../common/error.h"
+#include "../../common/numlist.h"
 #include "hit_filter.h"
 
-static int parse_u64(const char *s, const char **end, uint64_t *v)
+static int add_range(void *ctx, uint64_t lo, uint64_t hi)
 {
-	char *e;
+	struct km_ranges *r = ctx;
 
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	*v = strtoull(s, &e, 10);
-	*end = e;
-	return errno ? -EINVAL : 0;
-}
-
-static int add_range(struct km_ranges *r, uint64_t lo, uint64_t hi)
-{
-	struct km_range *n = realloc(r->r, (r->n + 1) * sizeof(*n));
-
-	if (!n) {
+	if (km_grow_array((void **)&r->r, &r->cap, r->n + 1, sizeof(*r->r))) {
 		km_err("out of memory");
 		return -ENOMEM;
 	}
-	r->r = n;
 	r->r[r->n++] = (struct km_range){ lo, hi };
 	return 0;
 }
 
 int km_ranges_parse(struct km_ranges *r, const char *s, const char *what)
 {
-	const char *p = s;
-	uint64_t lo, hi;
-	int err;
+	int err = km_numlist_parse(s, add_range, r);
 
-	for (;;) {
-		if (parse_u64(p, &p, &lo))
-			break;
-		hi = lo;
-		if (*p == '-' && parse_u64(p + 1, &p, &hi))
-			break;
-		if (hi < lo || (*p && *p != ','))
-			break;
-		err = add_range(r, lo, hi);
-		if (err)
-			return err;
-		if (!*p)
-			return 0;
-		p++;
-	}
+	if (err != -EINVAL)
+		return err;
 	km_usage("bad %s list '%s': give numbers and ranges, e.g. 1,4-6", what,
 		 s);
 	return -EINVAL;

@@ -19,7 +19,7 @@ struct km_range {
 /* A list such as "1,5-7"; empty: anything matches. */
 struct km_ranges {
 	struct km_range *r;
-	size_t n;
+	size_t n, cap;
 };
 
 struct km_hit_filter {
