@@ -5,8 +5,9 @@
 #include "htab.h"
 
 /* FNV-1a: keys are short, and nothing here is adversarial for speed. */
-static uint64_t hash(const uint8_t *p, size_t len)
+uint64_t km_htab_hash(const void *key, size_t len)
 {
+	const uint8_t *p = key;
 	uint64_t h = 0xcbf29ce484222325ull;
 
 	while (len--)
@@ -51,10 +52,20 @@ static int grow(struct km_htab *h)
 	return 0;
 }
 
-uint64_t *km_htab_get(struct km_htab *h, const void *key, size_t len,
-		      bool *created)
+const uint64_t *km_htab_find(const struct km_htab *h, const void *key,
+			     size_t len)
 {
-	uint64_t hv = hash(key, len);
+	struct km_hent *e;
+
+	if (!h->cap)
+		return NULL;
+	e = slot(h->ents, h->cap, km_htab_hash(key, len), &h->keys, key, len);
+	return e->used ? &e->val : NULL;
+}
+
+uint64_t *km_htab_get_hashed(struct km_htab *h, uint64_t hv, const void *key,
+			     size_t len, bool *created)
+{
 	struct km_hent *e;
 
 	if (created)

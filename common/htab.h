@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A hash table from byte strings to a 64-bit value, for tallying hits
- * by whatever groups them (sort keys, stacks, folded lines). Keys are
- * copied into one arena; entries are never removed.
+ * The one hash table: byte strings to a 64-bit value, open addressing,
+ * at most half full. It tallies hits by whatever groups them (sort
+ * keys, stacks, folded lines), gives each distinct stack its id (the
+ * trace writer's stack table) and caches DWARF answers by address.
+ * Keys are compared in full, so keys whose hashes collide stay apart;
+ * they are copied into one arena; entries are never removed.
  */
 #ifndef KM_HTAB_H
 #define KM_HTAB_H
@@ -26,12 +29,28 @@ struct km_htab {
 	struct km_buf keys;
 };
 
+/* FNV-1a over the key's bytes: what km_htab_get hashes with. */
+uint64_t km_htab_hash(const void *key, size_t len);
+
 /*
- * The value for key, inserted as 0 if new (*created says which), or
- * NULL without memory. Valid until the next insertion.
+ * The value for key, inserted as 0 if new (*created says which, created
+ * may be NULL), or NULL without memory. Valid until the next insertion.
+ * hv is the key's hash: a caller with a cheaper one for its keys (stack
+ * frames, a word at a time) gives it; it must always give the same.
  */
-uint64_t *km_htab_get(struct km_htab *h, const void *key, size_t len,
-		      bool *created);
+uint64_t *km_htab_get_hashed(struct km_htab *h, uint64_t hv, const void *key,
+			     size_t len, bool *created);
+
+static inline uint64_t *km_htab_get(struct km_htab *h, const void *key,
+				    size_t len, bool *created)
+{
+	return km_htab_get_hashed(h, km_htab_hash(key, len), key, len,
+				  created);
+}
+
+/* The value for key (hashed by km_htab_hash), or NULL if absent. */
+const uint64_t *km_htab_find(const struct km_htab *h, const void *key,
+			     size_t len);
 /* The entry's key bytes; valid until the next insertion. */
 static inline const uint8_t *km_hent_key(const struct km_htab *h,
 					 const struct km_hent *e)

@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "../addr_search.h"
+#include "../bytes.h"
+#include "../htab.h"
 #include "dwarf.h"
 #include "dwarf_scopes.h"
 
@@ -25,12 +27,6 @@ struct fsym {
 	uint64_t addr; /* link address */
 	const char *name; /* in libdwfl's copy of the string table */
 	int rank; /* among symbols at one address, the highest is shown */
-};
-
-struct slot {
-	uint64_t addr;
-	uint32_t first; /* index of its first entry in frames */
-	uint32_t nr; /* entries; 0 marks an empty slot */
 };
 
 struct dwarf_symbolizer {
@@ -43,8 +39,8 @@ struct dwarf_symbolizer {
 	struct km_scope_index scopes;
 	struct fsym *syms; /* sorted by address, then rank */
 	size_t nr_syms;
-	struct slot *slots;
-	size_t nr_slots, used; /* nr_slots is a power of two */
+	/* Answers given: address to CACHED(first entry in frames, count). */
+	struct km_htab cache;
 	struct km_frame *frames;
 	size_t nr_frames, frames_cap;
 };
@@ -318,60 +314,25 @@ static int lookup(struct dwarf_symbolizer *s, uint64_t addr,
 	return n;
 }
 
-static size_t hash(uint64_t addr, size_t nr_slots)
-{
-	return (addr * 0x9e3779b97f4a7c15ull) >> 32 & (nr_slots - 1);
-}
-
-static struct slot *find_slot(struct slot *slots, size_t nr_slots,
-			      uint64_t addr)
-{
-	size_t i = hash(addr, nr_slots);
-
-	while (slots[i].nr && slots[i].addr != addr)
-		i = (i + 1) & (nr_slots - 1);
-	return &slots[i];
-}
-
-/* Keeps the table at most half full, so probes stay short. */
-static int grow_slots(struct dwarf_symbolizer *s)
-{
-	size_t nr = s->nr_slots ? 2 * s->nr_slots : 1024, i;
-	struct slot *slots = calloc(nr, sizeof(*slots));
-
-	if (!slots)
-		return -ENOMEM;
-	for (i = 0; i < s->nr_slots; i++)
-		if (s->slots[i].nr)
-			*find_slot(slots, nr, s->slots[i].addr) = s->slots[i];
-	free(s->slots);
-	s->slots = slots;
-	s->nr_slots = nr;
-	return 0;
-}
+/* A cached answer: n (at most KM_MAX_INLINE) entries from frames[first]. */
+#define CACHED(first, n) ((uint64_t)(first) << 8 | (n))
+#define CACHED_FIRST(v) ((v) >> 8)
+#define CACHED_NR(v) ((int)((v) & 0xff))
 
 static int remember(struct dwarf_symbolizer *s, uint64_t addr,
 		    const struct km_frame *e, int n)
 {
-	struct km_frame *frames;
-	struct slot *slot;
-	size_t cap;
+	uint64_t *v;
 
-	if (2 * (s->used + 1) > s->nr_slots && grow_slots(s))
+	if (km_grow_array((void **)&s->frames, &s->frames_cap,
+			  s->nr_frames + n, sizeof(*s->frames)))
 		return -ENOMEM;
-	if (s->nr_frames + n > s->frames_cap) {
-		cap = s->frames_cap ? 2 * s->frames_cap : 1024;
-		frames = realloc(s->frames, cap * sizeof(*frames));
-		if (!frames)
-			return -ENOMEM;
-		s->frames = frames;
-		s->frames_cap = cap;
-	}
+	v = km_htab_get(&s->cache, &addr, sizeof(addr), NULL);
+	if (!v)
+		return -ENOMEM;
 	memcpy(s->frames + s->nr_frames, e, n * sizeof(*e));
-	slot = find_slot(s->slots, s->nr_slots, addr);
-	*slot = (struct slot){ addr, s->nr_frames, n };
+	*v = CACHED(s->nr_frames, n);
 	s->nr_frames += n;
-	s->used++;
 	return 0;
 }
 
@@ -398,15 +359,13 @@ static int dwarf_resolve(struct km_symbolizer *base, uint64_t addr,
 {
 	struct dwarf_symbolizer *s = (struct dwarf_symbolizer *)base;
 	struct km_frame e[KM_MAX_INLINE];
-	struct slot *slot;
+	const uint64_t *v;
 	int n;
 
-	if (s->nr_slots) {
-		slot = find_slot(s->slots, s->nr_slots, addr);
-		if (slot->nr)
-			return copy_out(out, max, s->frames + slot->first,
-					slot->nr);
-	}
+	v = km_htab_find(&s->cache, &addr, sizeof(addr));
+	if (v)
+		return copy_out(out, max, s->frames + CACHED_FIRST(*v),
+				CACHED_NR(*v));
 	n = lookup(s, addr, e);
 	/* Out of memory only costs the cache; the answer is still good. */
 	remember(s, addr, e, n);
@@ -421,7 +380,7 @@ static void dwarf_destroy(struct km_symbolizer *base)
 	dwfl_end(s->dwfl);
 	free(s->module);
 	free(s->syms);
-	free(s->slots);
+	km_htab_free(&s->cache);
 	free(s->frames);
 	free(s);
 }

@@ -9,13 +9,11 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "../htab.h"
 
 struct km_stack_table {
-	struct km_stack_slot *slots;
-	size_t cap; /* a power of two */
+	struct km_htab ids; /* a stack's frames, as bytes, to its id */
 	size_t nr; /* ids handed out: 0 .. nr-1 */
-	uint64_t *pool; /* frames of every stack, back to back */
-	size_t pool_len, pool_cap;
 };
 
 /*
