@@ -107,12 +107,8 @@ static double rnd01(void)
 
 static void add(struct sym **v, size_t *nr, size_t *cap, struct sym s)
 {
-	if (*nr == *cap) {
-		*cap = *cap ? 2 * *cap : 4096;
-		*v = realloc(*v, *cap * sizeof(**v));
-		if (!*v)
-			die("out of memory");
-	}
+	if (km_grow_array((void **)v, cap, *nr + 1, sizeof(**v)))
+		die("out of memory");
 	(*v)[(*nr)++] = s;
 }
 

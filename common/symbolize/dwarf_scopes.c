@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../bytes.h"
 #include "dwarf_scopes.h"
 
 /* One address range of a DIE at a CU's top level. */
@@ -53,15 +54,9 @@ static bool child_with_pc(Dwarf_Die *parent, Dwarf_Addr pc, Dwarf_Die *out)
 static int add_span(struct km_cu_spans *c, size_t *cap, Dwarf_Addr lo,
 		    Dwarf_Addr hi, Dwarf_Die *die)
 {
-	struct span *p;
-
-	if (c->nr == *cap) {
-		*cap = *cap ? 2 * *cap : 64;
-		p = realloc(c->spans, *cap * sizeof(*p));
-		if (!p)
-			return -1;
-		c->spans = p;
-	}
+	if (km_grow_array((void **)&c->spans, cap, c->nr + 1,
+			  sizeof(*c->spans)))
+		return -1;
 	c->spans[c->nr++] = (struct span){ lo, hi, *die };
 	return 0;
 }
@@ -112,13 +107,8 @@ static struct km_cu_spans *cu_spans(struct km_scope_index *x, Dwarf_Die *cu)
 		else
 			hi = mid;
 	}
-	if (x->nr == x->cap) {
-		x->cap = x->cap ? 2 * x->cap : 256;
-		p = realloc(x->cus, x->cap * sizeof(*p));
-		if (!p)
-			return NULL;
-		x->cus = p;
-	}
+	if (km_grow_array((void **)&x->cus, &x->cap, x->nr + 1, sizeof(*p)))
+		return NULL;
 	p = &x->cus[lo];
 	memmove(p + 1, p, (x->nr - lo) * sizeof(*p));
 	memset(p, 0, sizeof(*p));

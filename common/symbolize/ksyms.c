@@ -12,7 +12,7 @@
 int km_read_file(const char *path, char **text, size_t *len)
 {
 	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap), *p;
+	char *buf = malloc(cap);
 	ssize_t r;
 	int fd;
 
@@ -26,16 +26,12 @@ int km_read_file(const char *path, char **text, size_t *len)
 	/* /proc files report size 0, so read until EOF. */
 	while ((r = read(fd, buf + n, cap - n - 1)) > 0) {
 		n += r;
-		if (cap - n - 1 > 0)
-			continue;
-		p = realloc(buf, cap * 2);
-		if (!p) {
+		/* Room for one more byte and the NUL. */
+		if (km_grow_array((void **)&buf, &cap, n + 2, 1)) {
 			r = -1;
 			errno = ENOMEM;
 			break;
 		}
-		buf = p;
-		cap *= 2;
 	}
 	if (r < 0) {
 		r = -errno;
@@ -146,7 +142,7 @@ static int parse_line(char *line, struct km_sym *s)
 int km_symtab_from_kallsyms(struct km_symtab *t, const char *text, size_t len)
 {
 	size_t cap = 1024, nr = 0;
-	struct km_sym *syms, *p;
+	struct km_sym *syms;
 	char *copy, *line, *next;
 
 	memset(t, 0, sizeof(*t));
@@ -160,13 +156,8 @@ int km_symtab_from_kallsyms(struct km_symtab *t, const char *text, size_t len)
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		if (nr == cap) {
-			p = realloc(syms, 2 * cap * sizeof(*syms));
-			if (!p)
-				goto nomem;
-			syms = p;
-			cap *= 2;
-		}
+		if (km_grow_array((void **)&syms, &cap, nr + 1, sizeof(*syms)))
+			goto nomem;
 		nr += parse_line(line, &syms[nr]);
 	}
 	t->syms = syms;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "../bytes.h"
 #include "ksyms.h"
 
 static int is_code_or_data(const GElf_Sym *s)
@@ -36,15 +37,8 @@ static int add_symtab(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh,
 		name = elf_strptr(elf, sh->sh_link, sym.st_name);
 		if (!name || !*name)
 			continue;
-		if (*nr == *cap) {
-			struct km_sym *p =
-				realloc(*syms, 2 * *cap * sizeof(*p));
-
-			if (!p)
-				return -ENOMEM;
-			*syms = p;
-			*cap *= 2;
-		}
+		if (km_grow_array((void **)syms, cap, *nr + 1, sizeof(**syms)))
+			return -ENOMEM;
 		(*syms)[(*nr)++] = (struct km_sym){ sym.st_value, name, NULL };
 	}
 	return 0;

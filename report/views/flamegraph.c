@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../../common/bytes.h"
 #include "flamegraph.h"
 
 /* Geometry, in pixels. */
@@ -80,20 +81,15 @@ static size_t kid_pos(const struct km_fg_node *n, const char *name, bool *found)
 /* n's kid called name, made without hits if new; NULL without memory. */
 static struct km_fg_node *kid(struct km_fg_node *n, const char *name)
 {
-	struct km_fg_node *k, **kids;
+	struct km_fg_node *k;
 	bool found;
-	size_t i = kid_pos(n, name, &found), cap;
+	size_t i = kid_pos(n, name, &found);
 
 	if (found)
 		return n->kids[i];
-	if (n->nr_kids == n->cap_kids) {
-		cap = n->cap_kids ? 2 * n->cap_kids : 4;
-		kids = reallocarray(n->kids, cap, sizeof(*kids));
-		if (!kids)
-			return NULL;
-		n->kids = kids;
-		n->cap_kids = cap;
-	}
+	if (km_grow_array((void **)&n->kids, &n->cap_kids, n->nr_kids + 1,
+			  sizeof(*n->kids)))
+		return NULL;
 	k = node_new(name);
 	if (!k)
 		return NULL;
