@@ -21,6 +21,7 @@
 #include "../htab.h"
 #include "dwarf.h"
 #include "dwarf_scopes.h"
+#include "elf_sym.h"
 
 /* An ELF symbol, for the function name and start. */
 struct fsym {
@@ -203,25 +204,7 @@ static int inlines(struct dwarf_symbolizer *s, Dwarf_Addr addr,
 	return n + 1;
 }
 
-/*
- * Among symbols at one address: functions before untyped labels before
- * objects, then sized before size 0, then global before weak before
- * local, so a function wins over a section marker or a linker alias
- * (_text, __entry_text_start) that starts where it does.
- */
-static int sym_rank(const GElf_Sym *sym)
-{
-	static const int type_rank[] = {
-		[STT_NOTYPE] = 1, [STT_OBJECT] = 0, [STT_FUNC] = 2
-	};
-	int bind = GELF_ST_BIND(sym->st_info);
-
-	return 8 * type_rank[GELF_ST_TYPE(sym->st_info)] +
-	       4 * (sym->st_size > 0) +
-	       (bind == STB_GLOBAL ? 2 : bind == STB_WEAK);
-}
-
-/* By address, then rank; lookups take the last of equals. */
+/* By address, then rank (elf_sym.h); lookups take the last of equals. */
 static int cmp_fsym(const void *a, const void *b)
 {
 	const struct fsym *x = a, *y = b;
@@ -243,7 +226,6 @@ static int index_symbols(struct dwarf_symbolizer *s)
 	const char *name;
 	GElf_Addr value;
 	GElf_Sym sym;
-	int type;
 
 	if (n <= 0)
 		return 0;
@@ -253,9 +235,7 @@ static int index_symbols(struct dwarf_symbolizer *s)
 	for (i = 1; i < n; i++) {
 		name = dwfl_module_getsym_info(s->mod, i, &sym, &value, NULL,
 					       NULL, NULL);
-		type = GELF_ST_TYPE(sym.st_info);
-		if (!name || !*name || sym.st_shndx == SHN_UNDEF || !value ||
-		    type > STT_FUNC)
+		if (!name || !*name || !km_elf_sym_kept(&sym, value))
 			continue;
 		/*
 		 * Outside the file's code and data (per-CPU offsets; a
@@ -265,7 +245,7 @@ static int index_symbols(struct dwarf_symbolizer *s)
 		if (value < s->low || value >= s->high)
 			continue;
 		s->syms[s->nr_syms++] =
-			(struct fsym){ value, name, sym_rank(&sym) };
+			(struct fsym){ value, name, km_elf_sym_rank(&sym) };
 	}
 	qsort(s->syms, s->nr_syms, sizeof(*s->syms), cmp_fsym);
 	return 0;

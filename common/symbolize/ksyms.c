@@ -52,6 +52,8 @@ static int cmp_sym(const void *a, const void *b)
 
 	if (x->addr != y->addr)
 		return x->addr < y->addr ? -1 : 1;
+	if (x->rank != y->rank)
+		return x->rank - y->rank;
 	return strcmp(x->name, y->name);
 }
 
@@ -91,6 +93,11 @@ void km_symtab_sort(struct km_symtab *t)
 	qsort(t->syms + i, t->nr - i, sizeof(*t->syms), cmp_sym);
 	if (merge_runs(t->syms, i, t->nr))
 		qsort(t->syms, t->nr, sizeof(*t->syms), cmp_sym);
+}
+
+void km_symtab_sort_ranked(struct km_symtab *t)
+{
+	qsort(t->syms, t->nr, sizeof(*t->syms), cmp_sym);
 }
 
 /* Hex digits at *p into *v; the count of digits (0: none). */

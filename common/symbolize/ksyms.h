@@ -17,6 +17,7 @@ struct km_sym {
 	uint64_t addr;
 	const char *name;
 	const char *module; /* NULL for the kernel itself */
+	int rank; /* ELF: which of several at an address is shown (elf_sym.h) */
 };
 
 struct km_symtab {
@@ -56,8 +57,14 @@ int km_kallsyms_reader_join(struct km_kallsyms_reader *r, char **text,
 /* Function and object symbols of an ELF file, with its link addresses. */
 int km_symtab_from_elf(struct km_symtab *t, const char *path);
 void km_symtab_free(struct km_symtab *t);
-/* Orders entries by address (then name), as lookups need. */
+/*
+ * Orders entries by address (then rank, then name), as lookups need.
+ * Kallsyms text comes nearly sorted: entries already in address order
+ * keep their order among equal addresses.
+ */
 void km_symtab_sort(struct km_symtab *t);
+/* The same for a table whose order says nothing (ELF): all of it. */
+void km_symtab_sort_ranked(struct km_symtab *t);
 
 /*
  * Moves a vmlinux's link-time addresses to where the running kernel

@@ -8,14 +8,27 @@
 #include <string.h>
 #include <unistd.h>
 #include "../bytes.h"
+#include "elf_sym.h"
 #include "ksyms.h"
 
-static int is_code_or_data(const GElf_Sym *s)
+bool km_elf_sym_kept(const GElf_Sym *sym, uint64_t value)
 {
-	int type = GELF_ST_TYPE(s->st_info);
+	int type = GELF_ST_TYPE(sym->st_info);
 
-	return s->st_value && s->st_shndx != SHN_UNDEF &&
+	return value && sym->st_shndx != SHN_UNDEF &&
 	       (type == STT_FUNC || type == STT_OBJECT || type == STT_NOTYPE);
+}
+
+int km_elf_sym_rank(const GElf_Sym *sym)
+{
+	static const int type_rank[] = {
+		[STT_NOTYPE] = 1, [STT_OBJECT] = 0, [STT_FUNC] = 2
+	};
+	int bind = GELF_ST_BIND(sym->st_info);
+
+	return 8 * type_rank[GELF_ST_TYPE(sym->st_info)] +
+	       4 * (sym->st_size > 0) +
+	       (bind == STB_GLOBAL ? 2 : bind == STB_WEAK);
 }
 
 /* Appends the symbols of one symbol table section; names go to strs. */
@@ -32,14 +45,16 @@ static int add_symtab(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh,
 	for (i = 0; i < count; i++) {
 		const char *name;
 
-		if (!gelf_getsym(data, i, &sym) || !is_code_or_data(&sym))
+		if (!gelf_getsym(data, i, &sym) ||
+		    !km_elf_sym_kept(&sym, sym.st_value))
 			continue;
 		name = elf_strptr(elf, sh->sh_link, sym.st_name);
 		if (!name || !*name)
 			continue;
 		if (km_grow_array((void **)syms, cap, *nr + 1, sizeof(**syms)))
 			return -ENOMEM;
-		(*syms)[(*nr)++] = (struct km_sym){ sym.st_value, name, NULL };
+		(*syms)[(*nr)++] = (struct km_sym){ sym.st_value, name, NULL,
+						     km_elf_sym_rank(&sym) };
 	}
 	return 0;
 }
@@ -103,7 +118,7 @@ int km_symtab_from_elf(struct km_symtab *t, const char *path)
 	t->nr = nr;
 	err = own_names(t);
 	if (!err)
-		km_symtab_sort(t);
+		km_symtab_sort_ranked(t);
 	syms = NULL;
 out:
 	if (err && t->syms)
