@@ -55,7 +55,8 @@ int main(int argc, char **argv)
 	size_t i;
 
 	if (argc < 2) {
-		km_usage("nothing to watch: give BP EXPR (e.g. rw4 jiffies), or see 'kmemsnoop help'");
+		km_usage(
+			"nothing to watch: give BP EXPR (e.g. rw4 jiffies), or see 'kmemsnoop help'");
 		return KM_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "help"))

@@ -44,8 +44,7 @@ uint64_t *km_htab_get_hashed(struct km_htab *h, uint64_t hv, const void *key,
 static inline uint64_t *km_htab_get(struct km_htab *h, const void *key,
 				    size_t len, bool *created)
 {
-	return km_htab_get_hashed(h, km_htab_hash(key, len), key, len,
-				  created);
+	return km_htab_get_hashed(h, km_htab_hash(key, len), key, len, created);
 }
 
 /* The value for key (hashed by km_htab_hash), or NULL if absent. */

@@ -297,15 +297,15 @@ static int lookup(struct dwarf_symbolizer *s, uint64_t addr,
 /* A cached answer: n (at most KM_MAX_INLINE) entries from frames[first]. */
 #define CACHED(first, n) ((uint64_t)(first) << 8 | (n))
 #define CACHED_FIRST(v) ((v) >> 8)
-#define CACHED_NR(v) ((int)((v) & 0xff))
+#define CACHED_NR(v) ((int)((v)&0xff))
 
 static int remember(struct dwarf_symbolizer *s, uint64_t addr,
 		    const struct km_frame *e, int n)
 {
 	uint64_t *v;
 
-	if (km_grow_array((void **)&s->frames, &s->frames_cap,
-			  s->nr_frames + n, sizeof(*s->frames)))
+	if (km_grow_array((void **)&s->frames, &s->frames_cap, s->nr_frames + n,
+			  sizeof(*s->frames)))
 		return -ENOMEM;
 	v = km_htab_get(&s->cache, &addr, sizeof(addr), NULL);
 	if (!v)

@@ -54,7 +54,7 @@ static int add_symtab(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh,
 		if (km_grow_array((void **)syms, cap, *nr + 1, sizeof(**syms)))
 			return -ENOMEM;
 		(*syms)[(*nr)++] = (struct km_sym){ sym.st_value, name, NULL,
-						     km_elf_sym_rank(&sym) };
+						    km_elf_sym_rank(&sym) };
 	}
 	return 0;
 }

@@ -215,8 +215,7 @@ static int setup(struct modules_symbolizer *ms,
 
 int km_modules_symbolizer(struct km_symbolizer **s,
 			  const struct km_module_info *mods, size_t nr,
-			  const char *release, const char *dir,
-			  bool debuginfod)
+			  const char *release, const char *dir, bool debuginfod)
 {
 	struct modules_symbolizer *ms;
 	int err;

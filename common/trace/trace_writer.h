@@ -45,7 +45,8 @@ int km_tw_chunk(struct km_trace_writer *w, uint32_t type, const void *raw,
  * One MODULE_INFO chunk for m (trace_modules.c); returns 0 or a
  * negative errno, explained.
  */
-int km_tw_module_info(struct km_trace_writer *w, const struct km_module_info *m);
+int km_tw_module_info(struct km_trace_writer *w,
+		      const struct km_module_info *m);
 /* Queues a hit; writes a chunk when enough are queued. */
 int km_tw_hit(struct km_trace_writer *w, const struct km_hit *h);
 /* Writes queued stacks and hits, if any. */

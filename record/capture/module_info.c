@@ -64,7 +64,8 @@ static int add_section(struct km_module_info *m, size_t *cap, const char *dir,
 	if (snprintf(path, sizeof(path), "%s/%s", dir, sec) >=
 	    (int)sizeof(path))
 		return 0;
-	if (strlen(sec) > NAME_MAX || read_small(path, text, sizeof(text)) <= 0 ||
+	if (strlen(sec) > NAME_MAX ||
+	    read_small(path, text, sizeof(text)) <= 0 ||
 	    sscanf(text, "%" SCNx64, &addr) != 1)
 		return 0;
 	if (km_grow_array((void **)&m->sections, cap, m->nr_sections + 1,
