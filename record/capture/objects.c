@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "../../bpf/kmemsnoop.h"
 #include "../../common/btf_path.h"
+#include "../../common/bytes.h"
 #include "../../common/error.h"
 #include "../../common/trace/trace_format.h"
 #include "kbtf.h"
@@ -157,8 +158,8 @@ static int cmp_names(const void *a, const void *b)
  */
 static void list_devices(const char *dir, bool no_colon, char *buf, size_t size)
 {
-	char **names = NULL, **grown;
-	size_t n = 0, i, len = 0;
+	size_t n = 0, cap = 0, i, len = 0;
+	char **names = NULL;
 	struct dirent *e;
 	DIR *d = opendir(dir);
 
@@ -166,12 +167,10 @@ static void list_devices(const char *dir, bool no_colon, char *buf, size_t size)
 	while (d && (e = readdir(d))) {
 		if (e->d_name[0] == '.' || (no_colon && strchr(e->d_name, ':')))
 			continue;
-		grown = realloc(names, (n + 1) * sizeof(*names));
-		if (!grown || !(grown[n] = strdup(e->d_name))) {
-			names = grown ?: names;
+		if (km_grow_array((void **)&names, &cap, n + 1,
+				  sizeof(*names)) ||
+		    !(names[n] = strdup(e->d_name)))
 			break;
-		}
-		names = grown;
 		n++;
 	}
 	if (d)

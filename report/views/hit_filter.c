@@ -44,7 +44,6 @@ bool km_ranges_match(const struct km_ranges *r, uint64_t v)
 int km_hit_filter_comms(struct km_hit_filter *f, const char *s)
 {
 	const char *p = s, *comma;
-	char **n;
 	size_t len;
 
 	for (;;) {
@@ -56,10 +55,9 @@ int km_hit_filter_comms(struct km_hit_filter *f, const char *s)
 				s, KM_COMM_LEN);
 			return -EINVAL;
 		}
-		n = realloc(f->comms, (f->nr_comms + 1) * sizeof(*n));
-		if (n)
-			f->comms = n;
-		if (!n || !(n[f->nr_comms] = strndup(p, len))) {
+		if (km_grow_array((void **)&f->comms, &f->comms_cap,
+				  f->nr_comms + 1, sizeof(*f->comms)) ||
+		    !(f->comms[f->nr_comms] = strndup(p, len))) {
 			km_err("out of memory");
 			return -ENOMEM;
 		}

@@ -25,7 +25,7 @@ struct km_ranges {
 struct km_hit_filter {
 	struct km_ranges pid, tid, cpu, watch;
 	char **comms; /* --comm names, any of which matches */
-	size_t nr_comms;
+	size_t nr_comms, comms_cap;
 	bool has_from, has_to;
 	int64_t from_ns, to_ns; /* since the trace's start, inclusive */
 };
