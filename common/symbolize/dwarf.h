@@ -3,8 +3,8 @@
  * Function, offset, file:line and the inlined calls at a kernel
  * address, from a vmlinux's DWARF through elfutils' libdwfl.
  */
-#ifndef KM_REPORT_DWARF_H
-#define KM_REPORT_DWARF_H
+#ifndef KM_DWARF_H
+#define KM_DWARF_H
 
 #include <elfutils/libdwfl.h>
 #include <stdint.h>

@@ -3,8 +3,8 @@
  * The DIEs whose address ranges hold a pc, from the compilation unit
  * down to the innermost lexical block or inlined call.
  */
-#ifndef KM_REPORT_DWARF_SCOPES_H
-#define KM_REPORT_DWARF_SCOPES_H
+#ifndef KM_DWARF_SCOPES_H
+#define KM_DWARF_SCOPES_H
 
 #include <elfutils/libdw.h>
 #include <stddef.h>

@@ -3,8 +3,8 @@
  * A kernel module's DWARF, from its relocatable debug file placed
  * where the module's sections were loaded.
  */
-#ifndef KM_REPORT_MODULE_DWARF_H
-#define KM_REPORT_MODULE_DWARF_H
+#ifndef KM_MODULE_DWARF_H
+#define KM_MODULE_DWARF_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Finding a kernel module's debug file: by build-id, by name, debuginfod. */
-#ifndef KM_REPORT_MODULE_FIND_H
-#define KM_REPORT_MODULE_FIND_H
+#ifndef KM_MODULE_FIND_H
+#define KM_MODULE_FIND_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,8 +3,8 @@
  * Which vmlinux belongs to a trace: GNU build-ids, and the search for
  * a vmlinux by build-id in the usual places and through debuginfod.
  */
-#ifndef KM_REPORT_VMLINUX_H
-#define KM_REPORT_VMLINUX_H
+#ifndef KM_VMLINUX_H
+#define KM_VMLINUX_H
 
 #include <stddef.h>
 #include <stdint.h>
