@@ -28,8 +28,11 @@ LIB_OBJS := $(patsubst %.c,$(OUT)/%.o,$(COMMON) $(RECORD) $(REPORT))
 HEADERS := $(wildcard common/*.h common/*/*.h record/*.h record/*/*.h \
 	report/*.h report/*/*.h bpf/*.h)
 SKELS := $(OUT)/kmemsnoop.skel.h $(OUT)/resolve.skel.h
-# Each object's own headers, as the compiler found them (-MMD); -MP
-# keeps a deleted or moved header from breaking the build.
+# Each object's own headers, as the compiler found them (-MMD), in
+# TARGET.d; -MP keeps a deleted or moved header from breaking the build.
+# Every target built with them also depends on its .d, which has an
+# empty rule: an object without one (built before, by another Makefile)
+# is rebuilt rather than trusted.
 DEPFLAGS = -MMD -MP -MF $@.d
 
 .PHONY: all static deps check layering unit kernel-tests guest-tests vm-tests demo bench format \
@@ -59,7 +62,7 @@ $(OUT)/resolve.skel.h: $(OUT)/resolve.bpf.o
 
 # The skeletons must exist before the first compile; afterwards the
 # dependency files say which objects include them.
-$(OUT)/%.o: %.c | $(SKELS)
+$(OUT)/%.o: %.c $(OUT)/%.o.d | $(SKELS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
@@ -110,7 +113,7 @@ layering:
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 
-$(OUT)/tests/%: tests/unit/%.c $(OUT)/libkmemsnoop.a
+$(OUT)/tests/%: tests/unit/%.c $(OUT)/tests/%.d $(OUT)/libkmemsnoop.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(DEPFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS) -lcmocka
 
@@ -208,7 +211,7 @@ bench: deps
 
 # Writes a trace of N hits for a given vmlinux, for timing report's
 # DWARF symbolization in make bench (tools/bench_report_dwarf.sh).
-$(OUT)/make_trace: tools/make_trace.c $(OUT)/libkmemsnoop.a
+$(OUT)/make_trace: tools/make_trace.c $(OUT)/make_trace.d $(OUT)/libkmemsnoop.a
 	@$(CC) $(CFLAGS) $(DEPFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
 
 # make install / uninstall: the binary, the man pages and the bash
@@ -260,7 +263,8 @@ $(OUT)/fuzz_report: tests/fuzz/fuzz_report.c $(FUZZ_SRCS) $(HEADERS) \
 	@$(CLANG) $(FUZZ_CFLAGS) tests/fuzz/fuzz_report.c $(FUZZ_SRCS) -o $@ \
 		$(LDLIBS)
 
-$(OUT)/make_seeds: tests/fuzz/make_seeds.c $(OUT)/libkmemsnoop.a
+$(OUT)/make_seeds: tests/fuzz/make_seeds.c $(OUT)/make_seeds.d \
+		$(OUT)/libkmemsnoop.a
 	@$(CC) $(CFLAGS) $(DEPFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
 
 .PHONY: fuzz
@@ -272,11 +276,18 @@ fuzz: $(OUT)/fuzz_report $(OUT)/make_seeds
 # graph of a real trace comes from fg_trace, a small driver over
 # report/views/flamegraph.c.
 .PHONY: browser-tests
-$(OUT)/tests/fg_trace: tests/browser/fg_trace.c $(OUT)/libkmemsnoop.a
+$(OUT)/tests/fg_trace: tests/browser/fg_trace.c $(OUT)/tests/fg_trace.d \
+		$(OUT)/libkmemsnoop.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(DEPFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
 
 browser-tests: $(OUT)/kmemsnoop $(OUT)/trigger $(OUT)/tests/fg_trace
 	@tests/browser/test_flamegraph.sh
 
--include $(shell find $(OUT) -name '*.d' 2>/dev/null)
+# Named, not a pattern: a .d made by a pattern rule would be an
+# intermediate file, whose absence make does not count as a reason to
+# rebuild.
+DEPFILES := $(addsuffix .d,$(LIB_OBJS) $(OUT)/main.o $(UNIT_BINS) \
+	$(OUT)/make_trace $(OUT)/make_seeds $(OUT)/tests/fg_trace)
+$(DEPFILES): ;
+-include $(wildcard $(DEPFILES))
