@@ -16,18 +16,33 @@ LDLIBS := -lbpf -ldw -lelf -lz -lzstd -lm
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) \
 	-Ibpf/vmlinux/$(ARCH) -Ibpf
 
-COMMON := $(filter-out common/main.c,$(wildcard common/*.c))
-RECORD := $(wildcard record/*.c)
-REPORT := $(wildcard report/*.c)
+# The layers, lowest first (docs/architecture.md): common/ with its
+# trace/, symbolize/ and print/; capture and its front ends in record/;
+# report/ and its views/. main.c, the dispatcher, is the only file that
+# sees both record/ and report/.
+COMMON := $(wildcard common/*.c common/*/*.c)
+RECORD := $(wildcard record/*.c record/*/*.c)
+REPORT := $(wildcard report/*.c report/*/*.c)
 LIB_OBJS := $(patsubst %.c,$(OUT)/%.o,$(COMMON) $(RECORD) $(REPORT))
-HEADERS := $(wildcard common/*.h record/*.h report/*.h bpf/*.h)
+# For the fuzz harness, built in one step without dependency files.
+HEADERS := $(wildcard common/*.h common/*/*.h record/*.h record/*/*.h \
+	report/*.h report/*/*.h bpf/*.h)
+SKELS := $(OUT)/kmemsnoop.skel.h $(OUT)/resolve.skel.h
+# Each object's own headers, as the compiler found them (-MMD), in
+# TARGET.d; -MP keeps a deleted or moved header from breaking the build.
+# Every target built with them also depends on its .d, which has an
+# empty rule: an object without one (built before, by another Makefile)
+# is rebuilt rather than trusted.
+DEPFLAGS = -MMD -MP -MF $@.d
 
-.PHONY: all static deps check unit kernel-tests guest-tests vm-tests demo bench format \
+.PHONY: all static deps check layering unit kernel-tests guest-tests vm-tests demo bench format \
 	clean vmlinux-h sanitize fuzz-smoke install uninstall doc-tests
 
 all: $(OUT)/kmemsnoop
 
-$(OUT)/kmemsnoop.bpf.o: bpf/kmemsnoop.bpf.c bpf/kmemsnoop.h | $(OUT)
+BPF_HEADERS := $(wildcard bpf/*.h) bpf/vmlinux/$(ARCH)/vmlinux.h
+
+$(OUT)/kmemsnoop.bpf.o: bpf/kmemsnoop.bpf.c $(BPF_HEADERS) | $(OUT)
 	@echo "  BPF     $@"
 	@$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
@@ -37,7 +52,7 @@ $(OUT)/kmemsnoop.skel.h: $(OUT)/kmemsnoop.bpf.o
 
 # A second BPF object, loaded only to find the objects --pid-task,
 # --pci-dev, ... name and to read kernel memory for their member paths.
-$(OUT)/resolve.bpf.o: bpf/resolve.bpf.c | $(OUT)
+$(OUT)/resolve.bpf.o: bpf/resolve.bpf.c $(BPF_HEADERS) | $(OUT)
 	@echo "  BPF     $@"
 	@$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
@@ -45,15 +60,19 @@ $(OUT)/resolve.skel.h: $(OUT)/resolve.bpf.o
 	@echo "  SKEL    $@"
 	@$(BPFTOOL) gen skeleton $< name resolve_bpf > $@.tmp && mv $@.tmp $@
 
-$(OUT)/%.o: %.c $(HEADERS) $(OUT)/kmemsnoop.skel.h $(OUT)/resolve.skel.h
+# The skeletons must exist before the first compile; afterwards the
+# dependency files say which objects include them.
+$(OUT)/%.o: %.c $(OUT)/%.o.d | $(SKELS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CFLAGS) -c $< -o $@
+	@$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
+# Anew each time: ar keeps members whose source was moved or deleted.
 $(OUT)/libkmemsnoop.a: $(LIB_OBJS)
+	@rm -f $@
 	@$(AR) rcs $@ $^
 
-$(OUT)/kmemsnoop: $(OUT)/common/main.o $(OUT)/libkmemsnoop.a
+$(OUT)/kmemsnoop: $(OUT)/main.o $(OUT)/libkmemsnoop.a
 	@echo "  LINK    $@"
 	@$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
@@ -68,7 +87,7 @@ STATIC_LDLIBS := -Wl,--start-group -lbpf -ldw -lelf -lz -lzstd -llzma -lbz2 \
 
 static: $(OUT)/kmemsnoop-static
 
-$(OUT)/kmemsnoop-static: $(OUT)/common/main.o $(OUT)/libkmemsnoop.a
+$(OUT)/kmemsnoop-static: $(OUT)/main.o $(OUT)/libkmemsnoop.a
 	@echo "  LINK    $@"
 	@$(CC) $(CFLAGS) -static $^ -o $@ $(STATIC_LDLIBS)
 
@@ -85,13 +104,18 @@ vmlinux-h:
 deps:
 	@tools/install-deps.sh
 
+# The include rules of docs/architecture.md: no layer includes one above
+# it, record and report never include each other.
+layering:
+	@tests/check-layering.sh
+
 # Unit tests (cmocka), one binary per tests/unit/test_*.c.
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 
-$(OUT)/tests/%: tests/unit/%.c $(OUT)/libkmemsnoop.a $(HEADERS) $(wildcard tests/unit/*.h)
+$(OUT)/tests/%: tests/unit/%.c $(OUT)/tests/%.d $(OUT)/libkmemsnoop.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) $(DEPFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS) -lcmocka
 
 # The program test_dwarf symbolizes: DWARF with inlined calls, in an
 # ET_EXEC file as a vmlinux is, with a build-id and a _text to measure a
@@ -148,7 +172,7 @@ vm-tests:
 # (offsetof against drgn's reading of its DWARF) needs too. Every tier
 # runs even when one fails; the last lines say which, and how long each
 # took.
-CHECK_TIERS := all unit vm-tests guest-tests kernel-tests sanitize \
+CHECK_TIERS := all layering unit vm-tests guest-tests kernel-tests sanitize \
 	fuzz-smoke doc-tests browser-tests
 check: deps
 	@tests/run-check.sh $(CHECK_TIERS)
@@ -187,8 +211,8 @@ bench: deps
 
 # Writes a trace of N hits for a given vmlinux, for timing report's
 # DWARF symbolization in make bench (tools/bench_report_dwarf.sh).
-$(OUT)/make_trace: tools/make_trace.c $(OUT)/libkmemsnoop.a $(HEADERS)
-	@$(CC) $(CFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
+$(OUT)/make_trace: tools/make_trace.c $(OUT)/make_trace.d $(OUT)/libkmemsnoop.a
+	@$(CC) $(CFLAGS) $(DEPFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
 
 # make install / uninstall: the binary, the man pages and the bash
 # completion, under $(DESTDIR)$(PREFIX).
@@ -216,8 +240,9 @@ doc-tests: $(OUT)/kmemsnoop
 	@tests/run-doc.sh
 
 format:
-	clang-format -i $(wildcard bpf/*.c bpf/*.h common/*.[ch] record/*.[ch] \
-		report/*.[ch] tools/*.c tests/unit/*.[ch])
+	clang-format -i $(wildcard bpf/*.c bpf/*.h main.c $(COMMON) $(RECORD) \
+		$(REPORT) $(HEADERS) tools/*.c tests/unit/*.[ch] tests/fuzz/*.c \
+		tests/browser/*.c)
 
 clean:
 	rm -rf $(OUT) build-san
@@ -228,7 +253,8 @@ clean:
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -std=gnu11 -D_GNU_SOURCE -I$(OUT) \
 	-DKM_TOOL_VERSION='"$(VERSION)"'
-FUZZ_SRCS := $(COMMON) $(REPORT) record/trace_writer.c record/stack_table.c
+# The trace layer (writer included, for the seeds) lives in common/.
+FUZZ_SRCS := $(COMMON) $(REPORT)
 FUZZ_TIME ?= 60
 
 $(OUT)/fuzz_report: tests/fuzz/fuzz_report.c $(FUZZ_SRCS) $(HEADERS) \
@@ -237,8 +263,9 @@ $(OUT)/fuzz_report: tests/fuzz/fuzz_report.c $(FUZZ_SRCS) $(HEADERS) \
 	@$(CLANG) $(FUZZ_CFLAGS) tests/fuzz/fuzz_report.c $(FUZZ_SRCS) -o $@ \
 		$(LDLIBS)
 
-$(OUT)/make_seeds: tests/fuzz/make_seeds.c $(OUT)/libkmemsnoop.a
-	@$(CC) $(CFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
+$(OUT)/make_seeds: tests/fuzz/make_seeds.c $(OUT)/make_seeds.d \
+		$(OUT)/libkmemsnoop.a
+	@$(CC) $(CFLAGS) $(DEPFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
 
 .PHONY: fuzz
 fuzz: $(OUT)/fuzz_report $(OUT)/make_seeds
@@ -247,11 +274,20 @@ fuzz: $(OUT)/fuzz_report $(OUT)/make_seeds
 # The SVG flame graph rendered by headless Chromium (Debian's chromium,
 # driven by playwright-core from npm): frame widths, hover, zoom. Its
 # graph of a real trace comes from fg_trace, a small driver over
-# report/flamegraph.c.
+# report/views/flamegraph.c.
 .PHONY: browser-tests
-$(OUT)/tests/fg_trace: tests/browser/fg_trace.c $(OUT)/libkmemsnoop.a $(HEADERS)
+$(OUT)/tests/fg_trace: tests/browser/fg_trace.c $(OUT)/tests/fg_trace.d \
+		$(OUT)/libkmemsnoop.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
+	$(CC) $(CFLAGS) $(DEPFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
 
 browser-tests: $(OUT)/kmemsnoop $(OUT)/trigger $(OUT)/tests/fg_trace
 	@tests/browser/test_flamegraph.sh
+
+# Named, not a pattern: a .d made by a pattern rule would be an
+# intermediate file, whose absence make does not count as a reason to
+# rebuild.
+DEPFILES := $(addsuffix .d,$(LIB_OBJS) $(OUT)/main.o $(UNIT_BINS) \
+	$(OUT)/make_trace $(OUT)/make_seeds $(OUT)/tests/fg_trace)
+$(DEPFILES): ;
+-include $(wildcard $(DEPFILES))

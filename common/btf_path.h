@@ -3,7 +3,7 @@
  * C member paths over BTF: "&se.nr_migrations", "mm->task_size",
  * "comm[3]", "parent". Turns a path from an object of a known type
  * into byte offsets and the pointers to read on the way; reading them
- * is the caller's business (record/objects.c does it with BPF). Only
+ * is the caller's business (record/capture/objects.c does it with BPF). Only
  * types are looked at here, so this needs no kernel and unit tests
  * feed it BTF they build themselves.
  */

@@ -5,21 +5,16 @@
 
 uint8_t *km_buf_grow(struct km_buf *b, size_t n)
 {
+	size_t need = b->len + n;
 	uint8_t *p;
 
 	if (n > SIZE_MAX / 2 - b->len)
 		return NULL;
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-
-		while (cap < b->len + n)
-			cap *= 2;
-		p = realloc(b->data, cap);
-		if (!p)
-			return NULL;
-		b->data = p;
-		b->cap = cap;
-	}
+	/* A first chunk of 4 KiB: buffers here hold chunks, not words. */
+	if (!b->cap && need < 4096)
+		need = 4096;
+	if (km_grow_array((void **)&b->data, &b->cap, need, 1))
+		return NULL;
 	p = b->data + b->len;
 	b->len += n;
 	return p;

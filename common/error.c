@@ -62,6 +62,13 @@ void km_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+int km_exit_status(int err)
+{
+	if (!err)
+		return KM_EXIT_OK;
+	return km_usage_error ? KM_EXIT_USAGE : KM_EXIT_FAIL;
+}
+
 void km_usage(const char *fmt, ...)
 {
 	va_list ap;

@@ -29,8 +29,19 @@ void km_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 void km_err_capture(char *buf, size_t size);
 
-/* Raised by the first error that should exit 2 instead of 1. */
+/*
+ * Says what is wrong with the command line, as km_err, and makes the
+ * command's failure exit KM_EXIT_USAGE: km_usage_error records it
+ * until a test resets it.
+ */
 extern int km_usage_error;
 void km_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * The exit status of a command that ended with err: 0 is KM_EXIT_OK;
+ * anything else KM_EXIT_USAGE after km_usage, KM_EXIT_FAIL otherwise.
+ * The one mapping every command uses.
+ */
+int km_exit_status(int err);
 
 #endif

@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
-#include "../common/commands.h"
+#include "commands.h"
 #include "../common/error.h"
 #include "../common/json.h"
-#include "arm.h"
+#include "capture/arm.h"
 #include "check.h"
 
 static const struct check {

@@ -11,10 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 #include "../common/error.h"
-#include "../common/trace_format.h"
-#include "arm.h"
+#include "../common/trace/trace_format.h"
+#include "capture/arm.h"
 #include "check.h"
-#include "session.h"
+#include "capture/session.h"
 
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
 #define TOUCHES 5 /* accesses per check */

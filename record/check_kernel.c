@@ -15,7 +15,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include "../common/ksyms.h"
+#include "../common/symbolize/ksyms.h"
 #include "check.h"
 
 /* Reads /proc/kallsyms once, for every check that needs an address. */

@@ -16,10 +16,10 @@
 #include <bpf/libbpf.h>
 #include "../bpf/kmemsnoop.h"
 #include "kmemsnoop.skel.h"
-#include "../common/trace_format.h"
-#include "arm.h"
+#include "../common/trace/trace_format.h"
+#include "capture/arm.h"
 #include "check.h"
-#include "slot_holders.h"
+#include "capture/slot_holders.h"
 
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
 #define MAX_CPUS 4096

@@ -7,16 +7,15 @@
 #include <sys/utsname.h>
 #include "../common/color.h"
 #include "../common/error.h"
-#include "../common/hit.h"
-#include "../common/commands.h"
-#include "../common/ksyms.h"
-#include "../report/dwarf.h"
-#include "../report/module_find.h"
-#include "../report/modules.h"
-#include "../report/trace_decode.h"
-#include "module_info.h"
+#include "../common/trace/hit.h"
+#include "commands.h"
+#include "../common/symbolize/ksyms.h"
+#include "../common/symbolize/dwarf.h"
+#include "../common/symbolize/module_find.h"
+#include "../common/symbolize/modules.h"
+#include "capture/module_info.h"
 #include "options.h"
-#include "session.h"
+#include "capture/session.h"
 
 struct live {
 	struct km_print_ctx pc;
@@ -31,31 +30,26 @@ static int resolve(void *ctx)
 	return km_opts_resolve(l->o);
 }
 
-static int decode_module(void *t, const uint8_t *payload, size_t len)
-{
-	return km_decode_module_info(t, 0, payload, len);
-}
-
-/* How many modules t places (kptr_restrict shows their addresses as 0). */
-static size_t placed_modules(const struct km_trace *t)
+/* How many of mods[0..nr) are placed (kptr_restrict shows 0). */
+static size_t placed_modules(const struct km_module_info *mods, size_t nr)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < t->nr_mods; i++)
-		n += t->mods[i].addr && t->mods[i].size;
+	for (i = 0; i < nr; i++)
+		n += km_module_placed(&mods[i]);
 	return n;
 }
 
 /*
  * Module frames from the modules' own debug files, found as report finds
  * them (--modules DIR, by build-id, in the -dbg tree), but never through
- * debuginfod: a download would hold up the hits. The MODULE_INFO record
- * would write, decoded as report decodes it.
+ * debuginfod: a download would hold up the hits. The modules are those
+ * record would write, read from /proc/modules and /sys/module.
  */
 static int add_module_symbols(struct live *l)
 {
 	const char *dir = l->o->modules_dir;
-	struct km_trace t = { .path = "/proc/modules" };
+	struct km_module_list ml = { 0 };
 	struct utsname u;
 	char *text;
 	size_t len;
@@ -63,17 +57,17 @@ static int add_module_symbols(struct live *l)
 
 	/* Kernels without module support have no /proc/modules at all. */
 	if (!km_read_file("/proc/modules", &text, &len)) {
-		if (!uname(&u))
-			t.release = u.release;
-		err = km_module_info_each(text, decode_module, &t);
+		err = km_module_list_read(&ml, text);
 		free(text);
 	}
-	if (!err && placed_modules(&t))
-		err = km_modules_symbolizer(&l->pc.sym, &t, dir, false);
+	if (!err && placed_modules(ml.mods, ml.nr))
+		err = km_modules_symbolizer(&l->pc.sym, ml.mods, ml.nr,
+					    uname(&u) ? NULL : u.release, dir,
+					    false);
 	else if (!err && dir)
 		km_warn("/proc/modules places no module (none loaded, or kptr_restrict hides their addresses): --modules %s is not used",
 			dir);
-	km_module_infos_free(&t);
+	km_module_list_free(ml.mods, ml.nr);
 	return err;
 }
 
@@ -180,6 +174,5 @@ int km_cmd_live(int argc, char **argv)
 	if (!err)
 		err = live(&o);
 	km_opts_free(&o);
-	return err ? (km_usage_error ? KM_EXIT_USAGE : KM_EXIT_FAIL) :
-		     KM_EXIT_OK;
+	return km_exit_status(err);
 }

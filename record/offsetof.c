@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 #include "../common/btf_path.h"
-#include "../common/commands.h"
+#include "commands.h"
 #include "../common/error.h"
-#include "kbtf.h"
+#include "capture/kbtf.h"
 
 static const struct option long_opts[] = {
 	{ "btf", required_argument, NULL, 'b' },
@@ -90,7 +90,7 @@ static int run(const char *file, int argc, char **argv)
 int km_cmd_offsetof(int argc, char **argv)
 {
 	const char *file = NULL;
-	int c, err;
+	int c;
 
 	optind = 1;
 	opterr = 0;
@@ -112,7 +112,5 @@ int km_cmd_offsetof(int argc, char **argv)
 			"give a type and a member, e.g. kmemsnoop offsetof 'struct task_struct' se.nr_migrations");
 		return KM_EXIT_USAGE;
 	}
-	err = run(file, argc - optind, argv + optind);
-	return err ? (km_usage_error ? KM_EXIT_USAGE : KM_EXIT_FAIL) :
-		     KM_EXIT_OK;
+	return km_exit_status(run(file, argc - optind, argv + optind));
 }

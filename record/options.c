@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 #include "../common/error.h"
-#include "../common/trace_format.h"
-#include "filter.h"
-#include "objects.h"
+#include "../common/trace/trace_format.h"
+#include "capture/filter.h"
+#include "capture/objects.h"
 #include "options.h"
 
 #define DEFAULT_RINGBUF (16u << 20)

@@ -5,10 +5,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "../common/ksyms.h"
-#include "../common/target.h"
+#include "../common/symbolize/ksyms.h"
+#include "../common/trace/target.h"
 #include "../bpf/kmemsnoop.h"
-#include "session.h"
+#include "capture/session.h"
 
 struct km_opts {
 	bool record; /* accept record-only options */
@@ -34,7 +34,7 @@ struct km_opts {
 	bool syms_partial; /* syms holds only the names EXPR uses */
 	int64_t slide; /* of the running kernel against -v VMLINUX */
 	struct km_kallsyms_reader *reader; /* reading in the background */
-	struct km_objects *objects; /* --pid-task ..., record/objects.h */
+	struct km_objects *objects; /* --pid-task ..., record/capture/objects.h */
 };
 
 /*

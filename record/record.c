@@ -6,17 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../common/error.h"
-#include "../common/ksyms.h"
-#include "../common/tlv.h"
-#include "../common/trace_format.h"
-#include "../common/commands.h"
-#include "filter.h"
-#include "module_info.h"
+#include "../common/symbolize/ksyms.h"
+#include "../common/trace/tlv.h"
+#include "../common/trace/trace_format.h"
+#include "commands.h"
+#include "capture/filter.h"
+#include "capture/module_info.h"
 #include "options.h"
-#include "session.h"
+#include "capture/session.h"
 #include "status.h"
-#include "sysinfo.h"
-#include "trace_writer.h"
+#include "capture/sysinfo.h"
+#include "../common/trace/trace_writer.h"
 
 #define FLUSH_NS 1000000000ull /* a chunk at least once a second */
 
@@ -191,6 +191,5 @@ int km_cmd_record(int argc, char **argv)
 	if (!err)
 		err = record(&o, argc, argv);
 	km_opts_free(&o);
-	return err ? (km_usage_error ? KM_EXIT_USAGE : KM_EXIT_FAIL) :
-		     KM_EXIT_OK;
+	return km_exit_status(err);
 }

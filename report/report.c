@@ -5,13 +5,13 @@
 #include <stdio_ext.h>
 #include <string.h>
 #include <unistd.h>
-#include "../common/commands.h"
+#include "report.h"
 #include "../common/error.h"
-#include "../common/stack_text.h"
+#include "../common/print/stack_text.h"
 #include "report_opts.h"
 #include "symbols.h"
-#include "trace_reader.h"
-#include "views.h"
+#include "../common/trace/trace_reader.h"
+#include "views/views.h"
 
 /* The report of what the options ask for, from an open trace. */
 static int show(struct km_report *r, const struct km_report_opts *o)
@@ -117,7 +117,5 @@ int km_cmd_report(int argc, char **argv)
 		km_err("writing the report failed: %s", strerror(errno));
 		err = -errno;
 	}
-	if (!err)
-		return KM_EXIT_OK;
-	return km_usage_error ? KM_EXIT_USAGE : KM_EXIT_FAIL;
+	return km_exit_status(err);
 }

@@ -5,9 +5,9 @@
 
 #include <stdbool.h>
 #include <stdio.h>
-#include "hit_filter.h"
+#include "views/hit_filter.h"
 #include "symbols.h"
-#include "views.h"
+#include "views/views.h"
 
 struct km_report_opts {
 	const char *input;

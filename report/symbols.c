@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../common/error.h"
-#include "dwarf.h"
-#include "modules.h"
+#include "../common/symbolize/dwarf.h"
+#include "../common/symbolize/modules.h"
 #include "symbols.h"
-#include "vmlinux.h"
+#include "../common/symbolize/vmlinux.h"
 
 /* Takes the table's contents into a symbolizer. */
 static int wrap(struct km_symbolizer **out, struct km_symtab *tab)
@@ -278,6 +278,20 @@ static int kernel_symbols(struct km_symbolizer **out, const struct km_trace *t,
 	return from_found(out, t);
 }
 
+/* Frames in the modules the trace places, from their debug files. */
+static int module_symbols(struct km_symbolizer **out, const struct km_trace *t,
+			  const char *dir)
+{
+	if (!t->nr_mods) {
+		if (dir)
+			km_warn("%s records no modules' load addresses (an older kmemsnoop, or a kernel without modules): --modules %s is not used",
+				t->path, dir);
+		return 0;
+	}
+	return km_modules_symbolizer(out, t->mods, t->nr_mods, t->release, dir,
+				     true);
+}
+
 int km_report_symbols(struct km_symbolizer **out, const struct km_trace *t,
 		      const struct km_symbol_opts *o)
 {
@@ -286,7 +300,7 @@ int km_report_symbols(struct km_symbolizer **out, const struct km_trace *t,
 	*out = NULL;
 	err = kernel_symbols(out, t, o);
 	if (!err)
-		err = km_modules_symbolizer(out, t, o->modules, true);
+		err = module_symbols(out, t, o->modules);
 	if (err) {
 		km_symbolizer_destroy(*out);
 		*out = NULL;

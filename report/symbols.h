@@ -4,8 +4,8 @@
 #define KM_REPORT_SYMBOLS_H
 
 #include <stdbool.h>
-#include "../common/symbolizer.h"
-#include "trace_reader.h"
+#include "../common/symbolize/symbolizer.h"
+#include "../common/trace/trace_reader.h"
 
 struct km_symbol_opts {
 	const char *vmlinux; /* --vmlinux: DWARF, else its symbol table */
@@ -20,7 +20,7 @@ struct km_symbol_opts {
  * (km_find_vmlinux_local, then debuginfod), else the trace's own
  * kallsyms snapshot. A vmlinux whose build-id differs from the trace's
  * is refused unless o->force. Frames inside a module come from the
- * module's debug file when one is found (report/modules.h). Returns 0,
+ * module's debug file when one is found (common/symbolize/modules.h). Returns 0,
  * or a negative errno after explaining; a trace without a snapshot
  * gives a symbolizer that knows no names, and a warning.
  */

@@ -41,10 +41,10 @@
 #include <string.h>
 #include <unistd.h>
 #include "../common/bytes.h"
-#include "../common/tlv.h"
-#include "../common/trace_format.h"
-#include "../record/trace_writer.h"
-#include "../report/vmlinux.h"
+#include "../common/trace/tlv.h"
+#include "../common/trace/trace_format.h"
+#include "../common/trace/trace_writer.h"
+#include "../common/symbolize/vmlinux.h"
 
 #define FLUSH_NS 1000000000ull /* as record/record.c */
 #define MAX_OFFSET 256 /* frame offsets: 1 .. this, inside the function */
@@ -107,12 +107,8 @@ static double rnd01(void)
 
 static void add(struct sym **v, size_t *nr, size_t *cap, struct sym s)
 {
-	if (*nr == *cap) {
-		*cap = *cap ? 2 * *cap : 4096;
-		*v = realloc(*v, *cap * sizeof(**v));
-		if (!*v)
-			die("out of memory");
-	}
+	if (km_grow_array((void **)v, cap, *nr + 1, sizeof(**v)))
+		die("out of memory");
 	(*v)[(*nr)++] = s;
 }
 

@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../../common/error.h"
-#include "../../report/flamegraph.h"
+#include "../../report/views/flamegraph.h"
 #include "../../report/symbols.h"
-#include "../../report/trace_reader.h"
+#include "../../common/trace/trace_reader.h"
 
 #define MAX_PATH (1 + 128 * KM_MAX_INLINE)
 

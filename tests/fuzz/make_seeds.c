@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "../../common/tlv.h"
-#include "../../common/trace_format.h"
-#include "../../record/trace_writer.h"
+#include "../../common/trace/tlv.h"
+#include "../../common/trace/trace_format.h"
+#include "../../common/trace/trace_writer.h"
 
 static const char kallsyms[] = "ffffffff81000000 T _text\n"
 			       "ffffffff81001000 T vfs_read\n"

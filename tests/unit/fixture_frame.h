@@ -7,7 +7,7 @@
 #define KM_FIXTURE_FRAME_H
 
 #include <stdbool.h>
-#include "../../common/symbolizer.h"
+#include "../../common/symbolize/symbolizer.h"
 #include "dwarf_fixture.h"
 
 /* e is name at FIX_SOURCE:line, from module (NULL: the kernel itself). */

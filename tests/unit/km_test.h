@@ -19,9 +19,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include "../../common/tlv.h"
-#include "../../common/trace_format.h"
-#include "../../record/trace_writer.h"
+#include "../../common/trace/tlv.h"
+#include "../../common/trace/trace_format.h"
+#include "../../common/trace/trace_writer.h"
 
 /* Makes a fresh directory under $TMPDIR (or /tmp) into dir[256]. */
 static inline void km_test_mkdtemp(char *dir)
@@ -124,7 +124,7 @@ struct km_test_section {
 	const char *name;
 };
 
-/* A MODULE_INFO chunk as record/module_info.c makes it. */
+/* A MODULE_INFO chunk as record/capture/module_info.c makes it. */
 static inline void
 km_test_put_module(struct km_trace_writer *w, const char *name, uint64_t addr,
 		   uint64_t size, const uint8_t *id, size_t id_len,

@@ -26,7 +26,7 @@
 
 #include <regex.h>
 #include <stdarg.h>
-#include "../../common/commands.h"
+#include "../../report/report.h"
 #include "../../common/error.h"
 #include "km_test.h"
 

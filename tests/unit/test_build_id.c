@@ -11,8 +11,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "../../common/bytes.h"
-#include "../../common/ksyms.h"
-#include "../../record/sysinfo.h"
+#include "../../common/symbolize/ksyms.h"
+#include "../../record/capture/sysinfo.h"
 
 #define NT_GNU_BUILD_ID 3
 

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include "../../common/error.h"
 #include "../../common/escape.h"
-#include "../../common/ksyms.h"
+#include "../../common/symbolize/ksyms.h"
 
 static void test_escape_plain(void **state)
 {

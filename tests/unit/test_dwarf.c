@@ -20,9 +20,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <cmocka.h>
-#include "../../report/dwarf.h"
+#include "../../common/symbolize/dwarf.h"
 #include "../../report/symbols.h"
-#include "../../report/vmlinux.h"
+#include "../../common/symbolize/vmlinux.h"
 #include "fixture_frame.h"
 #include "km_test.h"
 

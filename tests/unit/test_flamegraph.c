@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "../../report/flamegraph.h"
+#include "../../report/views/flamegraph.h"
 #include "km_test.h"
 
 #define PATH(...) ((const char *const[]){ __VA_ARGS__ })

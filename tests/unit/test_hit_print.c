@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The header line of a printed hit (common/hit_print.c builds it by hand,
+ * The header line of a printed hit (common/print/hit_print.c builds it by hand,
  * for speed), held against the same line made with printf, over the
  * edges of every field: zero, widest values, times before the start and
  * as wall-clock time, unknown old values, colour.
@@ -16,8 +16,8 @@
 #include <time.h>
 #include <cmocka.h>
 #include "../../common/color.h"
-#include "../../common/hit.h"
-#include "../../common/trace_format.h"
+#include "../../common/trace/hit.h"
+#include "../../common/trace/trace_format.h"
 
 static const struct km_watch watches[] = {
 	{ .type = KM_BP_RW, .len = 8 },

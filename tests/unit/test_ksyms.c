@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "../../common/ksyms.h"
+#include "../../common/symbolize/ksyms.h"
 #include "km_test.h"
 
 /* Unsorted, with module symbols, garbage, zero addresses, no final \n. */

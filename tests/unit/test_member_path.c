@@ -33,8 +33,8 @@
 #include <cmocka.h>
 #include <bpf/btf.h>
 #include "../../common/btf_path.h"
-#include "../../common/target.h"
-#include "../../common/trace_format.h"
+#include "../../common/trace/target.h"
+#include "../../common/trace/trace_format.h"
 
 struct fixture {
 	struct btf *btf;

@@ -22,9 +22,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <cmocka.h>
-#include "../../report/module_dwarf.h"
+#include "../../common/symbolize/module_dwarf.h"
 #include "../../report/symbols.h"
-#include "../../report/vmlinux.h"
+#include "../../common/symbolize/vmlinux.h"
 #include "fixture_frame.h"
 #include "km_test.h"
 

@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "../../record/module_info.h"
-#include "../../report/trace_reader.h"
-#include "../../report/views.h"
+#include "../../record/capture/module_info.h"
+#include "../../common/trace/trace_reader.h"
+#include "../../report/views/views.h"
 #include "km_test.h"
 
 #define MOD_ADDR 0xffffffffc0010000ull

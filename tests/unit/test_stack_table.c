@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <cmocka.h>
-#include "../../record/stack_table.h"
+#include "../../common/trace/stack_table.h"
 
 static int64_t intern(struct km_stack_table *t, const uint64_t *f, uint32_t nr,
 		      bool want_new)

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 #include "../../common/error.h"
-#include "../../common/target.h"
-#include "../../common/trace_format.h"
+#include "../../common/trace/target.h"
+#include "../../common/trace/trace_format.h"
 
 static const char kallsyms[] = "ffffffff81000000 T _text\n"
 			       "ffffffff81001000 T start_kernel\n"

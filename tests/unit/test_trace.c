@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <cmocka.h>
-#include "../../record/sysinfo.h"
-#include "../../record/trace_writer.h"
-#include "../../report/trace_reader.h"
+#include "../../record/capture/sysinfo.h"
+#include "../../common/trace/trace_writer.h"
+#include "../../common/trace/trace_reader.h"
 #include "km_test.h"
 
 #define NR_HITS 200000

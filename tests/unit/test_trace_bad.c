@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "../../record/trace_writer.h"
+#include "../../common/trace/trace_writer.h"
 #include "../../report/symbols.h"
-#include "../../report/trace_reader.h"
+#include "../../common/trace/trace_reader.h"
 #include "km_test.h"
 
 #define NR_BATCHES 5

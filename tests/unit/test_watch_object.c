@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include "km_test.h"
-#include "../../report/trace_reader.h"
+#include "../../common/trace/trace_reader.h"
 
 static const char object[] =
 	"pid-task 1 (struct task_struct at 0xffff888100268000)";

@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+#include <linux/perf_event.h>
+#include "../color.h"
+#include "../trace/hit.h"
+#include "stack_text.h"
+#include "../json.h"
+#include "../trace/trace_format.h"
+
+const char *const km_reg_names[KM_NR_REGS] = {
+	"r15", "r14",	  "r13", "r12", "bp",	 "bx", "r11",
+	"r10", "r9",	  "r8",	 "ax",	"cx",	 "dx", "si",
+	"di",  "orig_ax", "ip",	 "cs",	"flags", "sp", "ss",
+};
+
+/*
+ * perf's callchain starts with a PERF_CONTEXT_KERNEL marker; such
+ * markers are not addresses and are left out.
+ */
+static void drop_context_markers(struct km_hit *h)
+{
+	uint32_t i;
+
+	while (h->nr_frames && h->frames[0] >= (uint64_t)PERF_CONTEXT_MAX) {
+		h->frames++;
+		h->nr_frames--;
+	}
+	for (i = 0; i < h->nr_frames; i++)
+		if (h->frames[i] >= (uint64_t)PERF_CONTEXT_MAX)
+			h->nr_frames = i;
+}
+
+int km_hit_from_event(struct km_hit *h, const void *data, size_t size)
+{
+	const struct kmemsnoop_event *e = data;
+	size_t nregs = e->flags & KM_EVENT_REGS ? KM_NR_REGS : 0;
+
+	if (size < KM_EVENT_HEAD_SIZE || e->nr_frames > KM_MAX_FRAMES ||
+	    size < KM_EVENT_HEAD_SIZE + (nregs + e->nr_frames) * 8)
+		return -EBADMSG;
+	h->time_ns = e->time_ns;
+	h->ip = e->ip;
+	h->addr = e->addr;
+	h->value = e->value;
+	h->old_value = e->old_value;
+	h->has_value = e->flags & KM_EVENT_VALUE;
+	h->has_old = e->flags & KM_EVENT_OLD;
+	h->pid = e->pid;
+	h->tid = e->tid;
+	h->cpu = e->cpu;
+	h->watch = e->watch;
+	h->stack_id = KM_NO_STACK;
+	memcpy(h->comm, e->comm, KM_COMM_LEN);
+	h->comm[KM_COMM_LEN] = '\0';
+	h->regs = nregs ? (const uint64_t *)e->payload : NULL;
+	h->frames = (const uint64_t *)e->payload + nregs;
+	h->nr_frames = e->nr_frames;
+	drop_context_markers(h);
+	return 0;
+}
+
+/*
+ * A caller's frame holds a return address, the instruction after the
+ * call: it is looked up one byte earlier, inside the call, so the
+ * function and inlined context are the caller's even when the call was
+ * its last instruction. A bare address when there is no symbolizer.
+ */
+int km_resolve_frame(const struct km_print_ctx *pc, const uint64_t *frames,
+		     uint32_t i, struct km_frame *out)
+{
+	uint64_t addr = frames[i];
+	int n = 1, k;
+
+	if (pc->sym)
+		n = km_resolve(pc->sym, addr - (i > 0), out, KM_MAX_INLINE);
+	else
+		memset(out, 0, sizeof(*out));
+	for (k = 0; k < n; k++)
+		out[k].addr = addr;
+	return n;
+}
+
+static void print_entry(FILE *f, const struct km_frame *e, const char *indent,
+			bool color)
+{
+	const char *on = color ? KM_COLOR_SYM : "";
+	const char *off = color ? KM_COLOR_RESET : "";
+
+	fprintf(f, "%s0x%016" PRIx64 ": ", indent, e->addr);
+	if (!e->name)
+		fputs("[unknown]", f);
+	else if (e->inlined)
+		fprintf(f, "%s%s%s [inlined]", on, e->name, off);
+	else
+		fprintf(f, "%s%s%s%s%s%s @ 0x%" PRIx64 "+0x%" PRIx64, on,
+			e->name, off, e->module ? " [" : "",
+			e->module ? e->module : "", e->module ? "]" : "",
+			e->start, e->addr - e->start);
+	if (e->file)
+		fprintf(f, " (%s:%u)", e->file, e->line);
+	fputc('\n', f);
+}
+
+void km_print_frames(FILE *f, const struct km_print_ctx *pc,
+		     const uint64_t *frames, uint32_t nr, const char *indent)
+{
+	struct km_frame e[KM_MAX_INLINE];
+	uint32_t i;
+	int n, k;
+
+	for (i = 0; i < nr; i++) {
+		n = km_resolve_frame(pc, frames, i, e);
+		for (k = 0; k < n; k++)
+			print_entry(f, &e[k], indent, pc->color);
+	}
+}
+
+static uint32_t watch_len(const struct km_print_ctx *pc, uint16_t watch)
+{
+	return watch < pc->nr_watches ? pc->watches[watch].len : 8;
+}
+
+/*
+ * A hit's header line is built by hand, not with printf: printf's
+ * parsing was more than half of what `report --hits` spent. Whatever
+ * would not fit in buf is cut off (it cannot happen: the fields are
+ * bounded).
+ */
+struct line {
+	size_t len;
+	char buf[320];
+};
+
+static void put_mem(struct line *l, const char *s, size_t n)
+{
+	if (n > sizeof(l->buf) - l->len)
+		n = sizeof(l->buf) - l->len;
+	memcpy(l->buf + l->len, s, n);
+	l->len += n;
+}
+
+static void put_str(struct line *l, const char *s)
+{
+	put_mem(l, s, strlen(s));
+}
+
+/* v in decimal, zero-padded to at least width digits (at most 20). */
+static void put_dec(struct line *l, uint64_t v, int width)
+{
+	/* Two digits a division: the numbers here are most of the line. */
+	static const char pairs[] = "00010203040506070809"
+				    "10111213141516171819"
+				    "20212223242526272829"
+				    "30313233343536373839"
+				    "40414243444546474849"
+				    "50515253545556575859"
+				    "60616263646566676869"
+				    "70717273747576777879"
+				    "80818283848586878889"
+				    "90919293949596979899";
+	char t[20];
+	int i = sizeof(t);
+
+	while (v >= 100) {
+		i -= 2;
+		memcpy(t + i, pairs + (v % 100) * 2, 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		i -= 2;
+		memcpy(t + i, pairs + v * 2, 2);
+	} else {
+		t[--i] = '0' + v;
+	}
+	while (i > 0 && (int)sizeof(t) - i < width)
+		t[--i] = '0';
+	put_mem(l, t + i, sizeof(t) - i);
+}
+
+/* v in lower-case hex, zero-padded to at least width digits (at most 16). */
+static void put_hex(struct line *l, uint64_t v, int width)
+{
+	char t[16];
+	int i = sizeof(t);
+
+	do {
+		t[--i] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	while (i > 0 && (int)sizeof(t) - i < width)
+		t[--i] = '0';
+	put_mem(l, t + i, sizeof(t) - i);
+}
+
+/* " value OLD -> NEW (old -> new)", "?" where the old one is unknown. */
+static void put_value(struct line *l, const struct km_print_ctx *pc,
+		      const struct km_hit *h)
+{
+	int w = (int)watch_len(pc, h->watch) * 2;
+
+	if (!h->has_value)
+		return;
+	put_str(l, " value ");
+	if (h->has_old) {
+		put_str(l, "0x");
+		put_hex(l, h->old_value, w);
+	} else {
+		put_str(l, "?");
+	}
+	put_str(l, " -> 0x");
+	put_hex(l, h->value, w);
+	put_str(l, " (");
+	if (h->has_old)
+		put_dec(l, h->old_value, 0);
+	else
+		put_str(l, "?");
+	put_str(l, " -> ");
+	put_dec(l, h->value, 0);
+	put_str(l, ")");
+}
+
+static void print_regs(FILE *f, const uint64_t *regs, const char *indent)
+{
+	int i;
+
+	for (i = 0; i < KM_NR_REGS; i++)
+		fprintf(f, "%s%-7s 0x%016" PRIx64 "%s", i % 4 ? "  " : indent,
+			km_reg_names[i], regs[i],
+			i % 4 == 3 || i == KM_NR_REGS - 1 ? "\n" : "");
+}
+
+/*
+ * Seconds since the start (S.NNNNNNNNN, "-" before it), or with wall_ns
+ * the wall-clock time in UTC (YYYY-MM-DDTHH:MM:SS.NNNNNNNNNZ).
+ */
+static void put_time(struct line *l, const struct km_print_ctx *pc,
+		     uint64_t time_ns)
+{
+	bool before = time_ns < pc->start_ns;
+	uint64_t d = before ? pc->start_ns - time_ns : time_ns - pc->start_ns;
+	uint64_t ns = before ? pc->wall_ns - d : pc->wall_ns + d;
+	char date[32];
+	struct tm tm;
+	time_t s;
+
+	if (!pc->wall_ns) {
+		if (before)
+			put_str(l, "-");
+		put_dec(l, d / 1000000000, 0);
+		put_str(l, ".");
+		put_dec(l, d % 1000000000, 9);
+		return;
+	}
+	s = ns / 1000000000;
+	gmtime_r(&s, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	put_str(l, date);
+	put_str(l, ".");
+	put_dec(l, ns % 1000000000, 9);
+	put_str(l, "Z");
+}
+
+void km_format_time(const struct km_print_ctx *pc, uint64_t time_ns, char *buf,
+		    size_t size)
+{
+	struct line l = { 0 };
+
+	put_time(&l, pc, time_ns);
+	snprintf(buf, size, "%.*s", (int)l.len, l.buf);
+}
+
+void km_print_hit(FILE *f, const struct km_print_ctx *pc, uint64_t nr,
+		  const struct km_hit *h)
+{
+	struct line l;
+
+	l.len = 0; /* not the whole buffer: this runs for every hit */
+	put_str(&l, pc->color ? KM_COLOR_HEADER "#" : "#");
+	put_dec(&l, nr, 0);
+	put_str(&l, " ");
+	put_time(&l, pc, h->time_ns);
+	put_str(&l, " cpu ");
+	put_dec(&l, h->cpu, 0);
+	put_str(&l, " pid ");
+	put_dec(&l, h->pid, 0);
+	put_str(&l, "/");
+	put_dec(&l, h->tid, 0);
+	put_str(&l, " comm ");
+	put_str(&l, h->comm);
+	put_str(&l, " watch ");
+	put_dec(&l, h->watch, 0);
+	put_value(&l, pc, h);
+	put_str(&l, pc->color ? KM_COLOR_RESET "\n" : "\n");
+	fwrite(l.buf, 1, l.len, f);
+	if (h->regs)
+		print_regs(f, h->regs, "    ");
+	km_stack_text_put(pc->stack_text, f, pc, h, false);
+}
+
+static void print_entry_json(FILE *f, const struct km_frame *e)
+{
+	fprintf(f, "{\"addr\":\"0x%" PRIx64 "\",\"sym\":", e->addr);
+	if (e->name) {
+		km_json_str(f, e->name);
+		fprintf(f, ",\"off\":%" PRIu64, e->addr - e->start);
+	} else {
+		fputs("null,\"off\":null", f);
+	}
+	if (e->module) {
+		fputs(",\"module\":", f);
+		km_json_str(f, e->module);
+	}
+	if (e->file) {
+		fputs(",\"file\":", f);
+		km_json_str(f, e->file);
+		fprintf(f, ",\"line\":%u", e->line);
+	}
+	if (e->inlined)
+		fputs(",\"inlined\":true", f);
+	fputc('}', f);
+}
+
+void km_print_frames_json(FILE *f, const struct km_print_ctx *pc,
+			  const uint64_t *frames, uint32_t nr)
+{
+	struct km_frame e[KM_MAX_INLINE];
+	uint32_t i;
+	int n, k;
+
+	fputc('[', f);
+	for (i = 0; i < nr; i++) {
+		n = km_resolve_frame(pc, frames, i, e);
+		for (k = 0; k < n; k++) {
+			if (i || k)
+				fputc(',', f);
+			print_entry_json(f, &e[k]);
+		}
+	}
+	fputc(']', f);
+}
+
+void km_print_hit_json(FILE *f, const struct km_print_ctx *pc,
+		       const struct km_hit *h)
+{
+	uint32_t i;
+
+	fprintf(f,
+		"{\"time_ns\":%" PRIu64 ",\"cpu\":%u,\"pid\":%u,\"tid\":%u,"
+		"\"comm\":",
+		h->time_ns - pc->start_ns, h->cpu, h->pid, h->tid);
+	km_json_str(f, h->comm);
+	if (pc->wall_ns) {
+		char when[64];
+
+		km_format_time(pc, h->time_ns, when, sizeof(when));
+		fprintf(f, ",\"time\":\"%s\"", when);
+	}
+	fprintf(f, ",\"watch\":%u,\"addr\":\"0x%" PRIx64 "\"", h->watch,
+		h->addr);
+	if (h->has_value)
+		fprintf(f, ",\"value\":\"0x%" PRIx64 "\"", h->value);
+	if (h->has_old)
+		fprintf(f, ",\"old_value\":\"0x%" PRIx64 "\"", h->old_value);
+	for (i = 0; h->regs && i < KM_NR_REGS; i++)
+		fprintf(f, "%s\"%s\":\"0x%" PRIx64 "\"",
+			i ? "," : ",\"regs\":{", km_reg_names[i], h->regs[i]);
+	if (h->regs)
+		fputc('}', f);
+	fprintf(f, ",\"ip\":\"0x%" PRIx64 "\",\"stack\":", h->ip);
+	km_stack_text_put(pc->stack_text, f, pc, h, true);
+	fputs("}\n", f);
+}

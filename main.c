@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmemsnoop: watch kernel memory with hardware breakpoints. The
+ * dispatcher, at the top as the one file that sees both record/ and
+ * report/: it picks a command by its name, live mode by default.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "record/commands.h"
+#include "report/report.h"
+#include "common/error.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "record", km_cmd_record },
+	{ "report", km_cmd_report },
+	{ "offsetof", km_cmd_offsetof },
+	{ "check", km_cmd_check },
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: kmemsnoop [OPTIONS] BP EXPR [BP EXPR]...   watch and print hits live\n"
+	      "       kmemsnoop record [OPTIONS] BP EXPR... [-- COMMAND]   write hits to a trace\n"
+	      "       kmemsnoop report [OPTIONS]                  show a trace\n"
+	      "       kmemsnoop offsetof TYPE MEMBER...           where a member is, from BTF\n"
+	      "       kmemsnoop check [--format text|json]        test what kmemsnoop needs here\n"
+	      "       kmemsnoop help [record|report|offsetof|check]\n"
+	      "Exit status: 0 done, 1 failure at run time, 2 bad usage.\n",
+	      f);
+}
+
+static int help(int argc, char **argv)
+{
+	char *args[] = { argc > 1 ? argv[1] : "", "--help", NULL };
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(args[0], commands[i].name))
+			return commands[i].run(2, args);
+	if (argc > 1 && strcmp(argv[1], "live")) {
+		km_usage("no help on '%s': try 'kmemsnoop help record'",
+			 argv[1]);
+		return KM_EXIT_USAGE;
+	}
+	usage(stdout);
+	args[0] = "kmemsnoop";
+	return km_cmd_live(2, args);
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		km_usage(
+			"nothing to watch: give BP EXPR (e.g. rw4 jiffies), or see 'kmemsnoop help'");
+		return KM_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "help"))
+		return help(argc - 1, argv + 1);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	return km_cmd_live(argc, argv);
+}

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "../../bpf/kmemsnoop.h"
+#include "kmemsnoop.skel.h"
+#include "../../common/error.h"
+#include "../../common/trace/trace_format.h"
+#include "arm.h"
+#include "child.h"
+#include "session.h"
+
+#define POLL_MS 100
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/* SIGCHLD only needs to interrupt the poll so the exit is seen at once. */
+static void on_sigchld(int sig)
+{
+	(void)sig;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	size_t i;
+
+	/* No SA_RESTART: the ring-buffer poll must return on a signal. */
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+	sa.sa_handler = on_sigchld;
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+uint64_t km_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+void km_session_hint(const struct km_session_stats *st, bool ran_command)
+{
+	/* Long enough that something would normally have touched it. */
+	const uint64_t expect_ns = 1000000000ull;
+
+	if (st->seen || !st->armed_ns)
+		return;
+	if (ran_command || st->end_ns - st->armed_ns >= expect_ns)
+		fputs("kmemsnoop: 0 hits seen; if the watched memory was touched, run 'kmemsnoop check': this machine's breakpoints may not fire\n",
+		      stderr);
+}
+
+struct loop {
+	const struct km_session_opts *o;
+	struct km_session_stats *st;
+	struct kmemsnoop_bpf *skel;
+	int err;
+};
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct loop *l = ctx;
+	struct km_hit h;
+	int err;
+
+	if (l->o->max_hits && l->st->delivered >= l->o->max_hits)
+		return 0;
+	if (km_hit_from_event(&h, data, size))
+		return 0;
+	/* Counted even if on_hit fails: it left the ring buffer. */
+	l->st->delivered++;
+	err = l->o->on_hit(l->o->ctx, &h);
+	if (err < 0)
+		l->err = err;
+	return err < 0 ? err : 0;
+}
+
+/* Reads each watched value once, so the first hit has an "old" one. */
+static int prime_values(struct kmemsnoop_bpf *skel)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+
+	if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.prime_values),
+				   &opts))
+		km_warn("cannot read the watched values before arming (%s): the first hit shows no old value",
+			strerror(errno));
+	return 0;
+}
+
+/* libbpf speaks only when asked to: KMEMSNOOP_DEBUG=1. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	static int debug = -1;
+
+	(void)level;
+	if (debug < 0)
+		debug = getenv("KMEMSNOOP_DEBUG") != NULL;
+	return debug ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+static int load(struct kmemsnoop_bpf **skelp, const struct km_session_opts *o)
+{
+	struct kmemsnoop_bpf *skel;
+	int err;
+
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		km_err("this kernel has no BTF (/sys/kernel/btf/vmlinux): kmemsnoop needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+		return -ENOTSUP;
+	}
+	libbpf_set_print(libbpf_print);
+	skel = kmemsnoop_bpf__open();
+	if (!skel) {
+		km_err("cannot open the BPF program: %s", strerror(errno));
+		return -errno;
+	}
+	skel->rodata->want_stack = o->stacks;
+	skel->rodata->want_regs = o->regs;
+	memcpy((void *)&skel->rodata->filter, &o->filter, sizeof(o->filter));
+	skel->rodata->filter.max_kept = o->max_hits;
+	skel->rodata->wakeup_bytes = o->ringbuf_size / 4;
+	bpf_map__set_max_entries(skel->maps.events, o->ringbuf_size);
+	err = kmemsnoop_bpf__load(skel);
+	if (err) {
+		if (err == -EPERM)
+			km_err("permission denied loading BPF: run as root (or with CAP_BPF and CAP_PERFMON)");
+		else
+			km_err("cannot load the BPF program: %s",
+			       strerror(-err));
+		kmemsnoop_bpf__destroy(skel);
+		return err;
+	}
+	*skelp = skel;
+	return 0;
+}
+
+/* Tells the loaded program what it watches, and what is there now. */
+static int set_watches(struct kmemsnoop_bpf *skel,
+		       const struct km_session_opts *o)
+{
+	int i, err;
+
+	err = o->resolve ? o->resolve(o->ctx) : 0;
+	if (err)
+		return err;
+	for (i = 0; i < o->nr_watches; i++) {
+		skel->bss->watch_addr[i] = o->watches[i].addr;
+		skel->bss->value_len[i] =
+			o->watches[i].type == KM_BP_X ? 0 : o->watches[i].len;
+	}
+	return prime_values(skel);
+}
+
+/*
+ * Sums the per-CPU counters into st. They only grow, so reading them
+ * again while running (for record's status line) just updates st.
+ */
+static void read_counters(struct kmemsnoop_bpf *skel,
+			  struct km_session_stats *st)
+{
+	int ncpu = libbpf_num_possible_cpus(), i;
+	struct kmemsnoop_counters *c;
+	struct km_session_stats sum = { 0 };
+	__u32 zero = 0;
+
+	if (ncpu <= 0)
+		return;
+	c = calloc(ncpu, sizeof(*c));
+	if (c && !bpf_map__lookup_elem(skel->maps.counters, &zero, sizeof(zero),
+				       c, ncpu * sizeof(*c), 0)) {
+		for (i = 0; i < ncpu; i++) {
+			sum.seen += c[i].seen;
+			sum.filtered += c[i].filtered;
+			sum.dropped += c[i].dropped;
+		}
+		st->seen = sum.seen;
+		st->filtered = sum.filtered;
+		st->dropped = sum.dropped;
+	}
+	free(c);
+}
+
+static bool child_done(struct km_child *c, struct km_session_stats *st)
+{
+	if (c->pid <= 0 || waitpid(c->pid, &st->child_status, WNOHANG) <= 0)
+		return false;
+	c->pid = 0;
+	return true;
+}
+
+static int poll_until_stop(struct ring_buffer *rb, struct loop *l,
+			   struct km_child *child)
+{
+	const struct km_session_opts *o = l->o;
+	int n;
+
+	while (!stop_signal && !l->err) {
+		n = ring_buffer__poll(rb, POLL_MS);
+		/* The BPF side wakes us rarely; take what waits anyway. */
+		if (n >= 0 || n == -EINTR)
+			n = ring_buffer__consume(rb);
+		/* A failing on_hit has said why already. */
+		if (l->err)
+			break;
+		if (n < 0 && n != -EINTR) {
+			km_err("reading the ring buffer failed: %s",
+			       strerror(-n));
+			return n;
+		}
+		if (o->on_tick)
+			read_counters(l->skel, l->st);
+		if (o->on_tick && (l->err = o->on_tick(o->ctx, km_now_ns())))
+			break;
+		if (o->max_hits && l->st->delivered >= o->max_hits)
+			break;
+		if (o->duration_ns &&
+		    km_now_ns() - l->st->armed_ns >= o->duration_ns)
+			break;
+		if (child_done(child, l->st))
+			break;
+	}
+	return l->err;
+}
+
+static int run_armed(struct kmemsnoop_bpf *skel, struct loop *l,
+		     struct km_child *child)
+{
+	const struct km_session_opts *o = l->o;
+	struct ring_buffer *rb;
+	struct km_armed armed;
+	int err;
+
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, l,
+			      NULL);
+	if (!rb) {
+		km_err("cannot set up the ring buffer: %s", strerror(errno));
+		return -errno;
+	}
+	l->skel = skel;
+	err = km_arm(skel->progs.on_hit, o->watches, o->nr_watches, o->stacks,
+		     &armed);
+	if (err)
+		goto out;
+	l->st->armed_ns = km_now_ns();
+	err = o->on_armed ? o->on_armed(o->ctx, l->st->armed_ns) : 0;
+	if (!err && o->command)
+		err = km_child_start(child, o->command[0]);
+	if (!err)
+		err = poll_until_stop(rb, l, child);
+	/* Disarm first, so the drain below sees every hit there will be. */
+	km_disarm(&armed);
+	l->st->end_ns = km_now_ns();
+	/* After an error the hits would only be thrown away. */
+	if (!err && !l->err)
+		ring_buffer__consume(rb);
+	read_counters(skel, l->st);
+	if (!err && o->on_tick)
+		err = o->on_tick(o->ctx, l->st->end_ns);
+	if (!err)
+		err = l->err;
+out:
+	ring_buffer__free(rb);
+	return err;
+}
+
+int km_session_run(const struct km_session_opts *o, struct km_session_stats *st)
+{
+	struct km_child child = { .go_fd = -1, .err_fd = -1 };
+	struct loop l = { .o = o, .st = st };
+	struct kmemsnoop_bpf *skel = NULL;
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	install_signals();
+	err = load(&skel, o);
+	if (err)
+		return err;
+	err = set_watches(skel, o);
+	if (err)
+		goto out;
+	if (o->command && (err = km_child_fork(&child, o->command)))
+		goto out;
+	err = run_armed(skel, &l, &child);
+out:
+	km_child_stop(&child);
+	kmemsnoop_bpf__destroy(skel);
+	return err;
+}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../../common/json.h"
+#include "call_tree.h"
+
+/* Deeper trees are cut there: the recursion must stay bounded. */
+#define MAX_DEPTH 4096
+
+static int by_hits(const void *a, const void *b)
+{
+	const struct km_fg_node *x = *(const struct km_fg_node *const *)a;
+	const struct km_fg_node *y = *(const struct km_fg_node *const *)b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+/*
+ * The children of n by hits. A copy: the tree keeps its kids sorted by
+ * name, which it needs to find them.
+ */
+static struct km_fg_node **sorted_kids(const struct km_fg_node *n)
+{
+	struct km_fg_node **k;
+
+	k = malloc((n->nr_kids ?: 1) * sizeof(*k));
+	if (!k)
+		return NULL;
+	if (n->nr_kids)
+		memcpy(k, n->kids, n->nr_kids * sizeof(*k));
+	qsort(k, n->nr_kids, sizeof(*k), by_hits);
+	return k;
+}
+
+static double percent(uint64_t part, uint64_t total)
+{
+	return total ? 100.0 * part / total : 0;
+}
+
+static int text(FILE *f, const struct km_fg_node *n, uint64_t total, int depth)
+{
+	struct km_fg_node **k;
+	size_t i;
+	int err = 0;
+
+	if (depth >= MAX_DEPTH)
+		return 0;
+	k = sorted_kids(n);
+	if (!k)
+		return -ENOMEM;
+	for (i = 0; !err && i < n->nr_kids; i++) {
+		fprintf(f, "%9.2f%%  %8" PRIu64 "  %*s%s\n",
+			percent(k[i]->count, total), k[i]->count, 2 * depth, "",
+			k[i]->name);
+		err = text(f, k[i], total, depth + 1);
+	}
+	free(k);
+	return err;
+}
+
+int km_call_tree_text(FILE *f, const struct km_fg_node *root, uint64_t total,
+		      int depth)
+{
+	return text(f, root, total, depth);
+}
+
+static int json(FILE *f, const struct km_fg_node *n, uint64_t total, int depth)
+{
+	struct km_fg_node **k;
+	size_t i;
+	int err = 0;
+
+	fputc('[', f);
+	k = depth < MAX_DEPTH ? sorted_kids(n) : NULL;
+	if (depth < MAX_DEPTH && !k)
+		return -ENOMEM;
+	for (i = 0; k && !err && i < n->nr_kids; i++) {
+		fputs(i ? ",{\"name\":" : "{\"name\":", f);
+		km_json_str(f, k[i]->name);
+		fprintf(f, ",\"hits\":%" PRIu64 ",\"percent\":%.4f,\"calls\":",
+			k[i]->count, percent(k[i]->count, total));
+		err = json(f, k[i], total, depth + 1);
+		fputc('}', f);
+	}
+	fputc(']', f);
+	free(k);
+	return err;
+}
+
+int km_call_tree_json(FILE *f, const struct km_fg_node *root, uint64_t total)
+{
+	return json(f, root, total, 0);
+}

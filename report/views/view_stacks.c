@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../../common/bytes.h"
+#include "../../common/error.h"
+#include "../../common/trace/trace_format.h"
+#include "views.h"
+
+/* Hit counts per (watch, stack); slot 0 of each watch is "no stack". */
+struct tally {
+	uint64_t *count; /* [(stack_id + 1) * KM_MAX_WATCHES + watch] */
+	size_t cap;
+	uint64_t total[KM_MAX_WATCHES];
+};
+
+struct row {
+	uint64_t count;
+	int64_t stack_id; /* -1: no stack */
+};
+
+static int add(void *arg, const struct km_hit *h)
+{
+	struct tally *ty = arg;
+	size_t sid = h->stack_id == KM_NO_STACK ? 0 : (size_t)h->stack_id + 1;
+	size_t i = sid * KM_MAX_WATCHES + h->watch, old = ty->cap;
+
+	if (km_grow_array((void **)&ty->count, &ty->cap, i + 1,
+			  sizeof(*ty->count)))
+		return -ENOMEM;
+	if (ty->cap > old)
+		memset(ty->count + old, 0,
+		       (ty->cap - old) * sizeof(*ty->count));
+	ty->count[i]++;
+	ty->total[h->watch]++;
+	return 0;
+}
+
+static int by_count(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return x->stack_id < y->stack_id ? -1 : x->stack_id > y->stack_id;
+}
+
+static void print_watch(FILE *f, const struct km_trace *t,
+			const struct km_print_ctx *pc, const struct tally *ty,
+			int w, struct row *rows)
+{
+	const struct km_watch *wa = &t->watches[w];
+	size_t n = 0, slot;
+
+	fprintf(f, "# watch %d: %s%u %s (0x%" PRIx64 "): %" PRIu64 " hits\n", w,
+		km_bp_name(wa->type), wa->len, wa->expr, wa->addr,
+		ty->total[w]);
+	for (slot = 0; slot * KM_MAX_WATCHES + w < ty->cap; slot++) {
+		uint64_t c = ty->count[slot * KM_MAX_WATCHES + w];
+
+		if (c)
+			rows[n++] = (struct row){ c, (int64_t)slot - 1 };
+	}
+	qsort(rows, n, sizeof(*rows), by_count);
+	for (slot = 0; slot < n; slot++) {
+		const struct km_stack *s;
+
+		fprintf(f, "\n%8.2f%%  %" PRIu64 " hits\n",
+			100.0 * rows[slot].count / ty->total[w],
+			rows[slot].count);
+		if (rows[slot].stack_id < 0)
+			fputs("          (no stack)\n", f);
+		else {
+			s = &t->stacks[rows[slot].stack_id];
+			km_print_frames(f, pc, t->frames + s->pos, s->nr,
+					"          ");
+		}
+	}
+	fputc('\n', f);
+}
+
+void km_print_watch_lines(FILE *f, const struct km_trace *t)
+{
+	const struct km_watch *wa;
+	int w;
+
+	for (w = 0; w < t->nr_watches; w++) {
+		wa = &t->watches[w];
+		fprintf(f, "# watch %d: %s%u %s (0x%" PRIx64 ")\n", w,
+			km_bp_name(wa->type), wa->len, wa->expr, wa->addr);
+	}
+}
+
+int km_view_stacks(FILE *f, struct km_report *r)
+{
+	struct tally ty = { 0 };
+	struct row *rows = NULL;
+	int w, err;
+
+	err = km_for_each_hit(r->t, r->filter, add, &ty);
+	if (err == -ENOMEM)
+		goto nomem;
+	if (err)
+		goto out;
+	rows = calloc(ty.cap / KM_MAX_WATCHES + 1, sizeof(*rows));
+	if (!rows)
+		goto nomem;
+	for (w = 0; w < r->t->nr_watches; w++)
+		if (km_ranges_match(&r->filter->watch, w))
+			print_watch(f, r->t, &r->pc, &ty, w, rows);
+	goto out;
+nomem:
+	km_err("out of memory");
+	err = -ENOMEM;
+out:
+	free(rows);
+	free(ty.count);
+	return err;
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What report can show of a trace, and what every view shares. */
+#ifndef KM_VIEWS_H
+#define KM_VIEWS_H
+
+#include <stdio.h>
+#include "../../common/trace/hit.h"
+#include "hit_filter.h"
+#include "../../common/htab.h"
+#include "sort_keys.h"
+#include "../../common/trace/trace_reader.h"
+
+enum km_format {
+	KM_FMT_TEXT,
+	KM_FMT_JSON, /* JSON Lines, docs/report.md */
+	KM_FMT_FOLDED, /* comm;outermost;...;innermost COUNT */
+	KM_FMT_PERF_SCRIPT, /* what `perf script` prints */
+	KM_FMT_SVG, /* a flame graph */
+};
+
+enum km_call_graph {
+	KM_CG_NONE,
+	KM_CG_CALLER, /* outermost frame at the root */
+	KM_CG_CALLEE, /* innermost frame at the root, as perf's default */
+};
+
+/* One report run: the trace, how to print, and which hits. */
+struct km_report {
+	struct km_trace *t;
+	struct km_print_ctx pc;
+	const struct km_hit_filter *filter;
+	enum km_format format;
+	struct km_sort sort;
+	enum km_call_graph cg;
+	/* Caches, filled as views ask (stack_names.c, sort_keys.c). */
+	struct km_htab names_index; /* stack key bytes -> names[] index */
+	struct km_names *names;
+	size_t nr_names, names_cap;
+	struct km_htab sym_cache; /* ip -> function name */
+};
+
+/* A stack's names, innermost first, inlined calls included. */
+struct km_names {
+	const char **name;
+	size_t n;
+};
+
+/*
+ * The names of a hit's stack, or of its ip alone when it has none
+ * (stack_id KM_NO_STACK), cached: "[unknown]" where no symbol is
+ * known. NULL without memory.
+ */
+const struct km_names *km_stack_names(struct km_report *r, uint32_t stack_id,
+				      uint64_t ip);
+/* The function holding ip, or "[unknown]"; NULL without memory. */
+const char *km_ip_function(struct km_report *r, uint64_t ip);
+void km_report_free_caches(struct km_report *r);
+
+/* Per watchpoint, distinct stacks by hit count (perf report --stdio). */
+int km_view_stacks(FILE *f, struct km_report *r);
+/* Every hit in file order, as live mode prints it, or as JSON Lines. */
+int km_view_hits(FILE *f, struct km_report *r);
+/* Hits grouped by the sort keys, with call trees when r->cg is set. */
+int km_view_sort(FILE *f, struct km_report *r);
+/* One line per distinct comm and stack, or (svg) their flame graph. */
+int km_view_folded(FILE *f, struct km_report *r);
+/* Every hit as `perf script` prints a sample with its callchain. */
+int km_view_perf_script(FILE *f, struct km_report *r);
+/* Hits per second, per watchpoint, as bars. */
+int km_view_timeline(FILE *f, struct km_report *r);
+/* The trace's metadata as "key: value" lines. */
+int km_view_header(FILE *f, struct km_trace *t);
+
+/* "# watch N: BP EXPR (0xADDR)" for each watch: what the hits are of. */
+void km_print_watch_lines(FILE *f, const struct km_trace *t);
+
+#endif
