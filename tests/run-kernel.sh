@@ -79,14 +79,11 @@ run_one() {
 # Pids of processes still running in DIR (their cwd), e.g. a kmemsnoop
 # a test lost track of.
 leftovers() {
-	local d pid
+	local pid
 
-	for d in /proc/[0-9]*; do
-		pid=${d#/proc/}
+	for pid in $(pids_in "$1" sub); do
 		[[ $pid != "$$" && $pid != "$BASHPID" ]] || continue
-		case $(readlink "$d/cwd" 2>/dev/null) in
-		"$1" | "$1"/*) alive "$pid" && echo "$pid" ;;
-		esac
+		alive "$pid" && echo "$pid"
 	done
 }
 
@@ -96,7 +93,7 @@ reap_leftovers() {
 
 	# What is on its way out gets a moment to finish.
 	while pids=$(leftovers "$1") && [[ -n $pids ]] && ((SECONDS < deadline)); do
-		sleep 0.05
+		nap 0.05
 	done
 	[[ -n $pids ]] || return 0
 	for p in $pids; do
@@ -105,7 +102,7 @@ reap_leftovers() {
 	done
 	deadline=$((SECONDS + 3))
 	for p in $pids; do
-		while alive "$p" && ((SECONDS < deadline)); do sleep 0.05; done
+		while alive "$p" && ((SECONDS < deadline)); do nap 0.05; done
 		kill -KILL "$p" 2>/dev/null
 	done
 }

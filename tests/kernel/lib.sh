@@ -81,10 +81,10 @@ expect_match() {
 
 # oneline FILE: FILE's lines joined by '|', cut to 300 characters.
 oneline() {
-	local s
+	local lines s IFS='|'
 
-	s=$(tr '\n' '|' <"$1")
-	s=${s%|}
+	mapfile -t lines <"$1"
+	s="${lines[*]}"
 	((${#s} <= 300)) || s="${s:0:300}..."
 	printf '%s\n' "$s"
 }
@@ -109,10 +109,23 @@ cleanup_bg() {
 	done
 }
 
+# nap SECONDS: sleeps, without starting a program: a read that times out
+# on a pipe no one writes to. poll and wait_pid nap every 20 ms, and in
+# the test VM starting sleep costs 65-165 ms of CPU each time.
+nap() {
+	[[ -n ${NAP_FD-} ]] || exec {NAP_FD}<> <(:)
+	read -rt "$1" -u "$NAP_FD" _
+	return 0
+}
+
 alive() {
-	# A zombie still answers kill -0; its state in /proc says Z.
-	kill -0 "$1" 2>/dev/null &&
-		[[ $(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) != Z* ]]
+	local stat
+
+	# A zombie still answers kill -0; its state in /proc says Z. (Read
+	# by bash itself: it polls, and programs start slowly in the VM.)
+	kill -0 "$1" 2>/dev/null || return 1
+	{ read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
+	[[ ${stat##*) } != Z* ]]
 }
 
 # wait_pid PID SECONDS: waits for a background child of this shell and
@@ -126,13 +139,13 @@ wait_pid() {
 			kill -TERM "$pid" 2>/dev/null
 			deadline=$((SECONDS + 5))
 			while alive "$pid" && ((SECONDS < deadline)); do
-				sleep 0.05
+				nap 0.05
 			done
 			kill -KILL "$pid" 2>/dev/null
 			wait "$pid" 2>/dev/null
 			return 124
 		fi
-		sleep 0.02
+		nap 0.02
 	done
 	wait "$pid"
 }
@@ -145,20 +158,41 @@ poll() {
 	shift
 	until "$@"; do
 		((SECONDS < deadline)) || return 1
-		sleep 0.02
+		nap 0.02
 	done
 }
 
 # --- the kernel -----------------------------------------------------------
 
-# kaddr SYMBOL: its address in /proc/kallsyms, 16 hex digits, no 0x.
-kaddr() {
+# probed NAME CMD...: CMD's one-line answer about the kernel under
+# test, asked once per run of the runner: kept in its suite directory
+# (SUITE_TMP), as the kernel does not change within a run.
+probed() {
+	local f=${SUITE_TMP:+$SUITE_TMP/probe.$1} v
+
+	shift
+	if [[ -n $f ]] && { read -r v <"$f"; } 2>/dev/null && [[ -n $v ]]; then
+		printf '%s\n' "$v"
+		return 0
+	fi
+	v=$("$@") || exit 1
+	[[ -z $f ]] || printf '%s\n' "$v" >"$f"
+	printf '%s\n' "$v"
+}
+
+_kaddr() {
 	local a
 
 	a=$(awk -v s="$1" '$3 == s { print $1; exit }' /proc/kallsyms)
 	[[ $a =~ ^[0-9a-f]{16}$ && $a != 0000000000000000 ]] ||
 		fail "no address for $1 in /proc/kallsyms"
 	printf '%s\n' "$a"
+}
+
+# kaddr SYMBOL: its address in /proc/kallsyms, 16 hex digits, no 0x
+# (read once per run: /proc/kallsyms is long, and slow to read in the VM).
+kaddr() {
+	probed "kaddr.$1" _kaddr "$1"
 }
 
 # le32 FILE OFFSET: the 4 bytes there as a little-endian number, 0x%x.
@@ -171,7 +205,7 @@ le32() {
 }
 
 online_cpus() {
-	getconf _NPROCESSORS_ONLN
+	probed online_cpus getconf _NPROCESSORS_ONLN
 }
 
 # perf_count ADDR LEN -- CMD...: how many times CMD (and its children)
@@ -193,20 +227,72 @@ perf_count() {
 	printf '%s\n' "$n"
 }
 
+# --- processes and their descriptors, read from /proc ----------------------
+# Each scan is one find, not a readlink per process or descriptor: in
+# the test VM starting a program costs 65-165 ms, and these scans run
+# between every two steps of some tests.
+
+# glob_quoted VAR STRING: STRING quoted for find's -lname, into VAR.
+glob_quoted() {
+	local s=${2//\\/\\\\}
+
+	s=${s//\*/\\*} s=${s//\?/\\?} s=${s//\[/\\[}
+	printf -v "$1" '%s' "$s"
+}
+
+# pids_in DIR [sub]: pids of the processes working in DIR (their cwd),
+# or with "sub", in DIR or below it; in the order of /proc/[0-9]*.
+pids_in() {
+	local pat out p
+
+	glob_quoted pat "$1"
+	if [[ ${2-} == sub ]]; then
+		out=$(find /proc/[0-9]*/cwd -maxdepth 0 \( -lname "$pat" -o -lname "$pat/*" \) -printf '%h\n' 2>/dev/null)
+	else
+		out=$(find /proc/[0-9]*/cwd -maxdepth 0 -lname "$pat" -printf '%h\n' 2>/dev/null)
+	fi
+	for p in $out; do
+		printf '%s\n' "${p#/proc/}"
+	done
+}
+
+# fd_pids TARGET [PID...]: which of the PIDs (default: every process)
+# hold a descriptor on TARGET (as readlink shows it, e.g.
+# anon_inode:[perf_event]), each once, in the order of /proc/[0-9]*.
+fd_pids() {
+	local pat dirs=() p out last=
+
+	glob_quoted pat "$1"
+	shift
+	for p in "$@"; do dirs+=("/proc/$p/fd"); done
+	(($#)) || dirs=(/proc/[0-9]*/fd)
+	out=$(find "${dirs[@]}" -mindepth 1 -maxdepth 1 -lname "$pat" -printf '%h\n' 2>/dev/null)
+	# find lists a directory's entries together: one pid's run of lines.
+	for p in $out; do
+		p=${p#/proc/} p=${p%/fd}
+		[[ $p == "$last" ]] || printf '%s\n' "$p"
+		last=$p
+	done
+}
+
+# fd_count PID TARGET: how many descriptors PID holds on TARGET.
+fd_count() {
+	local pat dots
+
+	glob_quoted pat "$2"
+	dots=$(find "/proc/$1/fd" -mindepth 1 -maxdepth 1 -lname "$pat" -printf . 2>/dev/null)
+	printf '%s\n' "${#dots}"
+}
+
+PERF_FD='anon_inode:[perf_event]'
+
 # perf_holders DIR: pids of processes working in DIR (their cwd) that
 # hold perf events, i.e. breakpoints.
 perf_holders() {
-	local d f
+	local pids
 
-	for d in /proc/[0-9]*; do
-		[[ $(readlink "$d/cwd" 2>/dev/null) == "$1" ]] || continue
-		for f in "$d"/fd/*; do
-			if [[ $(readlink "$f" 2>/dev/null) == "anon_inode:[perf_event]" ]]; then
-				echo "${d#/proc/}"
-				break
-			fi
-		done
-	done
+	mapfile -t pids < <(pids_in "$1")
+	((${#pids[@]} == 0)) || fd_pids "$PERF_FD" "${pids[@]}"
 }
 
 # assert_nothing_armed [WHAT]: no process this test started (they work
@@ -229,12 +315,7 @@ assert_nothing_armed() {
 # bpf_links PID: how many BPF links PID holds (one per armed watch and
 # CPU, once kmemsnoop has attached its program to every breakpoint).
 bpf_links() {
-	local n=0 f
-
-	for f in /proc/"$1"/fd/*; do
-		[[ $(readlink "$f" 2>/dev/null) == anon_inode:bpf_link ]] && n=$((n + 1))
-	done
-	printf '%s\n' "$n"
+	fd_count "$1" anon_inode:bpf_link
 }
 
 _armed() {
@@ -340,10 +421,17 @@ json_count() {
 
 # A single-threaded reader, the second process of two-process workloads
 # next to the trigger: "${PREAD1[@]}" FILE N makes N 4-byte reads at
-# offset 0 of FILE on its main thread (tid == pid, comm "perl"), 4 hits
-# each on this kernel like the trigger's preads.
+# offset 0 of FILE on its main thread (tid == pid, comm "perl"), as many
+# hits each as the trigger's preads (perf counts them: the number
+# depends on the kernel's memcpy).
 PREAD1=(perl -e 'open(my $f, "<", $ARGV[0]) or die "$ARGV[0]: $!\n";
 for (1 .. $ARGV[1]) { sysseek($f, 0, 0); sysread($f, my $b, 4) == 4 or die "read: $!\n" }')
+
+# bash -c "$GATE_WAIT" GATE CMD...: waits until the file GATE exists,
+# then execs CMD. It naps in bash meanwhile (see nap): a gate that
+# started sleep every 10 ms would take a CPU of the test VM.
+# shellcheck disable=SC2016 # $0 and $@ are the inner bash's
+GATE_WAIT='exec 3<> <(:); while [[ ! -e $0 ]]; do read -rt 0.01 -u 3; done; exec 3<&-; exec "$@"'
 
 # start_gated GATE CMD...: starts CMD in the background, held back until
 # the file GATE exists; CMD is exec'd, so its pid is known before it
@@ -352,7 +440,7 @@ start_gated() {
 	local gate=$1
 
 	shift
-	sh -c 'while [ ! -e "$0" ]; do sleep 0.01; done; exec "$@"' "$gate" "$@" &
+	bash -c "$GATE_WAIT" "$gate" "$@" &
 	GATED_PID=$!
 	track "$GATED_PID"
 }
@@ -377,11 +465,14 @@ bp_events() {
 
 # slots_free K: perf can open K breakpoints on every online CPU now.
 slots_free() {
-	local out
+	local out line n=0
 
 	[[ -n $SLOT_BASE ]] || SLOT_BASE=$(kaddr __start_BTF) || exit 1
 	out=$(perf stat -x, -a -e "$(bp_events "$1")" -- true 2>&1) || return 1
-	(($(grep -Ec '^[0-9]+,,mem:' <<<"$out") == $1))
+	while read -r line; do
+		[[ $line =~ ^[0-9]+,,mem: ]] && n=$((n + 1))
+	done <<<"$out"
+	((n == $1))
 }
 
 # free_slots: sets FREE_SLOTS to how many breakpoints (0-4) perf can open
@@ -395,32 +486,18 @@ free_slots() {
 
 # perf_event_holders: every process holding perf events, "pid:comm".
 perf_event_holders() {
-	local d f
+	local p comm
 
-	for d in /proc/[0-9]*; do
-		for f in "$d"/fd/*; do
-			if [[ $(readlink "$f" 2>/dev/null) == "anon_inode:[perf_event]" ]]; then
-				printf '%s:%s ' "${d#/proc/}" "$(cat "$d/comm" 2>/dev/null)"
-				break
-			fi
-		done
+	for p in $(fd_pids "$PERF_FD"); do
+		{ read -r comm <"/proc/$p/comm"; } 2>/dev/null || comm=
+		printf '%s:%s ' "$p" "$comm"
 	done
 }
 
 # other_holders: pids of the processes holding perf events that this
 # test did not start (they work elsewhere), sorted.
 other_holders() {
-	local d f
-
-	for d in /proc/[0-9]*; do
-		[[ $(readlink "$d/cwd" 2>/dev/null) == "$PWD" ]] && continue
-		for f in "$d"/fd/*; do
-			if [[ $(readlink "$f" 2>/dev/null) == "anon_inode:[perf_event]" ]]; then
-				echo "${d#/proc/}"
-				break
-			fi
-		done
-	done | sort
+	comm -23 <(fd_pids "$PERF_FD") <(pids_in "$PWD")
 }
 
 # slot_baseline: SLOT_FREE, the breakpoint slots free on every CPU now,
@@ -517,49 +594,129 @@ stop_km() {
 	((rc == ${2:-0})) || fail "kmemsnoop exited $rc after SIG$1, want ${2:-0}"
 }
 
+# perf_stat_retry OUT ARGS...: perf stat -x, -o OUT ARGS (its command's
+# output to /dev/null), run again while perf finds no free breakpoint
+# slot (others' tests hold some for a while); fails the test otherwise.
+perf_stat_retry() {
+	local out=$1 deadline=$((SECONDS + SLOT_RETRY_S))
+
+	shift
+	until perf stat -x, -o "$out" "$@" >/dev/null 2>"$out.err"; do
+		if ! grep -qs 'No space left on device' "$out" "$out.err" || ((SECONDS >= deadline)); then
+			fail "perf stat ${*:1:3} failed: $(tail -n 3 "$out" "$out.err" | tr '\n' ' ')"
+		fi
+		sleep 0.3
+	done
+}
+
 # perf_count_retry ADDR LEN -- CMD...: perf_count, run again while perf
 # finds no free breakpoint slot.
 perf_count_retry() {
-	local addr=${1#0x} len=$2 out n deadline=$((SECONDS + SLOT_RETRY_S))
+	local addr=${1#0x} len=$2 out n
 
 	shift 2
 	[[ ${1-} == -- ]] && shift
 	out=$(mktemp perf.XXXXXX)
-	until perf stat -x, -o "$out" -e "mem:0x$addr/$len:rw" -- "$@" >/dev/null 2>"$out.err"; do
-		if ! grep -qs 'No space left on device' "$out" "$out.err" || ((SECONDS >= deadline)); then
-			fail "perf stat on 0x$addr failed: $(tail -n 3 "$out" "$out.err" | tr '\n' ' ')"
-		fi
-		sleep 0.3
-	done
+	perf_stat_retry "$out" -e "mem:0x$addr/$len:rw" -- "$@"
 	n=$(awk -F, '/mem:/ { print $1; exit }' "$out")
 	[[ $n =~ ^[0-9]+$ ]] || fail "perf stat gave no count for 0x$addr: $(tr '\n' ' ' <"$out")"
 	printf '%s\n' "$n"
+}
+
+# --- what the kernel under test can do ----------------------------------------
+# Asked of the kernel (once per run, see probed), never assumed: the
+# tests run on this machine's kernel and in the test VM on Debian's.
+
+_bp_overlap() {
+	local addr out counts
+
+	addr=$(kaddr __start_BTF) || exit 1
+	out=$(mktemp perf.XXXXXX)
+	perf_stat_retry "$out" -e "mem:0x$addr/4:rw,mem:0x$addr/4:rw" -- "$TRIGGER" "$BTF" 0 4 10
+	counts=$(awk -F, '$3 ~ /^mem:/ { printf "%s ", $1 }' "$out")
+	[[ $counts =~ ^([0-9]+)\ ([0-9]+)\ $ ]] ||
+		fail "perf stat gave no two counts for two breakpoints on 0x$addr: $(oneline "$out")"
+	if ((BASH_REMATCH[1] == 0 && BASH_REMATCH[2] == 0)); then
+		echo none
+	elif ((BASH_REMATCH[1] == BASH_REMATCH[2])); then
+		echo both
+	else
+		echo first
+	fi
+}
+
+# bp_overlap: do two breakpoints on the same bytes both fire, as perf
+# counts 10 reads of them? "both" on a real CPU; "first" under QEMU's
+# TCG, which stops at the first watchpoint that matches (perf counts N
+# and 0); "none" where breakpoints never fire.
+bp_overlap() {
+	probed bp_overlap _bp_overlap
+}
+
+_exec_bp() {
+	local addr out
+
+	addr=$(kaddr vfs_read) || exit 1
+	out=$(mktemp perf.XXXXXX)
+	perf_stat_retry "$out" -a -e "mem:0x$addr:x" -- true
+	if grep -Eq '^[0-9]+,,mem:' "$out"; then
+		echo yes
+	elif grep -q '^<not supported>,,mem:' "$out"; then
+		echo no
+	else
+		fail "perf stat of an execute breakpoint on vfs_read says neither a count nor <not supported>: $(oneline "$out")"
+	fi
+}
+
+# exec_bp: "yes" when the kernel takes an execute breakpoint on vfs_read
+# (perf stat -e mem:ADDR:x), "no" when it refuses it, as x86 kernels
+# without CONFIG_KPROBES do.
+exec_bp() {
+	probed exec_bp _exec_bp
 }
 
 _wl_started() {
 	[[ -s wl.pid ]] || ! alive "$1"
 }
 
-# start_counted ADDR LEN CMD...: starts CMD under perf stat counting its
-# hits of LEN bytes at ADDR (per process, as perf_count), held back
-# until ./go exists; sets WL_PERF (perf's pid) and WL_PID (CMD's, known
-# before it runs: it is exec'd). Once WL_PERF has ended, perf_counted
-# gives the count.
-start_counted() {
-	local addr=${1#0x} len=$2 deadline=$((SECONDS + SLOT_RETRY_S))
+# The workload's wrapper for start_counted: writes its pid to $0, waits
+# for ./go as GATE_WAIT does, then execs the command.
+# shellcheck disable=SC2016 # $$, $0 and $@ are the inner bash's
+WL_GATED='echo $$ >"$0"; exec 3<> <(:); while [[ ! -e go ]]; do read -rt 0.01 -u 3; done; exec 3<&-; exec "$@"'
 
+# start_counted ADDR LEN CMD...: starts CMD, held back until ./go
+# exists, for perf_counted to give its hits of LEN bytes at ADDR (per
+# process, as perf_count). Sets WL_PID (CMD's pid, known before it runs:
+# it is exec'd) and WL_RUN, the pid to wait for: CMD is done once it has
+# ended. CMD's stdout goes to wl.out.
+# Where two breakpoints on the same bytes both fire (bp_overlap), perf
+# stat counts CMD in this very run, beside the watch under test (WL_RUN
+# is perf's pid). Where only one of them would (QEMU's TCG), CMD runs
+# alone, and perf_counted counts a second run of it, of the same shape:
+# CMD must then do the same reads each time.
+start_counted() {
+	local deadline=$((SECONDS + SLOT_RETRY_S)) overlap
+
+	WL_ADDR=${1#0x} WL_LEN=$2
 	shift 2
+	WL_CMD=("$@")
+	overlap=$(bp_overlap) || exit 1
+	WL_AT_ONCE=
+	[[ $overlap == both ]] && WL_AT_ONCE=1
 	while :; do
 		rm -f go wl.pid wl.perf
-		perf stat -x, -o wl.perf -e "mem:0x$addr/$len:rw" -- \
-			sh -c 'echo $$ >wl.pid; while [ ! -e go ]; do sleep 0.01; done; exec "$@"' \
-			sh "$@" >/dev/null 2>wl.perf.err &
-		WL_PERF=$!
-		track "$WL_PERF"
-		poll 10 _wl_started "$WL_PERF" || fail "perf stat did not start its workload within 10 s"
+		if [[ -n $WL_AT_ONCE ]]; then
+			perf stat -x, -o wl.perf -e "mem:0x$WL_ADDR/$WL_LEN:rw" -- \
+				bash -c "$WL_GATED" wl.pid "$@" >wl.out 2>wl.perf.err &
+		else
+			bash -c "$WL_GATED" wl.pid "$@" >wl.out 2>wl.perf.err &
+		fi
+		WL_RUN=$!
+		track "$WL_RUN"
+		poll 10 _wl_started "$WL_RUN" || fail "the workload did not start within 10 s"
 		[[ -s wl.pid ]] && break
 		# perf found no free slot (others hold breakpoints): again.
-		wait "$WL_PERF" 2>/dev/null
+		wait "$WL_RUN" 2>/dev/null
 		if ! grep -qs 'No space left on device' wl.perf.err wl.perf || ((SECONDS >= deadline)); then
 			fail "perf stat ended before its workload ran: $(oneline wl.perf.err)"
 		fi
@@ -568,24 +725,42 @@ start_counted() {
 	WL_PID=$(read_pid wl.pid) || exit 1
 }
 
-# perf_counted: the count of the perf stat start_counted started.
+# perf_counted: perf's count of the workload start_counted started (once
+# WL_RUN has ended): from the perf stat beside it, or of a second run.
 perf_counted() {
 	local n
 
+	if [[ -z $WL_AT_ONCE ]]; then
+		perf_stat_retry wl.perf -e "mem:0x$WL_ADDR/$WL_LEN:rw" -- \
+			bash -c "$WL_GATED" wl2.pid "${WL_CMD[@]}"
+	fi
 	n=$(awk -F, '/mem:/ { print $1; exit }' wl.perf)
 	[[ $n =~ ^[0-9]+$ ]] || fail "perf stat gave no count: $(oneline wl.perf) $(oneline wl.perf.err)"
 	printf '%s\n' "$n"
 }
 
-# read_header TRACE: report --header of TRACE into TRACE.header.
+# read_header TRACE: report --header of TRACE into TRACE.header, and its
+# "KEY: VALUE" lines into HDR_OF (of HDR_TRACE), for hdr.
+declare -gA HDR_OF=()
+HDR_TRACE=
 read_header() {
+	local line
+
 	km report -i "$1" --header >"$1.header" 2>"$1.header.err" ||
 		fail "report -i $1 --header exited $?: $(oneline "$1.header.err")"
+	HDR_OF=() HDR_TRACE=$1
+	while IFS= read -r line; do
+		[[ $line == *': '* ]] && HDR_OF[${line%%: *}]=${line#*: }
+	done <"$1.header"
 }
 
 # hdr TRACE KEY: a value from TRACE.header (read_header first).
 hdr() {
-	sed -n "s/^$2: //p" "$1.header"
+	if [[ $1 == "$HDR_TRACE" ]]; then
+		printf '%s\n' "${HDR_OF[$2]-}"
+	else
+		sed -n "s/^$2: //p" "$1.header"
+	fi
 }
 
 SUMMARY_RE='^kmemsnoop: recorded ([0-9]+) hits, ([0-9]+) lost, ([0-9]+) filtered \(([0-9]+) seen\)'
@@ -594,9 +769,11 @@ SUMMARY_RE='^kmemsnoop: recorded ([0-9]+) hits, ([0-9]+) lost, ([0-9]+) filtered
 # line "kmemsnoop: recorded N hits, L lost, F filtered (S seen), ..."
 # record prints last on stderr.
 read_summary() {
-	local line
+	local l line=
 
-	line=$(grep -E "$SUMMARY_RE" "$1" | tail -n 1)
+	while IFS= read -r l; do
+		[[ $l =~ $SUMMARY_RE ]] && line=$l
+	done <"$1"
 	[[ $line =~ $SUMMARY_RE ]] ||
 		fail "no 'recorded N hits, L lost, F filtered (S seen)' line on stderr: $(oneline "$1")"
 	SUM_HITS=${BASH_REMATCH[1]} SUM_LOST=${BASH_REMATCH[2]}
@@ -629,14 +806,47 @@ check_accounts() {
 		note_failure "$1: summary says hits/lost/filtered/seen $SUM_HITS/$SUM_LOST/$SUM_FILTERED/$SUM_SEEN, --header $HDR_HITS/$HDR_LOST/$HDR_FILTERED/$HDR_SEEN"
 }
 
+# exec_case WHAT SYMBOL HITS -- ARGS...: kmemsnoop ARGS, live, watching
+# SYMBOL with an execute breakpoint on a kernel that takes them (exec_bp
+# says yes), ends as it should: exit 0, and a summary line of HITS hits
+# (a number, or an ERE such as [0-9]+);
+# with HITS 1, that one hit is at SYMBOL's first byte (its first frame is
+# SYMBOL+0x0). Notes (note_failure) every way it does not.
+exec_case() {
+	local what=$1 sym=$2 hits=$3 addr rc nr first
+
+	shift 4
+	addr=$(kaddr "$sym") || exit 1
+	km "$@" >case.out 2>case.err </dev/null
+	rc=$?
+	if ((rc != 0)); then
+		note_failure "$what: exit $rc, want 0: this kernel takes execute breakpoints (stderr: $(oneline case.err))"
+		return
+	fi
+	grep -Eq "^kmemsnoop: $hits hits, [0-9]+ lost" case.err ||
+		note_failure "$what: no 'kmemsnoop: $hits hits, L lost' on stderr: $(oneline case.err)"
+	[[ $hits == 1 ]] || return 0
+	nr=$(grep -c '^#' case.out)
+	first=$(grep -m1 -A1 '^#' case.out | sed -n 2p)
+	if ((nr != 1)); then
+		note_failure "$what: $nr hits printed, want 1"
+	elif [[ ! $first =~ ^\ +0x$addr:\ $sym\ @\ 0x$addr\+0x0$ ]]; then
+		note_failure "$what: the hit's first frame is '$first', want '0x$addr: $sym @ 0x$addr+0x0'"
+	fi
+}
+
 # check_error_line WHAT RC WANT RE ERRFILE: a failed command's answer is
 # the documented exit status and exactly one line on stderr, starting
 # "kmemsnoop: " and matching RE (the word that names the problem).
 check_error_line() {
-	local what=$1 rc=$2 want=$3 re=$4 err=$5 lines first
+	local what=$1 rc=$2 want=$3 re=$4 err=$5 lines first text
 
-	lines=$(wc -l <"$err")
-	first=$(head -n 1 "$err")
+	# Read by bash (a table runs this once a row): lines as wc -l counts
+	# them, the newlines.
+	mapfile text <"$err"
+	lines=${#text[@]} first=${text[0]-}
+	[[ -z $first || ${text[-1]} == *$'\n' ]] || lines=$((lines - 1))
+	first=${first%$'\n'}
 	if ((rc != want)); then
 		note_failure "$what: exit $rc, want $want (stderr: $(oneline "$err"))"
 	elif ((lines != 1)); then

@@ -21,8 +21,17 @@ acc_busy() {
 # -c COUNT stops at exactly COUNT kept hits, however fast they come (a
 # trigger on every CPU at once races for the last places), in record and
 # in live mode; the hits past the limit count as filtered.
+#
+# A hit is lost only when the ring buffer does not take it: when it is
+# full, or when another CPU holds its lock at that moment (a debug
+# exception runs as an NMI does, and there the kernel only tries the
+# lock, before 6.15). So racing CPUs may lose a few, whatever the
+# buffer's size (under QEMU's TCG, some in a thousand), and a lost
+# hit's place goes back: the count stays exact, and seen = hits + lost
+# + filtered. With one CPU's hits kept (-C), none can be lost: live
+# -c 500 then says 0 lost.
 test_count_stops_exactly() {
-	local n=1000 nr rc
+	local n=1000 nr rc cpu re
 
 	acc_busy
 	km_retry rec.out rec.err record -c "$n" -o t rw4 __start_BTF
@@ -40,10 +49,23 @@ test_count_stops_exactly() {
 	((rc == 0)) || fail "live -c 500 exited $rc: $(oneline live.err)"
 	nr=$(grep -c '^#' live.out)
 	((nr == 500)) || note_failure "live -c 500 printed $nr hits"
-	grep -Eq '^kmemsnoop: 500 hits, 0 lost, [0-9]+ filtered \([0-9]+ seen\)' live.err ||
-		note_failure "live -c 500: no 'kmemsnoop: 500 hits, 0 lost, F filtered (S seen)': $(oneline live.err)"
+	re='^kmemsnoop: 500 hits, ([0-9]+) lost, ([0-9]+) filtered \(([0-9]+) seen\)'
+	if [[ ! $(grep -E "$re" live.err) =~ $re ]]; then
+		note_failure "live -c 500: no 'kmemsnoop: 500 hits, L lost, F filtered (S seen)': $(oneline live.err)"
+	elif ((BASH_REMATCH[3] != 500 + BASH_REMATCH[1] + BASH_REMATCH[2])); then
+		note_failure "live -c 500: seen ${BASH_REMATCH[3]} != 500 hits + ${BASH_REMATCH[1]} lost + ${BASH_REMATCH[2]} filtered"
+	fi
+
+	cpu=$(sed 's/[-,].*//' /sys/devices/system/cpu/online)
+	km_retry live1.out live1.err -C "$cpu" -c 500 rw4 __start_BTF
+	rc=$?
+	((rc == 0)) || fail "live -C $cpu -c 500 exited $rc: $(oneline live1.err)"
+	nr=$(grep -c '^#' live1.out)
+	((nr == 500)) || note_failure "live -C $cpu -c 500 printed $nr hits"
+	grep -Eq '^kmemsnoop: 500 hits, 0 lost, [0-9]+ filtered \([0-9]+ seen\)' live1.err ||
+		note_failure "live -C $cpu -c 500: no 'kmemsnoop: 500 hits, 0 lost, F filtered (S seen)': $(oneline live1.err)"
 	check_done
-	pass "-c $n: $n hits, $HDR_FILTERED filtered of $HDR_SEEN seen; live -c 500: 500"
+	pass "-c $n: $n hits, $HDR_LOST lost, $HDR_FILTERED filtered of $HDR_SEEN seen; live -c 500: 500, and with -C $cpu none lost"
 }
 
 # -c with a filter: the count is of kept hits, all of the process kept.
@@ -76,9 +98,11 @@ test_count_with_filter() {
 # over a window that is never exactly the recorder's. What can be exact:
 # the workload W is one process, held back until the recorder is armed
 # and done before it stops, and recorded with -p W; perf stat counts W's
-# hits on the same address at the same time (per process, no -a). Each
-# of W's hits is then either written or lost (never filtered), and
-# every other process's hit is filtered:
+# hits on the same address (per process, no -a): at the same time where
+# two breakpoints on the same bytes both fire, else in a second run of
+# W, whose preads are the same (start_counted). Each of W's hits is then
+# either written or lost (never filtered), and every other process's
+# hit is filtered:
 #     hits + lost = perf's count of W,  all hits are W's,
 #     seen = hits + lost + filtered,    lost > 0.
 test_lost_accounted_exactly() {
@@ -89,12 +113,13 @@ test_lost_accounted_exactly() {
 	start_counted "$addr" 4 "$TRIGGER" "$BTF" 0 4 "$n" "$ncpu"
 	start_km 1 rec.out rec.err record -m 4K -p "$WL_PID" -o t rw4 __start_BTF
 	touch go
-	wait_pid "$WL_PERF" 60
+	wait_pid "$WL_RUN" 60
 	rc=$?
-	((rc == 0)) || fail "perf stat of the workload exited $rc: $(oneline wl.perf.err)"
+	((rc == 0)) || fail "the workload (or perf stat of it) exited $rc: $(oneline wl.perf.err)"
 	stop_km INT
 	count=$(perf_counted) || exit 1
-	((count >= 4 * n * ncpu)) || fail "perf counted $count hits for $((n * ncpu)) preads: fewer than 4 each"
+	((count > 0 && count % (n * ncpu) == 0)) ||
+		fail "perf counted $count hits for $((n * ncpu)) preads: not a positive multiple of $((n * ncpu))"
 
 	hits_json t
 	ours=$(json_count t.json 'select(.pid == $p)' --argjson p "$WL_PID") || exit 1
