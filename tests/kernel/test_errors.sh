@@ -43,13 +43,23 @@ test_errors_no_arguments() {
 
 # What the kernel refuses: exit 1, with what to do instead.
 test_errors_kernel_refuses() {
+	local x
+
 	# x86 has no read-only watchpoints.
 	error_case 1 "rw4" -- -c 1 r4 __start_BTF
 	error_case 1 "rw4" -- record -o t -c 1 r4 __start_BTF
 	[[ ! -e t ]] || note_failure "a record that could not arm left a trace file"
-	# Without CONFIG_KPROBES the kernel refuses execute breakpoints.
-	error_case 1 "CONFIG_KPROBES" -- -c 1 x8 vfs_read
+	x=$(exec_bp) || exit 1
+	if [[ $x == no ]]; then
+		# Without CONFIG_KPROBES the kernel refuses execute breakpoints.
+		error_case 1 "CONFIG_KPROBES" -- -c 1 x8 vfs_read
+	else
+		# With it (Debian's kernels) it takes them: no refusal, a hit.
+		exec_case "kmemsnoop -c 1 x8 vfs_read" vfs_read 1 -- -c 1 x8 vfs_read
+		assert_nothing_armed "after kmemsnoop -c 1 x8 vfs_read"
+	fi
 	check_done
+	pass "execute breakpoints $([[ $x == no ]] && echo refused || echo taken) here"
 }
 
 # A COMMAND that cannot be run: exit 1, one line naming it, and the
