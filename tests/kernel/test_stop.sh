@@ -8,7 +8,7 @@ start_trickle() {
 	(
 		while [[ ! -e trickle.stop ]]; do
 			"$TRIGGER" "$BTF" 0 4 200 >/dev/null || exit 1
-			sleep 0.05
+			nap 0.05
 		done
 	) &
 	TRICKLE=$!
