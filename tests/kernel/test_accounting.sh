@@ -24,8 +24,8 @@ acc_busy() {
 #
 # A hit is lost only when the ring buffer does not take it: when it is
 # full, or when another CPU holds its lock at that moment (a debug
-# exception runs as an NMI does, and there the kernel only tries the
-# lock, before 6.15). So racing CPUs may lose a few, whatever the
+# exception runs as an NMI does, and there 6.1's and 6.12's ring buffer
+# only tries the lock). So racing CPUs may lose a few, whatever the
 # buffer's size (under QEMU's TCG, some in a thousand), and a lost
 # hit's place goes back: the count stays exact, and seen = hits + lost
 # + filtered. With one CPU's hits kept (-C), none can be lost: live
