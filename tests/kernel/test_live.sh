@@ -67,7 +67,7 @@ test_live_mode_sigint() {
 # (a negative time shows wrapped around, as 18446744073.7... s). The
 # window is short, so up to 20 runs.
 test_live_mode_times() {
-	local busy pid rc bad try ncpu nr
+	local busy pid rc bad try ncpu nr deadline
 
 	ncpu=$(online_cpus)
 	"$TRIGGER" "$BTF" 0 4 1000000000 "$ncpu" >/dev/null &
@@ -75,10 +75,16 @@ test_live_mode_times() {
 	track "$busy"
 	poll 5 threads_above "$busy" "$ncpu" || fail "the busy trigger did not start its $ncpu threads"
 	for try in {1..20}; do
-		timeout -s INT "$(scaled 20)" "$KM" -c 50 rw4 __start_BTF rw4 __start_notes >out 2>err &
-		pid=$!
-		wait_pid "$pid" 30
-		rc=$?
+		deadline=$((SECONDS + SLOT_RETRY_S))
+		while :; do
+			timeout -s INT "$(scaled 20)" "$KM" -c 50 rw4 __start_BTF rw4 __start_notes >out 2>err &
+			pid=$!
+			wait_pid "$pid" 30
+			rc=$?
+			# Others' tests may hold the slots for a moment: again.
+			((rc == 1)) && no_slot err && ((SECONDS < deadline)) || break
+			sleep 0.3
+		done
 		expect_eq "$rc" 0 "exit status of live mode -c 50 ($(oneline err))"
 		# One awk for both: the hits printed, and the first bad time.
 		{ read -r nr && IFS= read -r bad; } < <(awk '/^#/ { n++
