@@ -45,9 +45,9 @@ TIERS=("$@")
 
 # Seconds each file took in the 6.12 guest, to start the longest first
 # (a file not listed counts as 60).
-declare -A WEIGHT=([filters]=470 [crash]=360 [objects]=240 [errors]=160
-	[check]=150 [live]=140 [accounting]=130 [misuse]=120 [slots]=60
-	[report_formats]=60 [stop]=40 [counts]=30 [report]=30 [stacks]=10)
+declare -A WEIGHT=([crash]=344 [filters]=236 [objects]=140 [live]=130
+	[accounting]=96 [misuse]=85 [slots]=74 [errors]=68 [report_formats]=49
+	[check]=46 [stop]=35 [counts]=25 [report]=23 [stacks]=12)
 
 LOGS=$(mktemp -d "${TMPDIR:-/tmp}/kmemsnoop-tiers.XXXXXX") || exit 1
 trap 'rm -rf "$LOGS"' EXIT
