@@ -59,17 +59,7 @@ failed=0 ran=0
 
 # host_verdict: why the host tier cannot run, or nothing when it can.
 host_verdict() {
-	local json
-
-	json=$("$KM" check --format json 2>/dev/null)
-	[[ -n $json ]] || {
-		echo "kmemsnoop check gave no answer"
-		return
-	}
-	jq -e '.checks[] | select(.name == "kernel-watch-fires") | .status == "ok"' \
-		<<<"$json" >/dev/null && return
-	jq -r '[.checks[] | select(.required and .status != "ok") |
-		"\(.name) \(.status): \(.detail)"] | join("; ")' <<<"$json" | tr -d '\000-\037'
+	tools/fires-here.sh "$KM"
 }
 
 # run_job NAME CMD...: runs CMD, its lines prefixed with [NAME]; writes

@@ -77,13 +77,6 @@ report-dwarf) exec tools/bench_report_dwarf.sh ;;
 esac
 [ "$(id -u)" = 0 ] || die "needs root (perf_event_open of breakpoints, BPF)"
 
-# why_not_here: why breakpoints cannot fire here, or nothing.
-why_not_here() {
-	"$KM" check --format json 2>/dev/null | jq -r '
-		.checks[] | select(.name == "kernel-watch-fires" and .status != "ok")
-		| "\(.status): \(.detail)"' | tr -d '\000-\037'
-}
-
 # in_vm: the measuring part of this script in the test VM (its JSON
 # lands in this directory's build/, shared with the guest), then the
 # DWARF step here, the targets and the tables.
@@ -416,9 +409,9 @@ if [ "$WHERE" = host ] && [ -n "${BENCH_VM:-}" ]; then
 	echo "bench: BENCH_VM=1: measuring the tracers in the test VM (Debian 6.12, QEMU TCG): compare ratios, not times" >&2
 	in_vm
 elif [ "$WHERE" = host ]; then
-	why=$(why_not_here)
+	why=$(tools/fires-here.sh "$KM")
 	if [ -n "$why" ]; then
-		echo "bench: this machine's breakpoints do not fire (kmemsnoop check: kernel-watch-fires $why);" >&2
+		echo "bench: this machine's breakpoints do not fire (kmemsnoop check: $why);" >&2
 		echo "bench: measuring the tracers in the test VM (Debian 6.12, QEMU TCG): compare ratios, not times" >&2
 		in_vm
 	fi

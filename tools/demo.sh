@@ -14,13 +14,6 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 km=$top/build/kmemsnoop
 
-# why_not_here: why watches cannot fire here, or nothing when they can.
-why_not_here() {
-	"$km" check --format json 2>/dev/null | jq -r '
-		.checks[] | select(.name == "kernel-watch-fires" and .status != "ok")
-		| "\(.status): \(.detail)"' | tr -d '\000-\037'
-}
-
 case ${1-} in
 --here) ;;
 --vm)
@@ -29,9 +22,9 @@ case ${1-} in
 	exec tools/vm/run -- tools/demo.sh --here
 	;;
 *)
-	why=$(why_not_here)
+	why=$("$top/tools/fires-here.sh" "$km")
 	if [[ -n $why ]]; then
-		echo "make demo: this machine's hardware breakpoints do not fire (kmemsnoop check: kernel-watch-fires $why);"
+		echo "make demo: this machine's hardware breakpoints do not fire (kmemsnoop check: $why);"
 		echo "make demo: running the demo in the test VM instead (tools/vm/run: Debian's 6.12 kernel under QEMU)"
 		echo
 		cd "$top"
