@@ -40,33 +40,35 @@ static int show(struct km_report *r, const struct km_report_opts *o)
 static int setup(struct km_report *r, const struct km_report_opts *o,
 		 struct km_trace *t)
 {
-	int err = km_hit_filter_check(&o->filter, t);
+	const struct km_trace_data *d = &t->d;
+	int err = km_hit_filter_check(&o->filter, d);
 
 	if (err)
 		return err;
 	*r = (struct km_report){ .t = t,
-				 .pc = { .start_ns = t->monotonic_ns,
-					 .watches = t->watches,
-					 .nr_watches = t->nr_watches },
+				 .d = d,
+				 .pc = { .start_ns = d->monotonic_ns,
+					 .watches = d->watches,
+					 .nr_watches = d->nr_watches },
 				 .filter = &o->filter,
 				 .format = o->format,
 				 .sort = o->sort,
 				 .cg = o->cg };
 	if (o->cg && !o->sorted)
 		r->sort = (struct km_sort){ { KM_KEY_STACK }, 1 };
-	if (o->wall && !t->realtime_ns) {
+	if (o->wall && !d->realtime_ns) {
 		km_err("%s has no start time to turn hit times into wall time: use --time-format relative",
-		       t->path);
+		       d->path);
 		return -EINVAL;
 	}
 	if (o->wall)
-		r->pc.wall_ns = t->realtime_ns;
+		r->pc.wall_ns = d->realtime_ns;
 	/* The timeline counts hits and needs no names. */
 	if (o->timeline)
 		return 0;
 	/* A stack is shown many times over; render it once (or each time). */
 	r->pc.stack_text = km_stack_text_new();
-	return km_report_symbols(&r->pc.sym, t, &o->sym);
+	return km_report_symbols(&r->pc.sym, d, &o->sym);
 }
 
 /*

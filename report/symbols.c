@@ -21,7 +21,7 @@ static int wrap(struct km_symbolizer **out, struct km_symtab *tab)
 }
 
 /* A vmlinux for another kernel gives wrong names with no sign of it. */
-static int check_build_id(const struct km_trace *t, const char *path,
+static int check_build_id(const struct km_trace_data *t, const char *path,
 			  bool force)
 {
 	char want[2 * KM_BUILD_ID_MAX + 1], got[2 * KM_BUILD_ID_MAX + 1];
@@ -151,8 +151,9 @@ static int either(struct km_symbolizer **out, struct km_symbolizer *first,
 	return 0;
 }
 
-static int from_vmlinux(struct km_symbolizer **out, const struct km_trace *t,
-			const char *path, bool force)
+static int from_vmlinux(struct km_symbolizer **out,
+			const struct km_trace_data *t, const char *path,
+			bool force)
 {
 	struct km_symtab tab, snap;
 	struct km_symbolizer *dwarf;
@@ -210,7 +211,8 @@ static int from_kallsyms_file(struct km_symbolizer **out, const char *path)
 	return wrap(out, &tab);
 }
 
-static int from_snapshot(struct km_symbolizer **out, const struct km_trace *t)
+static int from_snapshot(struct km_symbolizer **out,
+			 const struct km_trace_data *t)
 {
 	struct km_symtab tab;
 
@@ -223,7 +225,7 @@ static int from_snapshot(struct km_symbolizer **out, const struct km_trace *t)
 }
 
 /* The vmlinux of the trace's kernel on this machine, or from debuginfod. */
-static char *find_vmlinux(const struct km_trace *t)
+static char *find_vmlinux(const struct km_trace_data *t)
 {
 	char *path;
 	int err;
@@ -243,7 +245,7 @@ static char *find_vmlinux(const struct km_trace *t)
 }
 
 /* No vmlinux given: the one found by build-id, else the snapshot. */
-static int from_found(struct km_symbolizer **out, const struct km_trace *t)
+static int from_found(struct km_symbolizer **out, const struct km_trace_data *t)
 {
 	char hex[2 * KM_BUILD_ID_MAX + 1];
 	char *path = find_vmlinux(t);
@@ -268,7 +270,8 @@ static int from_found(struct km_symbolizer **out, const struct km_trace *t)
 	return from_snapshot(out, t);
 }
 
-static int kernel_symbols(struct km_symbolizer **out, const struct km_trace *t,
+static int kernel_symbols(struct km_symbolizer **out,
+			  const struct km_trace_data *t,
 			  const struct km_symbol_opts *o)
 {
 	if (o->vmlinux)
@@ -279,8 +282,8 @@ static int kernel_symbols(struct km_symbolizer **out, const struct km_trace *t,
 }
 
 /* Frames in the modules the trace places, from their debug files. */
-static int module_symbols(struct km_symbolizer **out, const struct km_trace *t,
-			  const char *dir)
+static int module_symbols(struct km_symbolizer **out,
+			  const struct km_trace_data *t, const char *dir)
 {
 	if (!t->nr_mods) {
 		if (dir)
@@ -292,7 +295,7 @@ static int module_symbols(struct km_symbolizer **out, const struct km_trace *t,
 				     true);
 }
 
-int km_report_symbols(struct km_symbolizer **out, const struct km_trace *t,
+int km_report_symbols(struct km_symbolizer **out, const struct km_trace_data *t,
 		      const struct km_symbol_opts *o)
 {
 	int err;
@@ -308,7 +311,8 @@ int km_report_symbols(struct km_symbolizer **out, const struct km_trace *t,
 	return err;
 }
 
-int km_report_symbolizer(struct km_symbolizer **out, const struct km_trace *t,
+int km_report_symbolizer(struct km_symbolizer **out,
+			 const struct km_trace_data *t,
 			 const char *kallsyms_path, const char *vmlinux)
 {
 	struct km_symbol_opts o = { .vmlinux = vmlinux,

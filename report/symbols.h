@@ -24,11 +24,12 @@ struct km_symbol_opts {
  * or a negative errno after explaining; a trace without a snapshot
  * gives a symbolizer that knows no names, and a warning.
  */
-int km_report_symbols(struct km_symbolizer **out, const struct km_trace *t,
+int km_report_symbols(struct km_symbolizer **out, const struct km_trace_data *t,
 		      const struct km_symbol_opts *o);
 
 /* The same without --force. */
-int km_report_symbolizer(struct km_symbolizer **out, const struct km_trace *t,
+int km_report_symbolizer(struct km_symbolizer **out,
+			 const struct km_trace_data *t,
 			 const char *kallsyms_path, const char *vmlinux);
 
 #endif

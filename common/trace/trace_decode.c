@@ -43,33 +43,33 @@ static int meta_entry(struct km_trace *t, const struct km_tlv *v)
 {
 	switch (v->tag) {
 	case KM_META_BUILD_ID:
-		if (v->len > sizeof(t->build_id))
+		if (v->len > sizeof(t->d.build_id))
 			return -EBADMSG;
-		memcpy(t->build_id, v->val, v->len);
-		t->build_id_len = v->len;
+		memcpy(t->d.build_id, v->val, v->len);
+		t->d.build_id_len = v->len;
 		return 0;
 	case KM_META_RELEASE:
-		return set_str(&t->release, km_tlv_strdup(v));
+		return set_str(&t->d.release, km_tlv_strdup(v));
 	case KM_META_KVERSION:
-		return set_str(&t->kversion, km_tlv_strdup(v));
+		return set_str(&t->d.kversion, km_tlv_strdup(v));
 	case KM_META_MACHINE:
-		return set_str(&t->machine, km_tlv_strdup(v));
+		return set_str(&t->d.machine, km_tlv_strdup(v));
 	case KM_META_HOSTNAME:
-		return set_str(&t->hostname, km_tlv_strdup(v));
+		return set_str(&t->d.hostname, km_tlv_strdup(v));
 	case KM_META_TOOL_VERSION:
-		return set_str(&t->tool_version, km_tlv_strdup(v));
+		return set_str(&t->d.tool_version, km_tlv_strdup(v));
 	case KM_META_CMDLINE:
-		return set_str(&t->cmdline, join_args(v));
+		return set_str(&t->d.cmdline, join_args(v));
 	case KM_META_REALTIME_NS:
-		return km_tlv_u64(v, &t->realtime_ns);
+		return km_tlv_u64(v, &t->d.realtime_ns);
 	case KM_META_MONOTONIC_NS:
-		return km_tlv_u64(v, &t->monotonic_ns);
+		return km_tlv_u64(v, &t->d.monotonic_ns);
 	case KM_META_NR_CPUS:
-		return km_tlv_u64(v, &t->nr_cpus);
+		return km_tlv_u64(v, &t->d.nr_cpus);
 	case KM_META_NR_REGS:
-		return km_tlv_u64(v, &t->nr_regs);
+		return km_tlv_u64(v, &t->d.nr_regs);
 	case KM_META_FILTERS:
-		return set_str(&t->filters, km_tlv_strdup(v));
+		return set_str(&t->d.filters, km_tlv_strdup(v));
 	}
 	return 0; /* a newer writer's tag: skip it */
 }
@@ -137,10 +137,10 @@ int km_decode_watch(struct km_trace *t, uint64_t at, const uint8_t *p,
 	size_t off = 0;
 	int r;
 
-	if (t->nr_watches == KM_MAX_WATCHES)
+	if (t->d.nr_watches == KM_MAX_WATCHES)
 		return km_corrupt(t, at, "more than %d watchpoints",
 				  KM_MAX_WATCHES);
-	w = &t->watches[t->nr_watches];
+	w = &t->d.watches[t->d.nr_watches];
 	while ((r = km_tlv_next(p, len, &off, &v)) > 0)
 		if ((r = watch_entry(w, &index, &v)))
 			break;
@@ -149,12 +149,12 @@ int km_decode_watch(struct km_trace *t, uint64_t at, const uint8_t *p,
 		km_err("out of memory");
 		return r;
 	}
-	if (r || index != (uint64_t)t->nr_watches || !watch_valid(w)) {
+	if (r || index != (uint64_t)t->d.nr_watches || !watch_valid(w)) {
 		km_watch_free(w);
 		return km_corrupt(t, at, "watchpoint %d is malformed",
-				  t->nr_watches);
+				  t->d.nr_watches);
 	}
-	t->nr_watches++;
+	t->d.nr_watches++;
 	return 0;
 }
 
@@ -170,23 +170,23 @@ int km_decode_stacks(struct km_trace *t, uint64_t at, const uint8_t *p,
 		id = km_get32(p + off);
 		nr = km_get32(p + off + 4);
 		off += KM_STACK_HDR_SIZE;
-		if (id != t->nr_stacks)
+		if (id != t->d.nr_stacks)
 			return km_corrupt(
 				t, at,
 				"stack id %u out of order (expected %zu)", id,
-				t->nr_stacks);
+				t->d.nr_stacks);
 		if (nr > KM_MAX_FRAMES || (size_t)nr * 8 > len - off)
 			return km_corrupt(t, at, "stack %u claims %u frames",
 					  id, nr);
-		if (km_trace_grow((void **)&t->stacks, &t->stacks_cap,
-				  t->nr_stacks + 1, sizeof(*t->stacks)) ||
-		    km_trace_grow((void **)&t->frames, &t->frames_cap,
-				  t->nr_frames + nr, sizeof(*t->frames)))
+		if (km_trace_grow((void **)&t->d.stacks, &t->d.stacks_cap,
+				  t->d.nr_stacks + 1, sizeof(*t->d.stacks)) ||
+		    km_trace_grow((void **)&t->d.frames, &t->d.frames_cap,
+				  t->d.nr_frames + nr, sizeof(*t->d.frames)))
 			return -ENOMEM;
-		t->stacks[t->nr_stacks++] =
-			(struct km_stack){ nr, t->nr_frames };
+		t->d.stacks[t->d.nr_stacks++] =
+			(struct km_stack){ nr, t->d.nr_frames };
 		for (i = 0; i < nr; i++, off += 8)
-			t->frames[t->nr_frames++] = km_get64(p + off);
+			t->d.frames[t->d.nr_frames++] = km_get64(p + off);
 	}
 	return 0;
 }
@@ -194,9 +194,10 @@ int km_decode_stacks(struct km_trace *t, uint64_t at, const uint8_t *p,
 int km_decode_trailer(struct km_trace *t, uint64_t at, const uint8_t *p,
 		      size_t len)
 {
-	uint64_t *dst[] = { NULL,	   &t->t_hits,	 &t->t_lost,
-			    &t->t_stacks,  &t->t_end_ns, &t->t_seen,
-			    &t->t_filtered };
+	uint64_t *dst[] = {
+		NULL,		&t->d.t_hits, &t->d.t_lost,    &t->d.t_stacks,
+		&t->d.t_end_ns, &t->d.t_seen, &t->d.t_filtered
+	};
 	struct km_tlv v;
 	size_t off = 0;
 	int r;
@@ -210,7 +211,7 @@ int km_decode_trailer(struct km_trace *t, uint64_t at, const uint8_t *p,
 	}
 	if (r)
 		return km_corrupt(t, at, "trailer entries overrun the chunk");
-	t->has_trailer = true;
+	t->d.has_trailer = true;
 	return 0;
 }
 
@@ -253,19 +254,19 @@ static void decode_block(const uint8_t *cols, size_t n, size_t lo, size_t hi,
 static int check_one(struct km_trace *t, uint64_t at, size_t i,
 		     struct km_hit *h)
 {
-	if (h->watch >= t->nr_watches)
+	if (h->watch >= t->d.nr_watches)
 		return km_corrupt(t, at, "hit %zu names watchpoint %u of %d", i,
-				  h->watch, t->nr_watches);
+				  h->watch, t->d.nr_watches);
 	h->nr_frames = 0;
 	h->frames = NULL;
 	if (h->stack_id == KM_NO_STACK)
 		return 0;
-	if (h->stack_id >= t->nr_stacks)
+	if (h->stack_id >= t->d.nr_stacks)
 		return km_corrupt(t, at,
 				  "hit %zu uses stack id %u, never defined", i,
 				  h->stack_id);
-	h->nr_frames = t->stacks[h->stack_id].nr;
-	h->frames = t->frames + t->stacks[h->stack_id].pos;
+	h->nr_frames = t->d.stacks[h->stack_id].nr;
+	h->frames = t->d.frames + t->d.stacks[h->stack_id].pos;
 	return 0;
 }
 
@@ -282,9 +283,9 @@ static int hits_layout(struct km_trace *t, uint64_t at, const uint8_t *p,
 	*size = km_get16(p + 4);
 	groups = km_get16(p + 6);
 	/* Registers are named only for the machine this reader knows. */
-	*regs = (groups & KM_HITS_REGS) && t->nr_regs == KM_NR_REGS;
+	*regs = (groups & KM_HITS_REGS) && t->d.nr_regs == KM_NR_REGS;
 	if (groups & KM_HITS_REGS)
-		need += t->nr_regs * 8;
+		need += t->d.nr_regs * 8;
 	if (*size < need)
 		return km_corrupt(
 			t, at, "hit records of %zu bytes are too short", *size);

@@ -8,9 +8,9 @@
 #include "trace_reader.h"
 
 /* Says what is wrong with the file, and where; evaluates to -EBADMSG. */
-#define km_corrupt(t, at, fmt, ...)                                     \
-	(km_err("%s is corrupt at offset %" PRIu64 ": " fmt, (t)->path, \
-		(uint64_t)(at), ##__VA_ARGS__),                         \
+#define km_corrupt(t, at, fmt, ...)                                       \
+	(km_err("%s is corrupt at offset %" PRIu64 ": " fmt, (t)->d.path, \
+		(uint64_t)(at), ##__VA_ARGS__),                           \
 	 -EBADMSG)
 
 /* Each takes the chunk's payload and its file offset, for errors. */
@@ -25,7 +25,6 @@ int km_decode_trailer(struct km_trace *t, uint64_t at, const uint8_t *p,
 /* One module's MODULE_INFO, added to t->mods (trace_modules.c). */
 int km_decode_module_info(struct km_trace *t, uint64_t at, const uint8_t *p,
 			  size_t len);
-void km_module_infos_free(struct km_trace *t);
 /* Returns the number of hits decoded into t->hits, or -errno. */
 long km_decode_hits_at(struct km_trace *t, uint64_t at, const uint8_t *p,
 		       size_t len);

@@ -66,13 +66,6 @@ int km_tw_module_info(struct km_trace_writer *w, const struct km_module_info *m)
 	return err;
 }
 
-void km_module_infos_free(struct km_trace *t)
-{
-	km_module_list_free(t->mods, t->nr_mods);
-	t->mods = NULL;
-	t->nr_mods = t->mods_cap = 0;
-}
-
 static bool name_ok(const uint8_t *s, size_t len)
 {
 	size_t i;
@@ -163,12 +156,12 @@ int km_decode_module_info(struct km_trace *t, uint64_t at, const uint8_t *p,
 	struct km_module_info m = { 0 };
 	int r;
 
-	if (t->nr_mods == KM_MAX_MODULES)
+	if (t->d.nr_mods == KM_MAX_MODULES)
 		return km_corrupt(t, at, "more than %d modules",
 				  KM_MAX_MODULES);
 	r = decode(&m, p, len);
-	if (!r && km_grow_array((void **)&t->mods, &t->mods_cap, t->nr_mods + 1,
-				sizeof(*t->mods)))
+	if (!r && km_grow_array((void **)&t->d.mods, &t->d.mods_cap,
+				t->d.nr_mods + 1, sizeof(*t->d.mods)))
 		r = -ENOMEM;
 	if (r) {
 		km_module_info_free(&m);
@@ -176,8 +169,9 @@ int km_decode_module_info(struct km_trace *t, uint64_t at, const uint8_t *p,
 			km_err("out of memory");
 			return r;
 		}
-		return km_corrupt(t, at, "module %zu is malformed", t->nr_mods);
+		return km_corrupt(t, at, "module %zu is malformed",
+				  t->d.nr_mods);
 	}
-	t->mods[t->nr_mods++] = m;
+	t->d.mods[t->d.nr_mods++] = m;
 	return 0;
 }

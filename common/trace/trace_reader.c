@@ -24,7 +24,8 @@ static int read_at(struct km_trace *t, void *buf, size_t n, uint64_t off)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			km_err("cannot read %s: %s", t->path, strerror(errno));
+			km_err("cannot read %s: %s", t->d.path,
+			       strerror(errno));
 			return -errno;
 		}
 		if (r == 0)
@@ -122,23 +123,23 @@ static int check_file_header(struct km_trace *t)
 	    read_at(t, h, KM_MAGIC_LEN, 0) == 0 &&
 	    !memcmp(h, KM_MAGIC, KM_MAGIC_LEN)) {
 		km_err("%s is cut short inside its %d-byte file header",
-		       t->path, KM_FILE_HDR_SIZE);
+		       t->d.path, KM_FILE_HDR_SIZE);
 		return -EBADMSG;
 	}
 	if (r || memcmp(h, KM_MAGIC, KM_MAGIC_LEN)) {
 		km_err("%s is not a kmemsnoop trace (no kmemsnoop magic at its start)",
-		       t->path);
+		       t->d.path);
 		return -EBADMSG;
 	}
 	version = km_get32(h + 8);
 	if (version > KM_VERSION) {
 		km_err("%s is format version %u, newer than this kmemsnoop reads (%u): use a newer kmemsnoop",
-		       t->path, version, KM_VERSION);
+		       t->d.path, version, KM_VERSION);
 		return -EPROTONOSUPPORT;
 	}
 	if (version == 0)
 		return km_corrupt(t, 8, "format version 0");
-	t->version = version;
+	t->d.version = version;
 	t->off = KM_FILE_HDR_SIZE;
 	return 0;
 }
@@ -147,7 +148,7 @@ static int open_file(struct km_trace *t, const char *path)
 {
 	struct stat st;
 
-	t->path = path;
+	t->d.path = path;
 	t->f = fopen(path, "rb");
 	if (!t->f) {
 		km_err("cannot open %s: %s", path, strerror(errno));
@@ -193,9 +194,11 @@ static int handle_chunk(struct km_trace *t, uint64_t at, uint32_t type,
 	case KM_CHUNK_WATCH:
 		return km_decode_watch(t, at, t->raw, size);
 	case KM_CHUNK_KALLSYMS:
-		return take_text(&t->kallsyms, &t->kallsyms_len, t->raw, size);
+		return take_text(&t->d.kallsyms, &t->d.kallsyms_len, t->raw,
+				 size);
 	case KM_CHUNK_MODULES:
-		return take_text(&t->modules, &t->modules_len, t->raw, size);
+		return take_text(&t->d.modules, &t->d.modules_len, t->raw,
+				 size);
 	case KM_CHUNK_MODULE_INFO:
 		return km_decode_module_info(t, at, t->raw, size);
 	case KM_CHUNK_STACKS:
@@ -270,10 +273,10 @@ static void warn_incomplete(struct km_trace *t)
 		km_warn("%s is cut short at offset %" PRIu64
 			" (the recording did not finish): %" PRIu64
 			" hits read before it",
-			t->path, t->off, t->hits_read);
-	else if (!t->has_trailer)
+			t->d.path, t->off, t->d.hits_read);
+	else if (!t->d.has_trailer)
 		km_warn("%s has no trailer: the recording did not end cleanly",
-			t->path);
+			t->d.path);
 }
 
 long km_trace_next_hits(struct km_trace *t, const struct km_hit **hits)
@@ -284,7 +287,7 @@ long km_trace_next_hits(struct km_trace *t, const struct km_hit **hits)
 	if (!n)
 		n = read_until_hits(t);
 	if (n > 0) {
-		t->hits_read += n;
+		t->d.hits_read += n;
 		*hits = t->hits;
 	} else if (n == 0) {
 		warn_incomplete(t);
@@ -294,28 +297,13 @@ long km_trace_next_hits(struct km_trace *t, const struct km_hit **hits)
 
 void km_trace_close(struct km_trace *t)
 {
-	int i;
-
 	if (t->f)
 		fclose(t->f);
 	ZSTD_freeDCtx(t->dctx);
-	free(t->release);
-	free(t->kversion);
-	free(t->machine);
-	free(t->hostname);
-	free(t->tool_version);
-	free(t->cmdline);
-	for (i = 0; i < t->nr_watches; i++)
-		km_watch_free(&t->watches[i]);
-	free(t->kallsyms);
-	free(t->modules);
-	km_module_infos_free(t);
-	free(t->stacks);
-	free(t->frames);
+	km_trace_data_free(&t->d);
 	free(t->raw);
 	free(t->stored);
 	free(t->hits);
 	free(t->regs);
-	free(t->filters);
 	memset(t, 0, sizeof(*t));
 }

@@ -13,45 +13,18 @@
 #include <zstd.h>
 #include "../kmodule.h"
 #include "hit.h"
-#include "target.h"
+#include "trace_data.h"
 
-struct km_stack {
-	uint32_t nr;
-	size_t pos; /* of the first frame in km_trace.frames */
-};
-
+/*
+ * What a reader holds: the model (struct km_trace_data, trace_data.h)
+ * and the machinery that fills it. Views take the model; only
+ * km_trace_next_hits needs the reader.
+ */
 struct km_trace {
-	uint32_t version; /* of the file's format */
-	/* META */
-	uint8_t build_id[64];
-	size_t build_id_len;
-	char *release, *kversion, *machine, *hostname, *tool_version;
-	char *cmdline; /* arguments joined by spaces */
-	uint64_t realtime_ns, monotonic_ns, nr_cpus;
-	uint64_t nr_regs; /* registers per hit when captured */
-	char *filters; /* as record describes them, or NULL */
-	/* WATCH */
-	struct km_watch watches[KM_MAX_WATCHES];
-	int nr_watches;
-	/* KALLSYMS, MODULES */
-	char *kallsyms, *modules;
-	size_t kallsyms_len, modules_len;
-	/* MODULE_INFO, one entry per chunk */
-	struct km_module_info *mods;
-	size_t nr_mods, mods_cap;
-	/* STACKS, as far as read */
-	struct km_stack *stacks;
-	size_t nr_stacks, stacks_cap;
-	uint64_t *frames;
-	size_t nr_frames, frames_cap;
-	/* TRAILER */
-	bool has_trailer;
-	uint64_t t_hits, t_lost, t_stacks, t_end_ns, t_seen, t_filtered;
+	struct km_trace_data d;
 	/* reading state */
 	FILE *f;
-	const char *path;
 	uint64_t size, off;
-	uint64_t hits_read;
 	bool truncated; /* the file ends inside a chunk */
 	bool at_end;
 	ZSTD_DCtx *dctx;

@@ -110,7 +110,8 @@ bool km_hit_filter_active(const struct km_hit_filter *f)
 	       f->has_from || f->has_to;
 }
 
-int km_hit_filter_check(const struct km_hit_filter *f, const struct km_trace *t)
+int km_hit_filter_check(const struct km_hit_filter *f,
+			const struct km_trace_data *t)
 {
 	size_t i;
 
@@ -171,8 +172,8 @@ int km_for_each_hit(struct km_trace *t, const struct km_hit_filter *f,
 
 	while ((n = km_trace_next_hits(t, &hits)) > 0) {
 		for (i = 0; i < n; i++) {
-			if (f &&
-			    !km_hit_filter_match(f, &hits[i], t->monotonic_ns))
+			if (f && !km_hit_filter_match(f, &hits[i],
+						      t->d.monotonic_ns))
 				continue;
 			err = fn(arg, &hits[i]);
 			if (err < 0)

@@ -48,7 +48,7 @@ bool km_hit_filter_active(const struct km_hit_filter *f);
  * a mistake worth saying). Returns 0 or -EINVAL after km_usage.
  */
 int km_hit_filter_check(const struct km_hit_filter *f,
-			const struct km_trace *t);
+			const struct km_trace_data *t);
 bool km_hit_filter_match(const struct km_hit_filter *f, const struct km_hit *h,
 			 uint64_t start_ns);
 void km_hit_filter_free(struct km_hit_filter *f);

@@ -41,8 +41,8 @@ static int resolve_names(struct km_report *r, struct km_names *nm,
 	int err = 0;
 
 	if (stack_id != KM_NO_STACK) {
-		s = &r->t->stacks[stack_id];
-		frames = r->t->frames + s->pos;
+		s = &r->d->stacks[stack_id];
+		frames = r->d->frames + s->pos;
 		nr = s->nr;
 	}
 	for (i = 0; !err && i < nr; i++)

@@ -124,7 +124,7 @@ static int print_lines(FILE *f, struct km_htab *lines)
 	return 0;
 }
 
-static void svg_title(const struct km_trace *t, char *buf, size_t size)
+static void svg_title(const struct km_trace_data *t, char *buf, size_t size)
 {
 	size_t len = snprintf(buf, size, "kmemsnoop:");
 	int w;
@@ -157,7 +157,7 @@ static int emit(FILE *f, struct fold *fo, struct km_hent *e)
 		free(names);
 	}
 	if (!err && root) {
-		svg_title(fo->r->t, title, sizeof(title));
+		svg_title(fo->r->d, title, sizeof(title));
 		err = km_flamegraph_svg(f, root, title);
 	} else if (!err) {
 		err = print_lines(f, &lines);

@@ -20,7 +20,7 @@ static void print_str(FILE *f, const char *key, const char *val)
 	fprintf(f, "%s: %s\n", key, val ? val : "(not recorded)");
 }
 
-static void print_meta(FILE *f, const struct km_trace *t)
+static void print_meta(FILE *f, const struct km_trace_data *t)
 {
 	size_t i;
 
@@ -42,7 +42,7 @@ static void print_meta(FILE *f, const struct km_trace *t)
 	print_str(f, "recorded-by", t->tool_version);
 }
 
-static void print_watches(FILE *f, const struct km_trace *t)
+static void print_watches(FILE *f, const struct km_trace_data *t)
 {
 	int i;
 
@@ -57,7 +57,7 @@ static void print_watches(FILE *f, const struct km_trace *t)
 }
 
 /* module-info: N, then one "module: NAME 0xADDR SIZE BUILD-ID" each. */
-static void print_modules(FILE *f, const struct km_trace *t)
+static void print_modules(FILE *f, const struct km_trace_data *t)
 {
 	const struct km_module_info *m;
 	size_t i, j;
@@ -73,7 +73,7 @@ static void print_modules(FILE *f, const struct km_trace *t)
 	}
 }
 
-static void print_totals(FILE *f, const struct km_trace *t)
+static void print_totals(FILE *f, const struct km_trace_data *t)
 {
 	fprintf(f, "kallsyms-snapshot: %zu bytes\n", t->kallsyms_len);
 	fprintf(f, "modules: %zu bytes\n", t->modules_len);
@@ -102,8 +102,8 @@ int km_view_header(FILE *f, struct km_trace *t)
 		;
 	if (n < 0)
 		return n;
-	print_meta(f, t);
-	print_watches(f, t);
-	print_totals(f, t);
+	print_meta(f, &t->d);
+	print_watches(f, &t->d);
+	print_totals(f, &t->d);
 	return 0;
 }

@@ -45,7 +45,7 @@ static void frame_line(FILE *m, const struct km_frame *e)
 
 static char *make_text(struct script *s, const struct km_hit *h)
 {
-	const struct km_trace *t = s->r->t;
+	const struct km_trace_data *t = s->r->d;
 	struct km_frame e[KM_MAX_INLINE];
 	const uint64_t *frames = &h->ip;
 	uint32_t i, nr = 1;
@@ -115,8 +115,8 @@ static int print_one(void *arg, const struct km_hit *h)
 	const struct km_print_ctx *pc = &s->r->pc;
 	uint64_t d = h->time_ns > pc->start_ns ? h->time_ns - pc->start_ns : 0;
 	const char *text = frames_text(s, h);
-	uint64_t addr = h->watch < s->r->t->nr_watches ?
-				s->r->t->watches[h->watch].addr :
+	uint64_t addr = h->watch < s->r->d->nr_watches ?
+				s->r->d->watches[h->watch].addr :
 				h->addr;
 
 	if (!text)

@@ -117,8 +117,8 @@ tree:
 	if (v.stack_id == KM_NO_STACK) {
 		km_print_frames(f, &r->pc, &v.ip, 1, "            ");
 	} else {
-		st = &r->t->stacks[v.stack_id];
-		km_print_frames(f, &r->pc, r->t->frames + st->pos, st->nr,
+		st = &r->d->stacks[v.stack_id];
+		km_print_frames(f, &r->pc, r->d->frames + st->pos, st->nr,
 				"            ");
 	}
 	fputc('\n', f);
@@ -149,8 +149,8 @@ static int print_json_row(FILE *f, struct km_report *r, const struct km_sort *s,
 		if (v.stack_id == KM_NO_STACK) {
 			km_print_frames_json(f, &r->pc, &v.ip, 1);
 		} else {
-			st = &r->t->stacks[v.stack_id];
-			km_print_frames_json(f, &r->pc, r->t->frames + st->pos,
+			st = &r->d->stacks[v.stack_id];
+			km_print_frames_json(f, &r->pc, r->d->frames + st->pos,
 					     st->nr);
 		}
 	}
@@ -173,7 +173,7 @@ static int print_groups(FILE *f, struct km_report *r, const struct km_sort *s,
 		      r->cg == KM_CG_CALLEE ? " (calls: callee first)\n" :
 					      "\n",
 		      f);
-		km_print_watch_lines(f, r->t);
+		km_print_watch_lines(f, r->d);
 		measure(s, g, nr, width);
 		print_columns(f, s, width);
 	}

@@ -46,7 +46,7 @@ static int by_count(const void *a, const void *b)
 	return x->stack_id < y->stack_id ? -1 : x->stack_id > y->stack_id;
 }
 
-static void print_watch(FILE *f, const struct km_trace *t,
+static void print_watch(FILE *f, const struct km_trace_data *t,
 			const struct km_print_ctx *pc, const struct tally *ty,
 			int w, struct row *rows)
 {
@@ -80,7 +80,7 @@ static void print_watch(FILE *f, const struct km_trace *t,
 	fputc('\n', f);
 }
 
-void km_print_watch_lines(FILE *f, const struct km_trace *t)
+void km_print_watch_lines(FILE *f, const struct km_trace_data *t)
 {
 	const struct km_watch *wa;
 	int w;
@@ -106,9 +106,9 @@ int km_view_stacks(FILE *f, struct km_report *r)
 	rows = calloc(ty.cap / KM_MAX_WATCHES + 1, sizeof(*rows));
 	if (!rows)
 		goto nomem;
-	for (w = 0; w < r->t->nr_watches; w++)
+	for (w = 0; w < r->d->nr_watches; w++)
 		if (km_ranges_match(&r->filter->watch, w))
-			print_watch(f, r->t, &r->pc, &ty, w, rows);
+			print_watch(f, r->d, &r->pc, &ty, w, rows);
 	goto out;
 nomem:
 	km_err("out of memory");

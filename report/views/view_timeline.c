@@ -92,7 +92,7 @@ static void label(const struct timeline *tl, uint64_t sec, char *buf,
 
 static void print_text(FILE *f, const struct timeline *tl)
 {
-	const struct km_trace *t = tl->r->t;
+	const struct km_trace_data *t = tl->r->d;
 	int w, lw = tl->r->pc.wall_ns ? 30 : 8, width = bar_width(f, lw);
 	uint64_t s, c;
 	char when[64];
@@ -123,7 +123,7 @@ static void print_json(FILE *f, const struct timeline *tl)
 	uint64_t s;
 	int w;
 
-	for (w = 0; w < tl->r->t->nr_watches; w++) {
+	for (w = 0; w < tl->r->d->nr_watches; w++) {
 		if (!km_ranges_match(&tl->r->filter->watch, w))
 			continue;
 		for (s = tl->first; tl->any && s <= tl->last; s++) {

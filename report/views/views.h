@@ -26,7 +26,8 @@ enum km_call_graph {
 
 /* One report run: the trace, how to print, and which hits. */
 struct km_report {
-	struct km_trace *t;
+	struct km_trace *t; /* the reader, for the hits */
+	const struct km_trace_data *d; /* what it read: t->d */
 	struct km_print_ctx pc;
 	const struct km_hit_filter *filter;
 	enum km_format format;
@@ -72,6 +73,6 @@ int km_view_timeline(FILE *f, struct km_report *r);
 int km_view_header(FILE *f, struct km_trace *t);
 
 /* "# watch N: BP EXPR (0xADDR)" for each watch: what the hits are of. */
-void km_print_watch_lines(FILE *f, const struct km_trace *t);
+void km_print_watch_lines(FILE *f, const struct km_trace_data *t);
 
 #endif

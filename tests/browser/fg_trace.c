@@ -41,7 +41,7 @@ static size_t hit_path(struct km_symbolizer *sym, const struct km_hit *h,
 }
 
 /* The heading: the trace's watchpoints and how many hits they took. */
-static void title_of(char *buf, size_t len, const struct km_trace *t,
+static void title_of(char *buf, size_t len, const struct km_trace_data *t,
 		     uint64_t hits)
 {
 	size_t n = 0;
@@ -67,7 +67,7 @@ static int from_trace(struct km_fg_node *root, const char *path, char *title,
 
 	err = km_trace_open(&t, path);
 	if (!err)
-		err = km_report_symbolizer(&sym, &t, NULL, NULL);
+		err = km_report_symbolizer(&sym, &t.d, NULL, NULL);
 	while (!err && (n = km_trace_next_hits(&t, &hits)) != 0) {
 		if (n < 0)
 			err = n;
@@ -78,7 +78,7 @@ static int from_trace(struct km_fg_node *root, const char *path, char *title,
 			km_err("out of memory");
 	}
 	if (!err)
-		title_of(title, len, &t, root->count);
+		title_of(title, len, &t.d, root->count);
 	km_symbolizer_destroy(sym);
 	km_trace_close(&t);
 	return err;

@@ -317,12 +317,12 @@ static void fake_trace(struct km_trace *t, const uint8_t *id, size_t len,
 		       const char *kallsyms)
 {
 	memset(t, 0, sizeof(*t));
-	t->path = "fixture.data";
-	memcpy(t->build_id, id, len);
-	t->build_id_len = len;
-	t->release = RELEASE;
-	t->kallsyms = (char *)kallsyms;
-	t->kallsyms_len = kallsyms ? strlen(kallsyms) : 0;
+	t->d.path = "fixture.data";
+	memcpy(t->d.build_id, id, len);
+	t->d.build_id_len = len;
+	t->d.release = RELEASE;
+	t->d.kallsyms = (char *)kallsyms;
+	t->d.kallsyms_len = kallsyms ? strlen(kallsyms) : 0;
 }
 
 static char *captured(const char *path)
@@ -347,7 +347,7 @@ static void test_build_id(void **state)
 	snprintf(log, sizeof(log), "%s/stderr", fx.dir);
 	fake_trace(&t, fx.id, fx.id_len, NULL);
 	km_test_capture_stderr(log);
-	rc = km_report_symbols(&s, &t, &o);
+	rc = km_report_symbols(&s, &t.d, &o);
 	text = captured(log);
 	assert_int_equal(rc, 0);
 	assert_leaf_chain(e, km_resolve(s, fx.in_leaf, e, KM_MAX_INLINE),
@@ -361,7 +361,7 @@ static void test_build_id(void **state)
 	fake_trace(&t, other, fx.id_len, NULL);
 	km_test_capture_stderr(log);
 	s = NULL;
-	rc = km_report_symbols(&s, &t, &o);
+	rc = km_report_symbols(&s, &t.d, &o);
 	text = captured(log);
 	assert_int_equal(rc, -EINVAL);
 	assert_null(s);
@@ -374,7 +374,7 @@ static void test_build_id(void **state)
 
 	o.force = true;
 	km_test_quiet();
-	rc = km_report_symbols(&s, &t, &o);
+	rc = km_report_symbols(&s, &t.d, &o);
 	km_test_loud();
 	assert_int_equal(rc, 0);
 	assert_int_equal(km_resolve(s, fx.in_leaf, e, KM_MAX_INLINE), 3);
@@ -415,7 +415,7 @@ static void test_no_dwarf(void **state)
 	o.vmlinux = path;
 	fake_trace(&t, fx.id, fx.id_len, NULL);
 	km_test_quiet();
-	rc = km_report_symbols(&s, &t, &o);
+	rc = km_report_symbols(&s, &t.d, &o);
 	km_test_loud();
 	assert_int_equal(rc, 0);
 	assert_int_equal(km_resolve(s, fx.in_leaf, e, KM_MAX_INLINE), 1);
@@ -508,7 +508,7 @@ static void test_report_finds(void **state)
 	snprintf(log, sizeof(log), "%s/stderr", fx.dir);
 	fake_trace(&t, fx.id, fx.id_len, snapshot);
 	km_test_capture_stderr(log);
-	rc = km_report_symbols(&s, &t, &o);
+	rc = km_report_symbols(&s, &t.d, &o);
 	text = captured(log);
 	unsetenv("KMEMSNOOP_DEBUG_ROOT");
 	assert_int_equal(rc, 0);
@@ -559,7 +559,7 @@ static void test_fallback_to_snapshot(void **state)
 	snprintf(log, sizeof(log), "%s/stderr", fx.dir);
 	fake_trace(&t, fx.id, fx.id_len, snapshot);
 	km_test_capture_stderr(log);
-	rc = km_report_symbols(&s, &t, &o);
+	rc = km_report_symbols(&s, &t.d, &o);
 	text = captured(log);
 	unsetenv("DEBUGINFOD_URLS");
 	unsetenv("KMEMSNOOP_DEBUG_ROOT");

@@ -212,12 +212,12 @@ static void test_placed(void **state)
 static void fake_trace(struct km_trace *t)
 {
 	memset(t, 0, sizeof(*t));
-	t->path = "module.data";
-	t->release = RELEASE;
-	t->kallsyms = fx.snapshot;
-	t->kallsyms_len = strlen(fx.snapshot);
-	t->mods = &fx.info;
-	t->nr_mods = 1;
+	t->d.path = "module.data";
+	t->d.release = RELEASE;
+	t->d.kallsyms = fx.snapshot;
+	t->d.kallsyms_len = strlen(fx.snapshot);
+	t->d.mods = &fx.info;
+	t->d.nr_mods = 1;
 }
 
 /* The symbolizer report makes with --modules dir (or NULL). */
@@ -233,7 +233,7 @@ static struct km_symbolizer *report_symbols(const char *dir, char **err)
 	fake_trace(&t);
 	snprintf(log, sizeof(log), "%s/stderr", fx.dir);
 	km_test_capture_stderr(log);
-	assert_int_equal(km_report_symbols(&s, &t, &o), 0);
+	assert_int_equal(km_report_symbols(&s, &t.d, &o), 0);
 	/* The first frame in the module looks for its debug file. */
 	km_resolve(s, fx.outer, e, KM_MAX_INLINE);
 	km_test_loud();
@@ -382,7 +382,7 @@ static void test_bad_dir(void **state)
 	(void)state;
 	fake_trace(&t);
 	km_test_quiet();
-	rc = km_report_symbols(&s, &t, &o);
+	rc = km_report_symbols(&s, &t.d, &o);
 	km_test_loud();
 	assert_int_equal(rc, -ENOENT);
 	assert_null(s);

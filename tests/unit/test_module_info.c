@@ -92,8 +92,8 @@ static void test_round_trip(void **state)
 			   NULL, 0);
 	finish(&w);
 	assert_int_equal(open_trace(&t), 0);
-	assert_int_equal(t.nr_mods, 2);
-	m = &t.mods[0];
+	assert_int_equal(t.d.nr_mods, 2);
+	m = &t.d.mods[0];
 	assert_string_equal(m->name, "virtio_blk");
 	assert_int_equal(m->addr, MOD_ADDR);
 	assert_int_equal(m->size, 28672);
@@ -103,7 +103,7 @@ static void test_round_trip(void **state)
 	assert_string_equal(m->sections[1].name, ".init.text");
 	assert_int_equal(m->sections[1].addr, 0xffffffffc0020000ull);
 	assert_string_equal(m->sections[2].name, ".data..percpu");
-	m = &t.mods[1];
+	m = &t.d.mods[1];
 	assert_string_equal(m->name, "no-id");
 	assert_int_equal(m->build_id_len, 0);
 	assert_int_equal(m->nr_sections, 0);
@@ -163,17 +163,17 @@ static void test_writer_lines(void **state)
 	assert_int_equal(km_write_module_info(&w, text), 0);
 	finish(&w);
 	assert_int_equal(open_trace(&t), 0);
-	assert_int_equal(t.nr_mods, 3);
-	assert_string_equal(t.mods[0].name, "km_test_a");
-	assert_int_equal(t.mods[0].addr, 0xffffffffc0000000ull);
-	assert_int_equal(t.mods[0].size, 16384);
-	assert_string_equal(t.mods[1].name, "km-test-b");
-	assert_int_equal(t.mods[1].addr, 0xffffffffc0004000ull);
-	assert_int_equal(t.mods[1].size, 8192);
-	assert_string_equal(t.mods[2].name, "km_test_c");
-	assert_int_equal(t.mods[2].addr, 0);
-	assert_int_equal(t.mods[2].nr_sections, 0);
-	assert_int_equal(t.mods[2].build_id_len, 0);
+	assert_int_equal(t.d.nr_mods, 3);
+	assert_string_equal(t.d.mods[0].name, "km_test_a");
+	assert_int_equal(t.d.mods[0].addr, 0xffffffffc0000000ull);
+	assert_int_equal(t.d.mods[0].size, 16384);
+	assert_string_equal(t.d.mods[1].name, "km-test-b");
+	assert_int_equal(t.d.mods[1].addr, 0xffffffffc0004000ull);
+	assert_int_equal(t.d.mods[1].size, 8192);
+	assert_string_equal(t.d.mods[2].name, "km_test_c");
+	assert_int_equal(t.d.mods[2].addr, 0);
+	assert_int_equal(t.d.mods[2].nr_sections, 0);
+	assert_int_equal(t.d.mods[2].build_id_len, 0);
 	km_trace_close(&t);
 }
 
@@ -299,7 +299,7 @@ static void test_too_many(void **state)
 				   0, NULL, 0);
 	finish(&w);
 	assert_int_equal(open_trace(&t), 0);
-	assert_int_equal(t.nr_mods, KM_MAX_MODULES);
+	assert_int_equal(t.d.nr_mods, KM_MAX_MODULES);
 	km_trace_close(&t);
 
 	start(&w);
@@ -334,7 +334,7 @@ static void test_cut(void **state)
 		/* Before META's end: corrupt; after it: what is whole. */
 		if (rc && rc != -EBADMSG)
 			bad++;
-		if (!rc && t.nr_mods > 1)
+		if (!rc && t.d.nr_mods > 1)
 			bad++;
 		km_trace_close(&t);
 	}

@@ -170,28 +170,29 @@ static void test_header_chunks(void **state)
 
 	assert_int_equal(km_trace_open(&t, fx->path), 0);
 	assert_int_equal(uname(&u), 0);
-	assert_string_equal(t.release, u.release);
-	assert_string_equal(t.kversion, u.version);
-	assert_string_equal(t.machine, u.machine);
-	assert_string_equal(t.tool_version, KM_TOOL_VERSION);
-	assert_string_equal(t.cmdline, "kmemsnoop record -o x.kmt rw4 jiffies");
-	assert_int_equal(t.nr_cpus, sysconf(_SC_NPROCESSORS_ONLN));
-	assert_true(t.realtime_ns > 0 && t.monotonic_ns > 0);
+	assert_string_equal(t.d.release, u.release);
+	assert_string_equal(t.d.kversion, u.version);
+	assert_string_equal(t.d.machine, u.machine);
+	assert_string_equal(t.d.tool_version, KM_TOOL_VERSION);
+	assert_string_equal(t.d.cmdline,
+			    "kmemsnoop record -o x.kmt rw4 jiffies");
+	assert_int_equal(t.d.nr_cpus, sysconf(_SC_NPROCESSORS_ONLN));
+	assert_true(t.d.realtime_ns > 0 && t.d.monotonic_ns > 0);
 
-	assert_int_equal(t.nr_watches, 2);
-	assert_int_equal(t.watches[0].type, KM_BP_RW);
-	assert_int_equal(t.watches[0].len, 4);
-	assert_int_equal(t.watches[0].addr, 0xffffffff82000000);
-	assert_string_equal(t.watches[0].expr, "jiffies");
-	assert_int_equal(t.watches[1].type, KM_BP_W);
-	assert_int_equal(t.watches[1].len, 8);
-	assert_int_equal(t.watches[1].addr, 0xffffffff82000008);
-	assert_string_equal(t.watches[1].expr, "0x8");
+	assert_int_equal(t.d.nr_watches, 2);
+	assert_int_equal(t.d.watches[0].type, KM_BP_RW);
+	assert_int_equal(t.d.watches[0].len, 4);
+	assert_int_equal(t.d.watches[0].addr, 0xffffffff82000000);
+	assert_string_equal(t.d.watches[0].expr, "jiffies");
+	assert_int_equal(t.d.watches[1].type, KM_BP_W);
+	assert_int_equal(t.d.watches[1].len, 8);
+	assert_int_equal(t.d.watches[1].addr, 0xffffffff82000008);
+	assert_string_equal(t.d.watches[1].expr, "0x8");
 
-	assert_int_equal(t.kallsyms_len, strlen(kallsyms));
-	assert_string_equal(t.kallsyms, kallsyms);
-	assert_int_equal(t.modules_len, strlen(modules));
-	assert_string_equal(t.modules, modules);
+	assert_int_equal(t.d.kallsyms_len, strlen(kallsyms));
+	assert_string_equal(t.d.kallsyms, kallsyms);
+	assert_int_equal(t.d.modules_len, strlen(modules));
+	assert_string_equal(t.d.modules, modules);
 	km_trace_close(&t);
 }
 
@@ -209,8 +210,8 @@ static void test_header_build_id(void **state)
 	n = km_find_build_id((uint8_t *)notes, len, id, sizeof(id));
 	free(notes);
 	assert_int_equal(km_trace_open(&t, fx->path), 0);
-	assert_int_equal(t.build_id_len, n);
-	assert_memory_equal(t.build_id, id, n);
+	assert_int_equal(t.d.build_id_len, n);
+	assert_memory_equal(t.d.build_id, id, n);
 	km_trace_close(&t);
 }
 
@@ -280,10 +281,10 @@ static void test_hits_round_trip(void **state)
 	}
 	assert_int_equal(n, 0);
 	assert_int_equal(i, NR_HITS);
-	assert_int_equal(t.hits_read, NR_HITS);
+	assert_int_equal(t.d.hits_read, NR_HITS);
 	/* 200000 hits do not fit in three chunks. */
 	assert_true(batches >= 4);
-	assert_int_equal(t.nr_stacks, 3);
+	assert_int_equal(t.d.nr_stacks, 3);
 	assert_int_equal(next_id, 3);
 	assert_false(t.truncated);
 	km_trace_close(&t);
@@ -298,12 +299,12 @@ static void test_trailer(void **state)
 	assert_int_equal(km_trace_open(&t, fx->path), 0);
 	while (km_trace_next_hits(&t, &h) > 0)
 		;
-	assert_true(t.has_trailer);
-	assert_int_equal(t.t_hits, NR_HITS);
-	assert_int_equal(t.t_lost, trailer.lost);
-	assert_int_equal(t.t_stacks, 3);
-	assert_int_equal(t.t_end_ns, trailer.end_ns);
-	assert_int_equal(t.t_seen, trailer.seen);
+	assert_true(t.d.has_trailer);
+	assert_int_equal(t.d.t_hits, NR_HITS);
+	assert_int_equal(t.d.t_lost, trailer.lost);
+	assert_int_equal(t.d.t_stacks, 3);
+	assert_int_equal(t.d.t_end_ns, trailer.end_ns);
+	assert_int_equal(t.d.t_seen, trailer.seen);
 	/* At the end it stays at the end. */
 	assert_int_equal(km_trace_next_hits(&t, &h), 0);
 	km_trace_close(&t);
@@ -332,9 +333,9 @@ static void test_empty_trace(void **state)
 	write_empty(path);
 	assert_int_equal(km_trace_open(&t, path), 0);
 	assert_int_equal(km_trace_next_hits(&t, &h), 0);
-	assert_true(t.has_trailer);
-	assert_int_equal(t.nr_watches, 0);
-	assert_string_equal(t.release, "6.1.0-test");
+	assert_true(t.d.has_trailer);
+	assert_int_equal(t.d.nr_watches, 0);
+	assert_string_equal(t.d.release, "6.1.0-test");
 	km_trace_close(&t);
 	unlink(path);
 }

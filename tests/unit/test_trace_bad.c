@@ -193,9 +193,9 @@ static struct outcome read_trace(const char *path)
 			for (i = 0; i < n; i++)
 				o.digest = digest_hit(o.digest, &h[i]);
 		o.end_rc = n;
-		o.hits = t.hits_read;
+		o.hits = t.d.hits_read;
 		o.truncated = t.truncated;
-		o.trailer = t.has_trailer;
+		o.trailer = t.d.has_trailer;
 	}
 	km_trace_close(&t);
 	return o;
@@ -771,8 +771,8 @@ static void test_garbage_kallsyms(void **state)
 		km_tw_chunk(&w, KM_CHUNK_KALLSYMS, text, sizeof(text) - 1), 0);
 	km_tw_free(&w);
 	assert_int_equal(km_trace_open(&t, fx->bad), 0);
-	assert_int_equal(t.kallsyms_len, sizeof(text) - 1);
-	assert_int_equal(km_report_symbolizer(&sym, &t, NULL, NULL), 0);
+	assert_int_equal(t.d.kallsyms_len, sizeof(text) - 1);
+	assert_int_equal(km_report_symbolizer(&sym, &t.d, NULL, NULL), 0);
 	assert_int_equal(km_resolve(sym, 0xffffffff81000010ull, &fr, 1), 1);
 	assert_string_equal(fr.name, "_text");
 	assert_int_equal(km_resolve(sym, 0xffffffff81002004ull, &fr, 1), 1);
@@ -791,7 +791,7 @@ static void test_garbage_kallsyms(void **state)
 			 0);
 	km_tw_free(&w);
 	assert_int_equal(km_trace_open(&t, fx->bad), 0);
-	assert_int_equal(km_report_symbolizer(&sym, &t, NULL, NULL), 0);
+	assert_int_equal(km_report_symbolizer(&sym, &t.d, NULL, NULL), 0);
 	assert_int_equal(km_resolve(sym, 0xffffffff81002004ull, &fr, 1), 1);
 	assert_null(fr.name);
 	km_symbolizer_destroy(sym);

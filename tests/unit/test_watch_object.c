@@ -55,13 +55,13 @@ static void test_object_round_trip(void **state)
 	km_tw_free(&w);
 
 	assert_int_equal(km_trace_open(&t, path), 0);
-	assert_int_equal(t.nr_watches, 2);
-	assert_string_equal(t.watches[0].expr, "&se.nr_migrations");
-	assert_non_null(t.watches[0].object);
-	assert_string_equal(t.watches[0].object, object);
-	assert_int_equal(t.watches[0].len, 8);
-	assert_string_equal(t.watches[1].expr, "jiffies");
-	assert_null(t.watches[1].object);
+	assert_int_equal(t.d.nr_watches, 2);
+	assert_string_equal(t.d.watches[0].expr, "&se.nr_migrations");
+	assert_non_null(t.d.watches[0].object);
+	assert_string_equal(t.d.watches[0].object, object);
+	assert_int_equal(t.d.watches[0].len, 8);
+	assert_string_equal(t.d.watches[1].expr, "jiffies");
+	assert_null(t.d.watches[1].object);
 	km_trace_close(&t);
 	km_test_rmdir(dir);
 }
