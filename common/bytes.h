@@ -66,4 +66,11 @@ void km_buf_free(struct km_buf *b);
 /* Grows *p (of *cap elements of elem bytes) to hold need; -ENOMEM. */
 int km_grow_array(void **p, size_t *cap, size_t need, size_t elem);
 
+/*
+ * Reads a whole file into a malloc'ed, NUL-terminated buffer, reading
+ * until EOF since /proc files report size 0. Returns 0 or a negative
+ * errno; says nothing, the caller knows what the file was for.
+ */
+int km_read_file(const char *path, char **text, size_t *len);
+
 #endif

@@ -15,6 +15,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "../common/bytes.h"
 #include "../common/symbolize/ksyms.h"
 #include "check.h"
 

@@ -58,6 +58,7 @@ struct rec {
 	struct km_opts *o;
 	const struct km_session_stats *st; /* current at each tick */
 	struct km_status status;
+	uint64_t last_flush_ns; /* a flush is due FLUSH_NS after it */
 };
 
 /* The file's header: written before anything else happens. */
@@ -98,7 +99,7 @@ static int on_armed(void *ctx, uint64_t now_ns)
 	struct rec *r = ctx;
 	int err;
 
-	r->w.last_flush_ns = now_ns;
+	r->last_flush_ns = now_ns;
 	err = km_tw_chunk(&r->w, KM_CHUNK_KALLSYMS, r->o->kallsyms,
 			  r->o->kallsyms_len);
 	return err ?: write_modules(&r->w);
@@ -117,8 +118,8 @@ static int on_tick(void *ctx, uint64_t now_ns)
 
 	int err = 0;
 
-	if (now_ns - r->w.last_flush_ns >= FLUSH_NS) {
-		r->w.last_flush_ns = now_ns;
+	if (now_ns - r->last_flush_ns >= FLUSH_NS) {
+		r->last_flush_ns = now_ns;
 		err = km_tw_flush(&r->w);
 	}
 	km_status_tick(&r->status, now_ns, r->st->armed_ns, r->st->delivered,

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../common/bytes.h"
 #include "../common/error.h"
 #include "../common/symbolize/dwarf.h"
 #include "../common/symbolize/modules.h"

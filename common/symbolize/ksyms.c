@@ -9,43 +9,6 @@
 #include "../bytes.h"
 #include "ksyms.h"
 
-int km_read_file(const char *path, char **text, size_t *len)
-{
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap);
-	ssize_t r;
-	int fd;
-
-	if (!buf)
-		return -ENOMEM;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		free(buf);
-		return -errno;
-	}
-	/* /proc files report size 0, so read until EOF. */
-	while ((r = read(fd, buf + n, cap - n - 1)) > 0) {
-		n += r;
-		/* Room for one more byte and the NUL. */
-		if (km_grow_array((void **)&buf, &cap, n + 2, 1)) {
-			r = -1;
-			errno = ENOMEM;
-			break;
-		}
-	}
-	if (r < 0) {
-		r = -errno;
-		close(fd);
-		free(buf);
-		return r;
-	}
-	close(fd);
-	buf[n] = '\0';
-	*text = buf;
-	*len = n;
-	return 0;
-}
-
 static int cmp_sym(const void *a, const void *b)
 {
 	const struct km_sym *x = a, *y = b;

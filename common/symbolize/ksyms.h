@@ -42,8 +42,6 @@ int km_symtab_from_kallsyms_names(struct km_symtab *t, const char *text,
  */
 int km_kallsyms_find(const char *text, size_t len, const char *name,
 		     uint64_t *addr, char *type);
-/* Reads a whole file (e.g. /proc/kallsyms) into a malloc'ed buffer. */
-int km_read_file(const char *path, char **text, size_t *len);
 /*
  * Reads /proc/kallsyms on a thread of its own: the kernel takes tens
  * of milliseconds to print it, time better spent loading the BPF

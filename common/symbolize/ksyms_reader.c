@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include "../bytes.h"
 #include "ksyms.h"
 
 #define KALLSYMS "/proc/kallsyms"

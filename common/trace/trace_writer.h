@@ -20,7 +20,6 @@ struct km_trace_writer {
 	struct km_hit *pending; /* hits not yet written */
 	uint64_t *pending_regs; /* their registers, KM_NR_REGS each */
 	size_t nr_pending;
-	uint64_t last_flush_ns;
 	uint64_t hits; /* written to the file */
 	uint64_t bytes; /* written to the file */
 	struct km_buf out; /* one chunk, header and payload */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "../../common/bytes.h"
 #include "../../common/error.h"
 #include "../../common/symbolize/ksyms.h"
 #include "../../common/trace/trace_format.h"
