@@ -6,8 +6,19 @@
 #include <stdint.h>
 #include "../symbolize/ksyms.h"
 
+/*
+ * Watch types, as the kernel's HW_BREAKPOINT_* values; a trace's WATCH
+ * chunk stores them as they are (trace_format.h).
+ */
+enum km_bp_type {
+	KM_BP_R = 1,
+	KM_BP_W = 2,
+	KM_BP_RW = 3,
+	KM_BP_X = 4,
+};
+
 struct km_watch {
-	uint32_t type; /* KM_BP_* from trace_format.h */
+	uint32_t type; /* enum km_bp_type */
 	uint32_t len; /* bytes */
 	uint64_t addr;
 	char *expr; /* as typed, malloc'ed */

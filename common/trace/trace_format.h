@@ -66,7 +66,7 @@ enum km_meta_tag {
 
 enum km_watch_tag {
 	KM_WATCH_INDEX = 1,
-	KM_WATCH_TYPE = 2, /* KM_BP_* */
+	KM_WATCH_TYPE = 2, /* KM_BP_* (target.h), stored as they are */
 	KM_WATCH_LEN = 3, /* bytes: 1, 2, 4 or 8 */
 	KM_WATCH_ADDR = 4, /* resolved kernel address */
 	KM_WATCH_EXPR = 5, /* the expression as typed */
@@ -89,14 +89,6 @@ enum km_module_tag {
 /* Readers refuse more; a real kernel has a few hundred at most. */
 #define KM_MAX_MODULES 4096
 #define KM_MODULE_NAME_MAX 255
-
-/* Watch types, as the kernel's HW_BREAKPOINT_* values. */
-enum km_bp_type {
-	KM_BP_R = 1,
-	KM_BP_W = 2,
-	KM_BP_RW = 3,
-	KM_BP_X = 4,
-};
 
 enum km_trailer_tag {
 	KM_TRAILER_HITS = 1, /* hits written */
