@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../bytes.h"
+#include "../htab.h"
 #include "hit_columns.h"
 #include "tlv.h"
 #include "trace_format.h"
@@ -158,11 +159,73 @@ int km_decode_watch(struct km_trace *t, uint64_t at, const uint8_t *p,
 	return 0;
 }
 
+/* Whether stack old holds the nr frames at p (file byte order). */
+static bool same_stack(const struct km_trace_data *d, uint32_t old,
+		       const uint8_t *p, uint32_t nr)
+{
+	const struct km_stack *s = &d->stacks[old];
+	uint32_t i;
+
+	if (s->nr != nr)
+		return false;
+	for (i = 0; i < nr; i++)
+		if (d->frames[s->pos + i] != km_get64(p + 8 * i))
+			return false;
+	return true;
+}
+
+/*
+ * The writer gives each distinct stack one id, so a stack defined twice
+ * is a crafted file: compressed, copies of one stack cost nothing in
+ * the file and 1 KiB each in memory. Stacks are indexed by a hash of
+ * their frames; a hash shared by different stacks is let through.
+ */
+static int check_new_stack(struct km_trace *t, uint64_t at, const uint8_t *p,
+			   uint32_t nr)
+{
+	uint64_t hv = km_htab_hash(p, 8 * (size_t)nr);
+	bool created;
+	uint64_t *id = km_htab_get(&t->stack_index, &hv, sizeof(hv), &created);
+
+	if (!id) {
+		km_err("out of memory");
+		return -ENOMEM;
+	}
+	if (created)
+		*id = t->d.nr_stacks;
+	else if (same_stack(&t->d, *id, p, nr))
+		return km_corrupt(t, at, "stack %zu repeats stack %" PRIu64,
+				  t->d.nr_stacks, *id);
+	return 0;
+}
+
+/* Appends the stack of nr frames at p, checked, as the next id. */
+static int add_stack(struct km_trace *t, uint64_t at, const uint8_t *p,
+		     uint32_t nr)
+{
+	struct km_trace_data *d = &t->d;
+	uint32_t i;
+	int err = check_new_stack(t, at, p, nr);
+
+	if (err)
+		return err;
+	if (km_trace_grow((void **)&d->stacks, &d->stacks_cap, d->nr_stacks + 1,
+			  sizeof(*d->stacks)) ||
+	    km_trace_grow((void **)&d->frames, &d->frames_cap,
+			  d->nr_frames + nr, sizeof(*d->frames)))
+		return -ENOMEM;
+	d->stacks[d->nr_stacks++] = (struct km_stack){ nr, d->nr_frames };
+	for (i = 0; i < nr; i++)
+		d->frames[d->nr_frames++] = km_get64(p + 8 * i);
+	return 0;
+}
+
 int km_decode_stacks(struct km_trace *t, uint64_t at, const uint8_t *p,
 		     size_t len)
 {
-	size_t off = 0, i;
+	size_t off = 0;
 	uint32_t id, nr;
+	int err;
 
 	while (off < len) {
 		if (len - off < KM_STACK_HDR_SIZE)
@@ -178,15 +241,10 @@ int km_decode_stacks(struct km_trace *t, uint64_t at, const uint8_t *p,
 		if (nr > KM_MAX_FRAMES || (size_t)nr * 8 > len - off)
 			return km_corrupt(t, at, "stack %u claims %u frames",
 					  id, nr);
-		if (km_trace_grow((void **)&t->d.stacks, &t->d.stacks_cap,
-				  t->d.nr_stacks + 1, sizeof(*t->d.stacks)) ||
-		    km_trace_grow((void **)&t->d.frames, &t->d.frames_cap,
-				  t->d.nr_frames + nr, sizeof(*t->d.frames)))
-			return -ENOMEM;
-		t->d.stacks[t->d.nr_stacks++] =
-			(struct km_stack){ nr, t->d.nr_frames };
-		for (i = 0; i < nr; i++, off += 8)
-			t->d.frames[t->d.nr_frames++] = km_get64(p + off);
+		err = add_stack(t, at, p + off, nr);
+		if (err)
+			return err;
+		off += 8 * (size_t)nr;
 	}
 	return 0;
 }

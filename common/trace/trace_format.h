@@ -88,6 +88,13 @@ enum km_module_tag {
 
 /* Readers refuse more; a real kernel has a few hundred at most. */
 #define KM_MAX_MODULES 4096
+/*
+ * Sections per module and in all: real modules have tens (a few hundred
+ * built with -ffunction-sections), so these bound what a crafted file
+ * can make a reader keep (docs/trace-format.md, §12).
+ */
+#define KM_MAX_MODULE_SECTIONS 1024
+#define KM_MAX_SECTIONS_TOTAL 65536
 #define KM_MODULE_NAME_MAX 255
 
 enum km_trailer_tag {

@@ -17,9 +17,6 @@
 #include "trace_decode.h"
 #include "trace_writer.h"
 
-/* More than a module has even built with -ffunction-sections. */
-#define MAX_SECTIONS 65536
-
 static int put_section(struct km_buf *b, const struct km_module_section *s)
 {
 	size_t len = strlen(s->name);
@@ -93,7 +90,7 @@ static int add_section(struct km_module_info *m, size_t *cap,
 	struct km_module_section *s;
 
 	if (v->len <= 8 || !name_ok(v->val + 8, v->len - 8) ||
-	    m->nr_sections == MAX_SECTIONS)
+	    m->nr_sections == KM_MAX_MODULE_SECTIONS)
 		return -EBADMSG;
 	if (km_grow_array((void **)&m->sections, cap, m->nr_sections + 1,
 			  sizeof(*m->sections)))
@@ -150,6 +147,45 @@ static int decode(struct km_module_info *m, const uint8_t *p, size_t len)
 	return 0;
 }
 
+/* A second chunk for a module: a real writer sends one per module. */
+static bool seen_before(const struct km_trace_data *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->nr_mods; i++)
+		if (!strcmp(d->mods[i].name, name))
+			return true;
+	return false;
+}
+
+/* Sections in every module so far, against KM_MAX_SECTIONS_TOTAL. */
+static size_t sections_held(const struct km_trace_data *d)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->nr_mods; i++)
+		n += d->mods[i].nr_sections;
+	return n;
+}
+
+static int add_module(struct km_trace *t, uint64_t at, struct km_module_info *m)
+{
+	if (seen_before(&t->d, m->name))
+		return km_corrupt(t, at, "module %s is described twice",
+				  m->name);
+	if (m->nr_sections > KM_MAX_SECTIONS_TOTAL - sections_held(&t->d))
+		return km_corrupt(t, at,
+				  "modules with more than %d sections in all",
+				  KM_MAX_SECTIONS_TOTAL);
+	if (km_grow_array((void **)&t->d.mods, &t->d.mods_cap, t->d.nr_mods + 1,
+			  sizeof(*t->d.mods))) {
+		km_err("out of memory");
+		return -ENOMEM;
+	}
+	t->d.mods[t->d.nr_mods++] = *m;
+	return 0;
+}
+
 int km_decode_module_info(struct km_trace *t, uint64_t at, const uint8_t *p,
 			  size_t len)
 {
@@ -160,18 +196,13 @@ int km_decode_module_info(struct km_trace *t, uint64_t at, const uint8_t *p,
 		return km_corrupt(t, at, "more than %d modules",
 				  KM_MAX_MODULES);
 	r = decode(&m, p, len);
-	if (!r && km_grow_array((void **)&t->d.mods, &t->d.mods_cap,
-				t->d.nr_mods + 1, sizeof(*t->d.mods)))
-		r = -ENOMEM;
-	if (r) {
+	if (r == -ENOMEM)
+		km_err("out of memory");
+	else if (r)
+		r = km_corrupt(t, at, "module %zu is malformed", t->d.nr_mods);
+	else
+		r = add_module(t, at, &m);
+	if (r)
 		km_module_info_free(&m);
-		if (r == -ENOMEM) {
-			km_err("out of memory");
-			return r;
-		}
-		return km_corrupt(t, at, "module %zu is malformed",
-				  t->d.nr_mods);
-	}
-	t->d.mods[t->d.nr_mods++] = m;
-	return 0;
+	return r;
 }

@@ -169,15 +169,20 @@ static int open_file(struct km_trace *t, const char *path)
 	return check_file_header(t);
 }
 
-static int take_text(char **dst, size_t *len, const uint8_t *p, size_t n)
+static int take_text(struct km_trace *t, uint64_t at, char **dst, size_t *len,
+		     size_t n)
 {
-	free(*dst);
+	/* One of each per file: a second is a crafted copy to hold. */
+	if (*dst)
+		return km_corrupt(t, at, "a second %s chunk",
+				  dst == &t->d.kallsyms ? "KALLSYMS" :
+							  "MODULES");
 	*dst = malloc(n + 1);
 	if (!*dst) {
 		km_err("out of memory");
 		return -ENOMEM;
 	}
-	memcpy(*dst, p, n);
+	memcpy(*dst, t->raw, n);
 	(*dst)[n] = '\0';
 	*len = n;
 	return 0;
@@ -194,11 +199,10 @@ static int handle_chunk(struct km_trace *t, uint64_t at, uint32_t type,
 	case KM_CHUNK_WATCH:
 		return km_decode_watch(t, at, t->raw, size);
 	case KM_CHUNK_KALLSYMS:
-		return take_text(&t->d.kallsyms, &t->d.kallsyms_len, t->raw,
+		return take_text(t, at, &t->d.kallsyms, &t->d.kallsyms_len,
 				 size);
 	case KM_CHUNK_MODULES:
-		return take_text(&t->d.modules, &t->d.modules_len, t->raw,
-				 size);
+		return take_text(t, at, &t->d.modules, &t->d.modules_len, size);
 	case KM_CHUNK_MODULE_INFO:
 		return km_decode_module_info(t, at, t->raw, size);
 	case KM_CHUNK_STACKS:
@@ -305,5 +309,6 @@ void km_trace_close(struct km_trace *t)
 	free(t->stored);
 	free(t->hits);
 	free(t->regs);
+	km_htab_free(&t->stack_index);
 	memset(t, 0, sizeof(*t));
 }

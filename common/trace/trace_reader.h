@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <zstd.h>
+#include "../htab.h"
 #include "../kmodule.h"
 #include "hit.h"
 #include "trace_data.h"
@@ -37,6 +38,7 @@ struct km_trace {
 	uint64_t *regs; /* their registers, KM_NR_REGS each */
 	size_t regs_cap;
 	long pending; /* hits decoded by open, not yet handed out */
+	struct km_htab stack_index; /* hash of a stack's frames -> its id */
 	bool warned;
 };
 

@@ -290,21 +290,26 @@ static void test_too_many(void **state)
 {
 	struct km_trace_writer w;
 	struct km_trace t;
+	char name[16];
 	int i, rc;
 
 	(void)state;
 	start(&w);
-	for (i = 0; i < KM_MAX_MODULES; i++)
-		km_test_put_module(&w, "m", MOD_ADDR + i * 4096ull, 4096, NULL,
-				   0, NULL, 0);
+	for (i = 0; i < KM_MAX_MODULES; i++) {
+		snprintf(name, sizeof(name), "m%d", i);
+		km_test_put_module(&w, name, MOD_ADDR + i * 4096ull, 4096,
+				   NULL, 0, NULL, 0);
+	}
 	finish(&w);
 	assert_int_equal(open_trace(&t), 0);
 	assert_int_equal(t.d.nr_mods, KM_MAX_MODULES);
 	km_trace_close(&t);
 
 	start(&w);
-	for (i = 0; i <= KM_MAX_MODULES; i++)
-		km_test_put_module(&w, "m", MOD_ADDR, 4096, NULL, 0, NULL, 0);
+	for (i = 0; i <= KM_MAX_MODULES; i++) {
+		snprintf(name, sizeof(name), "m%d", i);
+		km_test_put_module(&w, name, MOD_ADDR, 4096, NULL, 0, NULL, 0);
+	}
 	finish(&w);
 	km_test_quiet();
 	rc = open_trace(&t);
