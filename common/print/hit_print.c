@@ -300,76 +300,115 @@ void km_print_hit(FILE *f, const struct km_print_ctx *pc, uint64_t nr,
 	km_stack_text_put(pc->stack_text, f, pc, h, false);
 }
 
-static void print_entry_json(FILE *f, const struct km_frame *e)
+static void print_entry_json(struct km_jw *w, const struct km_frame *e)
 {
-	fprintf(f, "{\"addr\":\"0x%" PRIx64 "\",\"sym\":", e->addr);
-	if (e->name) {
-		km_json_str(f, e->name);
-		fprintf(f, ",\"off\":%" PRIu64, e->addr - e->start);
-	} else {
-		fputs("null,\"off\":null", f);
-	}
+	km_jw_open_object(w);
+	km_jw_key(w, "addr");
+	km_jw_hex(w, e->addr);
+	km_jw_key(w, "sym");
+	km_jw_string(w, e->name);
+	km_jw_key(w, "off");
+	if (e->name)
+		km_jw_u64(w, e->addr - e->start);
+	else
+		km_jw_null(w);
 	if (e->module) {
-		fputs(",\"module\":", f);
-		km_json_str(f, e->module);
+		km_jw_key(w, "module");
+		km_jw_string(w, e->module);
 	}
 	if (e->file) {
-		fputs(",\"file\":", f);
-		km_json_str(f, e->file);
-		fprintf(f, ",\"line\":%u", e->line);
+		km_jw_key(w, "file");
+		km_jw_string(w, e->file);
+		km_jw_key(w, "line");
+		km_jw_u64(w, e->line);
 	}
-	if (e->inlined)
-		fputs(",\"inlined\":true", f);
-	fputc('}', f);
+	if (e->inlined) {
+		km_jw_key(w, "inlined");
+		km_jw_bool(w, true);
+	}
+	km_jw_close_object(w);
 }
 
-void km_print_frames_json(FILE *f, const struct km_print_ctx *pc,
-			  const uint64_t *frames, uint32_t nr)
+void km_print_frames_jw(struct km_jw *w, const struct km_print_ctx *pc,
+			const uint64_t *frames, uint32_t nr)
 {
 	struct km_frame e[KM_MAX_INLINE];
 	uint32_t i;
 	int n, k;
 
-	fputc('[', f);
+	km_jw_open_array(w);
 	for (i = 0; i < nr; i++) {
 		n = km_resolve_frame(pc, frames, i, e);
-		for (k = 0; k < n; k++) {
-			if (i || k)
-				fputc(',', f);
-			print_entry_json(f, &e[k]);
-		}
+		for (k = 0; k < n; k++)
+			print_entry_json(w, &e[k]);
 	}
-	fputc(']', f);
+	km_jw_close_array(w);
+}
+
+void km_print_frames_json(FILE *f, const struct km_print_ctx *pc,
+			  const uint64_t *frames, uint32_t nr)
+{
+	struct km_jw w;
+
+	km_jw_init(&w, f, 0);
+	km_print_frames_jw(&w, pc, frames, nr);
+	km_jw_end(&w);
 }
 
 void km_print_hit_json(FILE *f, const struct km_print_ctx *pc,
 		       const struct km_hit *h)
 {
-	uint32_t i;
+	struct km_jw w;
+	FILE *stack;
+	int i;
 
-	fprintf(f,
-		"{\"time_ns\":%" PRIu64 ",\"cpu\":%u,\"pid\":%u,\"tid\":%u,"
-		"\"comm\":",
-		h->time_ns - pc->start_ns, h->cpu, h->pid, h->tid);
-	km_json_str(f, h->comm);
+	km_jw_init(&w, f, KM_JW_LINES);
+	km_jw_open_object(&w);
+	km_jw_key(&w, "time_ns");
+	km_jw_u64(&w, h->time_ns - pc->start_ns);
+	km_jw_key(&w, "cpu");
+	km_jw_u64(&w, h->cpu);
+	km_jw_key(&w, "pid");
+	km_jw_u64(&w, h->pid);
+	km_jw_key(&w, "tid");
+	km_jw_u64(&w, h->tid);
+	km_jw_key(&w, "comm");
+	km_jw_string(&w, h->comm);
 	if (pc->wall_ns) {
 		char when[64];
 
 		km_format_time(pc, h->time_ns, when, sizeof(when));
-		fprintf(f, ",\"time\":\"%s\"", when);
+		km_jw_key(&w, "time");
+		km_jw_string(&w, when);
 	}
-	fprintf(f, ",\"watch\":%u,\"addr\":\"0x%" PRIx64 "\"", h->watch,
-		h->addr);
-	if (h->has_value)
-		fprintf(f, ",\"value\":\"0x%" PRIx64 "\"", h->value);
-	if (h->has_old)
-		fprintf(f, ",\"old_value\":\"0x%" PRIx64 "\"", h->old_value);
-	for (i = 0; h->regs && i < KM_NR_REGS; i++)
-		fprintf(f, "%s\"%s\":\"0x%" PRIx64 "\"",
-			i ? "," : ",\"regs\":{", km_reg_names[i], h->regs[i]);
-	if (h->regs)
-		fputc('}', f);
-	fprintf(f, ",\"ip\":\"0x%" PRIx64 "\",\"stack\":", h->ip);
-	km_stack_text_put(pc->stack_text, f, pc, h, true);
-	fputs("}\n", f);
+	km_jw_key(&w, "watch");
+	km_jw_u64(&w, h->watch);
+	km_jw_key(&w, "addr");
+	km_jw_hex(&w, h->addr);
+	if (h->has_value) {
+		km_jw_key(&w, "value");
+		km_jw_hex(&w, h->value);
+	}
+	if (h->has_old) {
+		km_jw_key(&w, "old_value");
+		km_jw_hex(&w, h->old_value);
+	}
+	if (h->regs) {
+		km_jw_key(&w, "regs");
+		km_jw_open_object(&w);
+		for (i = 0; i < KM_NR_REGS; i++) {
+			km_jw_key(&w, km_reg_names[i]);
+			km_jw_hex(&w, h->regs[i]);
+		}
+		km_jw_close_object(&w);
+	}
+	km_jw_key(&w, "ip");
+	km_jw_hex(&w, h->ip);
+	km_jw_key(&w, "stack");
+	/* Most stacks were rendered before, by another writer: as text. */
+	stack = km_jw_splice(&w);
+	if (stack)
+		km_stack_text_put(pc->stack_text, stack, pc, h, true);
+	km_jw_close_object(&w);
+	km_jw_end(&w);
 }

@@ -13,6 +13,8 @@
 #include "../symbolize/symbolizer.h"
 #include "target.h"
 
+struct km_jw;
+
 struct km_hit {
 	uint64_t time_ns; /* CLOCK_MONOTONIC */
 	uint64_t ip;
@@ -82,6 +84,9 @@ void km_print_frames(FILE *f, const struct km_print_ctx *pc,
 /* The frames as a JSON array of the objects km_print_hit_json uses. */
 void km_print_frames_json(FILE *f, const struct km_print_ctx *pc,
 			  const uint64_t *frames, uint32_t nr);
+/* The same array as the next value of w (common/json.h). */
+void km_print_frames_jw(struct km_jw *w, const struct km_print_ctx *pc,
+			const uint64_t *frames, uint32_t nr);
 /* One JSON Lines object; keys are documented in docs/report.md. */
 void km_print_hit_json(FILE *f, const struct km_print_ctx *pc,
 		       const struct km_hit *h);

@@ -9,6 +9,10 @@
 /* Deeper trees are cut there: the recursion must stay bounded. */
 #define MAX_DEPTH 4096
 
+/* In JSON each call is an object and its "calls" array, in a row. */
+_Static_assert(2 * MAX_DEPTH + 2 <= KM_JW_MAX_DEPTH,
+	       "a call tree as deep as it is cut must fit the JSON writer");
+
 static int by_hits(const void *a, const void *b)
 {
 	const struct km_fg_node *x = *(const struct km_fg_node *const *)a;
@@ -68,30 +72,45 @@ int km_call_tree_text(FILE *f, const struct km_fg_node *root, uint64_t total,
 	return text(f, root, total, depth);
 }
 
-static int json(FILE *f, const struct km_fg_node *n, uint64_t total, int depth)
+/*
+ * The kids are sorted before the array opens: out of memory, n's
+ * "calls" are null and the rest of the row is left out, as w writes
+ * nothing after an error but what closes the row at km_jw_end.
+ */
+static int json(struct km_jw *w, const struct km_fg_node *n, uint64_t total,
+		int depth)
 {
-	struct km_fg_node **k;
+	struct km_fg_node **k = NULL;
 	size_t i;
 	int err = 0;
 
-	fputc('[', f);
-	k = depth < MAX_DEPTH ? sorted_kids(n) : NULL;
-	if (depth < MAX_DEPTH && !k)
-		return -ENOMEM;
-	for (i = 0; k && !err && i < n->nr_kids; i++) {
-		fputs(i ? ",{\"name\":" : "{\"name\":", f);
-		km_json_str(f, k[i]->name);
-		fprintf(f, ",\"hits\":%" PRIu64 ",\"percent\":%.4f,\"calls\":",
-			k[i]->count, percent(k[i]->count, total));
-		err = json(f, k[i], total, depth + 1);
-		fputc('}', f);
+	if (depth < MAX_DEPTH) {
+		k = sorted_kids(n);
+		if (!k) {
+			km_jw_fail(w, -ENOMEM);
+			return -ENOMEM;
+		}
 	}
-	fputc(']', f);
+	km_jw_open_array(w);
+	for (i = 0; k && !err && i < n->nr_kids; i++) {
+		km_jw_open_object(w);
+		km_jw_key(w, "name");
+		km_jw_string(w, k[i]->name);
+		km_jw_key(w, "hits");
+		km_jw_u64(w, k[i]->count);
+		km_jw_key(w, "percent");
+		km_jw_fixed(w, percent(k[i]->count, total), 4);
+		km_jw_key(w, "calls");
+		err = json(w, k[i], total, depth + 1);
+		km_jw_close_object(w);
+	}
+	km_jw_close_array(w);
 	free(k);
 	return err;
 }
 
-int km_call_tree_json(FILE *f, const struct km_fg_node *root, uint64_t total)
+int km_call_tree_json(struct km_jw *w, const struct km_fg_node *root,
+		      uint64_t total)
 {
-	return json(f, root, total, 0);
+	return json(w, root, total, 0);
 }

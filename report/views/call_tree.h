@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include "flamegraph.h"
 
+struct km_jw;
+
 /*
  * Each node below root, one a line: percent of total, hits, and the
  * name, indented two spaces a level from depth; children by hits, most
@@ -15,7 +17,12 @@
  */
 int km_call_tree_text(FILE *f, const struct km_fg_node *root, uint64_t total,
 		      int depth);
-/* The same as a JSON array of {"name","hits","percent","calls":[...]}. */
-int km_call_tree_json(FILE *f, const struct km_fg_node *root, uint64_t total);
+/*
+ * The same as a JSON array of {"name","hits","percent","calls":[...]},
+ * the next value of w. Returns 0, or -ENOMEM having recorded it in w
+ * (which then writes nothing more: km_jw_end closes what is open).
+ */
+int km_call_tree_json(struct km_jw *w, const struct km_fg_node *root,
+		      uint64_t total);
 
 #endif

@@ -235,18 +235,38 @@ void km_sort_cell(enum km_sort_key k, const struct km_group_vals *v, char *buf,
 	}
 }
 
-void km_sort_json(FILE *f, enum km_sort_key k, const struct km_group_vals *v)
+void km_sort_json(struct km_jw *w, enum km_sort_key k,
+		  const struct km_group_vals *v)
 {
-	char cell[512];
-
-	fprintf(f, "\"%s\":", key_names[k]);
-	km_sort_cell(k, v, cell, sizeof(cell));
-	if (k == KM_KEY_SYM || k == KM_KEY_COMM ||
-	    (k == KM_KEY_VALUE && v->has_value))
+	km_jw_key(w, key_names[k]);
+	switch (k) {
+	case KM_KEY_SYM:
+		km_jw_string(w, v->sym);
+		break;
+	case KM_KEY_COMM:
+		km_jw_string(w, v->comm);
+		break;
+	case KM_KEY_PID:
+		km_jw_u64(w, v->pid);
+		break;
+	case KM_KEY_TID:
+		km_jw_u64(w, v->tid);
+		break;
+	case KM_KEY_CPU:
+		km_jw_u64(w, v->cpu);
+		break;
+	case KM_KEY_WATCH:
+		km_jw_u64(w, v->watch);
+		break;
+	case KM_KEY_VALUE:
 		/* Values are hex strings, as in the hit objects. */
-		km_json_str(f, cell);
-	else if (k == KM_KEY_VALUE)
-		fputs("null", f);
-	else
-		fputs(cell, f);
+		if (v->has_value)
+			km_jw_hex(w, v->value);
+		else
+			km_jw_null(w);
+		break;
+	default:
+		/* The stack is not a cell: the caller writes its frames. */
+		km_jw_null(w);
+	}
 }

@@ -13,6 +13,8 @@
 #include "../../common/bytes.h"
 #include "../../common/trace/hit.h"
 
+struct km_jw;
+
 enum km_sort_key {
 	KM_KEY_STACK,
 	KM_KEY_SYM,
@@ -58,9 +60,14 @@ size_t km_sort_decode(const struct km_sort *s, const uint8_t *p,
 		      struct km_group_vals *v);
 /* Bytes the stack key takes at p (the stack key's own encoding). */
 size_t km_stack_key_len(const uint8_t *p);
-/* The value of key k as a table cell (text) or a JSON value. */
+/* The value of key k as a table cell. */
 void km_sort_cell(enum km_sort_key k, const struct km_group_vals *v, char *buf,
 		  size_t size);
-void km_sort_json(FILE *f, enum km_sort_key k, const struct km_group_vals *v);
+/*
+ * Key k's name and value as the next member of w's open object: a
+ * string, a number, or a hex string for a value (null without one).
+ */
+void km_sort_json(struct km_jw *w, enum km_sort_key k,
+		  const struct km_group_vals *v);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../../common/error.h"
+#include "../../common/json.h"
 #include "../../common/trace/trace_format.h"
 #include "call_tree.h"
 #include "sort_groups.h"
@@ -125,36 +126,45 @@ tree:
 	return 0;
 }
 
+/* One JSON line; on -ENOMEM a shorter one, closed, and the error. */
 static int print_json_row(FILE *f, struct km_report *r, const struct km_sort *s,
 			  const struct km_group *g, uint64_t total)
 {
 	struct km_group_vals v = { 0 };
 	const struct km_stack *st;
-	int i, err = 0;
+	struct km_jw w;
+	int i, err;
 
 	km_sort_decode(s, g->key, &v);
-	fprintf(f, "{\"hits\":%" PRIu64 ",\"percent\":%.4f", g->count,
-		total ? 100.0 * g->count / total : 0);
-	for (i = 0; i < s->n; i++) {
-		if (s->key[i] == KM_KEY_STACK)
-			continue;
-		fputc(',', f);
-		km_sort_json(f, s->key[i], &v);
-	}
+	km_jw_init(&w, f, KM_JW_LINES);
+	km_jw_open_object(&w);
+	km_jw_key(&w, "hits");
+	km_jw_u64(&w, g->count);
+	km_jw_key(&w, "percent");
+	km_jw_fixed(&w, total ? 100.0 * g->count / total : 0, 4);
+	for (i = 0; i < s->n; i++)
+		if (s->key[i] != KM_KEY_STACK)
+			km_sort_json(&w, s->key[i], &v);
 	if (g->tree) {
-		fputs(",\"calls\":", f);
-		err = km_call_tree_json(f, g->tree, total);
+		km_jw_key(&w, "calls");
+		km_call_tree_json(&w, g->tree, total);
 	} else if (km_sort_has(s, KM_KEY_STACK)) {
-		fputs(",\"stack\":", f);
+		km_jw_key(&w, "stack");
 		if (v.stack_id == KM_NO_STACK) {
-			km_print_frames_json(f, &r->pc, &v.ip, 1);
+			km_print_frames_jw(&w, &r->pc, &v.ip, 1);
 		} else {
 			st = &r->d->stacks[v.stack_id];
-			km_print_frames_json(f, &r->pc, r->d->frames + st->pos,
-					     st->nr);
+			km_print_frames_jw(&w, &r->pc, r->d->frames + st->pos,
+					   st->nr);
 		}
 	}
-	fputs("}\n", f);
+	km_jw_close_object(&w);
+	err = km_jw_end(&w);
+	/* An I/O error is stdout's, reported when report flushes it. */
+	if (err == -EIO)
+		return 0;
+	if (err && err != -ENOMEM)
+		km_err("bad JSON row: %s", strerror(-err));
 	return err;
 }
 

@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include "../../common/error.h"
+#include "../../common/json.h"
 #include "../../common/trace/trace_format.h"
 #include "views.h"
 
@@ -119,25 +120,33 @@ static void print_text(FILE *f, const struct timeline *tl)
 
 static void print_json(FILE *f, const struct timeline *tl)
 {
+	struct km_jw jw;
 	char when[64];
 	uint64_t s;
 	int w;
 
+	km_jw_init(&jw, f, KM_JW_LINES);
 	for (w = 0; w < tl->r->d->nr_watches; w++) {
 		if (!km_ranges_match(&tl->r->filter->watch, w))
 			continue;
 		for (s = tl->first; tl->any && s <= tl->last; s++) {
-			fprintf(f,
-				"{\"watch\":%d,\"second\":%" PRIu64
-				",\"hits\":%" PRIu64,
-				w, s, count_at(tl, w, s));
+			km_jw_open_object(&jw);
+			km_jw_key(&jw, "watch");
+			km_jw_i64(&jw, w);
+			km_jw_key(&jw, "second");
+			km_jw_u64(&jw, s);
+			km_jw_key(&jw, "hits");
+			km_jw_u64(&jw, count_at(tl, w, s));
 			if (tl->r->pc.wall_ns) {
 				label(tl, s, when, sizeof(when));
-				fprintf(f, ",\"time\":\"%s\"", when);
+				km_jw_key(&jw, "time");
+				km_jw_string(&jw, when);
 			}
-			fputs("}\n", f);
+			km_jw_close_object(&jw);
 		}
 	}
+	/* Flat rows: only stdout can fail, and report checks it at its flush. */
+	km_jw_end(&jw);
 }
 
 int km_view_timeline(FILE *f, struct km_report *r)
