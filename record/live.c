@@ -7,7 +7,7 @@
 #include <sys/utsname.h>
 #include "../common/color.h"
 #include "../common/error.h"
-#include "../common/trace/hit.h"
+#include "../common/print/hit_print.h"
 #include "commands.h"
 #include "../common/symbolize/ksyms.h"
 #include "../common/symbolize/dwarf.h"

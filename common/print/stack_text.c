@@ -4,6 +4,7 @@
 #include <string.h>
 #include "../bytes.h"
 #include "../trace/hit.h"
+#include "frames.h"
 #include "stack_text.h"
 #include "../trace/trace_format.h"
 

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "../../common/bytes.h"
-#include "../../common/trace/hit.h"
+#include "../../common/print/hit_print.h"
 
 struct km_jw;
 

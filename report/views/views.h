@@ -4,7 +4,7 @@
 #define KM_VIEWS_H
 
 #include <stdio.h>
-#include "../../common/trace/hit.h"
+#include "../../common/print/hit_print.h"
 #include "hit_filter.h"
 #include "../../common/htab.h"
 #include "sort_keys.h"

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <cmocka.h>
 #include "../../common/color.h"
-#include "../../common/trace/hit.h"
+#include "../../common/print/hit_print.h"
 #include "../../common/trace/trace_format.h"
 
 static const struct km_watch watches[] = {
