@@ -236,8 +236,16 @@ uninstall:
 
 # The man pages (rendering, options against --help), the completion and
 # make install into a DESTDIR: nothing here needs the kernel.
-doc-tests: $(OUT)/kmemsnoop
+# list_options prints the options each command's table holds, which
+# --help, the man pages and the completion are checked against; it only
+# calls the library, so no dependency file.
+doc-tests: $(OUT)/kmemsnoop $(OUT)/tests/list_options
 	@tests/run-doc.sh
+
+$(OUT)/tests/list_options: tests/doc/list_options.c record/options.h \
+		report/report_opts.h $(OUT)/libkmemsnoop.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
 
 format:
 	clang-format -i $(wildcard bpf/*.c bpf/*.h main.c $(COMMON) $(RECORD) \

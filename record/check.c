@@ -16,6 +16,7 @@
 #include "../common/json.h"
 #include "capture/arm.h"
 #include "check.h"
+#include "options.h"
 
 static const struct check {
 	const char *name;
@@ -153,30 +154,35 @@ static int run(bool json)
 	return ok ? KM_EXIT_OK : KM_EXIT_FAIL;
 }
 
-static const struct option long_opts[] = {
-	{ "format", required_argument, NULL, 'f' },
+enum { OPT_FORMAT = 256 }; /* long-only: no character stands for it */
+
+const struct option km_check_opts[] = {
+	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
 
 int km_cmd_check(int argc, char **argv)
 {
+	char shorts[2 * sizeof(km_check_opts) / sizeof(km_check_opts[0]) + 2];
 	bool json = false;
 	int c;
 
+	km_opt_shorts(km_check_opts, true, shorts, sizeof(shorts));
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, km_check_opts, NULL)) !=
+	       -1) {
 		if (c == 'h') {
 			usage(stdout);
 			return KM_EXIT_OK;
 		}
-		if (c == 'f' &&
+		if (c == OPT_FORMAT &&
 		    (!strcmp(optarg, "text") || !strcmp(optarg, "json"))) {
 			json = !strcmp(optarg, "json");
 			continue;
 		}
-		if (c == 'f')
+		if (c == OPT_FORMAT)
 			km_usage("unknown format '%s': use text or json",
 				 optarg);
 		else

@@ -12,8 +12,9 @@
 #include "commands.h"
 #include "../common/error.h"
 #include "capture/kbtf.h"
+#include "options.h"
 
-static const struct option long_opts[] = {
+const struct option km_offsetof_opts[] = {
 	{ "btf", required_argument, NULL, 'b' },
 	{ "vmlinux", required_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -89,12 +90,16 @@ static int run(const char *file, int argc, char **argv)
 
 int km_cmd_offsetof(int argc, char **argv)
 {
+	char shorts[2 * sizeof(km_offsetof_opts) / sizeof(km_offsetof_opts[0]) +
+		    2];
 	const char *file = NULL;
 	int c;
 
+	km_opt_shorts(km_offsetof_opts, true, shorts, sizeof(shorts));
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+b:v:h", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, km_offsetof_opts, NULL)) !=
+	       -1) {
 		if (c == 'b' || c == 'v') {
 			file = optarg;
 		} else if (c == 'h') {

@@ -15,30 +15,119 @@
 
 #define DEFAULT_RINGBUF (16u << 20)
 
-static const struct option long_opts[] = {
-	{ "output", required_argument, NULL, 'o' },
-	{ "duration", required_argument, NULL, 'd' },
-	{ "count", required_argument, NULL, 'c' },
-	{ "vmlinux", required_argument, NULL, 'v' },
-	{ "modules", required_argument, NULL, 'M' },
-	{ "buffer-size", required_argument, NULL, 'm' },
-	{ "no-stack", no_argument, NULL, 'S' },
-	{ "pid", required_argument, NULL, 'p' },
-	{ "tid", required_argument, NULL, 'T' },
-	{ "comm", required_argument, NULL, 'N' },
-	{ "cpu", required_argument, NULL, 'C' },
-	{ "exclude-self", no_argument, NULL, 'X' },
-	{ "if", required_argument, NULL, 'I' },
-	{ "regs", no_argument, NULL, 'R' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "pid-task", required_argument, NULL, KM_OPT_PID_TASK },
-	{ "pci-dev", required_argument, NULL, KM_OPT_PCI_DEV },
-	{ "usb-dev", required_argument, NULL, KM_OPT_USB_DEV },
-	{ "plat-dev", required_argument, NULL, KM_OPT_PLAT_DEV },
-	{ "object", required_argument, NULL, KM_OPT_OBJECT },
-	{ 0 },
+/*
+ * Options only long names reach: numbered past any character, so that
+ * no letter stands for an option it is not.
+ */
+enum {
+	OPT_MODULES = 256,
+	OPT_NO_STACK,
+	OPT_TID,
+	OPT_COMM,
+	OPT_EXCLUDE_SELF,
+	OPT_IF,
+	OPT_REGS,
 };
+
+_Static_assert((int)OPT_REGS < (int)KM_OPT_PID_TASK,
+	       "long-only options run into the object options");
+
+/* The command lines an option is on. */
+enum { ON_LIVE = 1, ON_RECORD = 2, ON_BOTH = ON_LIVE | ON_RECORD };
+
+/*
+ * Every option of live mode and record, the one table the getopt_long
+ * table and short-option string are built from. An option on only one
+ * command line is still recognised on the other, to say where it
+ * belongs (elsewhere) rather than that it is unknown.
+ */
+static const struct {
+	struct option opt;
+	unsigned int on;
+	const char *elsewhere;
+} opts[] = {
+	{ { "output", required_argument, NULL, 'o' },
+	  ON_RECORD,
+	  "-o writes a trace: use 'kmemsnoop record -o FILE ...'" },
+	{ { "duration", required_argument, NULL, 'd' }, ON_BOTH },
+	{ { "count", required_argument, NULL, 'c' }, ON_BOTH },
+	{ { "vmlinux", required_argument, NULL, 'v' }, ON_BOTH },
+	{ { "modules", required_argument, NULL, OPT_MODULES },
+	  ON_LIVE,
+	  "--modules is for symbolizing: record keeps where the modules were, 'kmemsnoop report --modules DIR' reads their debug files" },
+	{ { "buffer-size", required_argument, NULL, 'm' }, ON_BOTH },
+	{ { "no-stack", no_argument, NULL, OPT_NO_STACK }, ON_BOTH },
+	{ { "pid", required_argument, NULL, 'p' }, ON_BOTH },
+	{ { "tid", required_argument, NULL, OPT_TID }, ON_BOTH },
+	{ { "comm", required_argument, NULL, OPT_COMM }, ON_BOTH },
+	{ { "cpu", required_argument, NULL, 'C' }, ON_BOTH },
+	{ { "exclude-self", no_argument, NULL, OPT_EXCLUDE_SELF }, ON_BOTH },
+	{ { "if", required_argument, NULL, OPT_IF }, ON_BOTH },
+	{ { "regs", no_argument, NULL, OPT_REGS }, ON_BOTH },
+	{ { "quiet", no_argument, NULL, 'q' },
+	  ON_RECORD,
+	  "-q quiets record's status line: live mode has none" },
+	{ { "help", no_argument, NULL, 'h' }, ON_BOTH },
+	{ { "pid-task", required_argument, NULL, KM_OPT_PID_TASK }, ON_BOTH },
+	{ { "pci-dev", required_argument, NULL, KM_OPT_PCI_DEV }, ON_BOTH },
+	{ { "usb-dev", required_argument, NULL, KM_OPT_USB_DEV }, ON_BOTH },
+	{ { "plat-dev", required_argument, NULL, KM_OPT_PLAT_DEV }, ON_BOTH },
+	{ { "object", required_argument, NULL, KM_OPT_OBJECT }, ON_BOTH },
+};
+
+#define NR_OPTS (sizeof(opts) / sizeof(opts[0]))
+
+static bool is_short(int val)
+{
+	return val > 0 && val < 256;
+}
+
+const char *km_opt_shorts(const struct option *t, bool in_order, char *buf,
+			  size_t size)
+{
+	char *p = buf;
+
+	/* Callers size buf by their table: running out is their bug. */
+	if (size < 2)
+		abort();
+	if (in_order)
+		*p++ = '+';
+	for (; t->name; t++) {
+		if (!is_short(t->val))
+			continue;
+		if (p + 3 > buf + size)
+			abort();
+		*p++ = t->val;
+		if (t->has_arg == required_argument)
+			*p++ = ':';
+	}
+	*p = '\0';
+	return buf;
+}
+
+static void list_opt(FILE *f, const struct option *opt)
+{
+	const char *arg = opt->has_arg == no_argument ? "" : " VALUE";
+
+	if (is_short(opt->val))
+		fprintf(f, "-%c%s\n", opt->val, arg);
+	fprintf(f, "--%s%s\n", opt->name, arg);
+}
+
+void km_opt_list(FILE *f, const struct option *t)
+{
+	for (; t->name; t++)
+		list_opt(f, t);
+}
+
+void km_opts_list(FILE *f, bool record)
+{
+	size_t i;
+
+	for (i = 0; i < NR_OPTS; i++)
+		if (opts[i].on & (record ? ON_RECORD : ON_LIVE))
+			list_opt(f, &opts[i].opt);
+}
 
 void km_opts_usage(FILE *f, bool record)
 {
@@ -135,21 +224,22 @@ static int parse_size(const char *s, uint64_t *v)
 
 static int handle_opt(struct km_opts *o, int c, const char *arg)
 {
-	switch (c) {
-	case 'o':
-		if (!o->record) {
-			km_usage(
-				"-o writes a trace: use 'kmemsnoop record -o FILE ...'");
+	size_t i;
+
+	for (i = 0; i < NR_OPTS; i++) {
+		if (opts[i].opt.val != c)
+			continue;
+		if (!(opts[i].on & (o->record ? ON_RECORD : ON_LIVE))) {
+			km_usage("%s", opts[i].elsewhere);
 			return -EINVAL;
 		}
+		break;
+	}
+	switch (c) {
+	case 'o':
 		o->output = arg;
 		return 0;
 	case 'q':
-		if (!o->record) {
-			km_usage(
-				"-q quiets record's status line: live mode has none");
-			return -EINVAL;
-		}
 		o->quiet = true;
 		return 0;
 	case 'd':
@@ -159,34 +249,29 @@ static int handle_opt(struct km_opts *o, int c, const char *arg)
 	case 'v':
 		o->vmlinux = arg;
 		return 0;
-	case 'M':
-		if (o->record) {
-			km_usage(
-				"--modules is for symbolizing: record keeps where the modules were, 'kmemsnoop report --modules DIR' reads their debug files");
-			return -EINVAL;
-		}
+	case OPT_MODULES:
 		o->modules_dir = arg;
 		return 0;
 	case 'm':
 		return parse_size(arg, &o->ringbuf_size);
-	case 'S':
+	case OPT_NO_STACK:
 		o->stacks = false;
 		return 0;
-	case 'R':
+	case OPT_REGS:
 		o->regs = true;
 		return 0;
 	case 'p':
 		return km_filter_id(&o->filter.pid, arg, "pid");
-	case 'T':
+	case OPT_TID:
 		return km_filter_id(&o->filter.tid, arg, "tid");
-	case 'N':
+	case OPT_COMM:
 		return km_filter_comm(&o->filter, arg);
 	case 'C':
 		return km_filter_cpus(&o->filter, arg);
-	case 'X':
+	case OPT_EXCLUDE_SELF:
 		o->filter.exclude_pid = getpid();
 		return 0;
-	case 'I':
+	case OPT_IF:
 		return km_filter_value(&o->filter, arg);
 	case 'h':
 		km_opts_usage(stdout, o->record);
@@ -202,15 +287,25 @@ static int handle_opt(struct km_opts *o, int c, const char *arg)
 static int scan_args(struct km_opts *o, int argc, char **argv, char **words,
 		     int *nr_words)
 {
+	struct option long_opts[NR_OPTS + 1] = { 0 };
+	char shorts[2 * NR_OPTS + 2];
+	size_t i;
 	int c, before, err;
 
+	for (i = 0; i < NR_OPTS; i++)
+		long_opts[i] = opts[i].opt;
+	/*
+	 * In order ('+'): getopt stops at each BP or EXPR word, so that an
+	 * object option applies to the pairs after it and the options of
+	 * -- COMMAND stay its own.
+	 */
+	km_opt_shorts(long_opts, true, shorts, sizeof(shorts));
 	optind = 1;
 	opterr = 0;
 	*nr_words = 0;
 	for (;;) {
 		before = optind;
-		c = getopt_long(argc, argv, "+o:d:c:v:m:p:C:qh", long_opts,
-				NULL);
+		c = getopt_long(argc, argv, shorts, long_opts, NULL);
 		if (km_is_object_opt(c)) {
 			err = km_objects_add(&o->objects, c, optarg, argc, argv,
 					     &optind, *nr_words / 2);

@@ -51,6 +51,10 @@ void km_report_usage(FILE *f)
 	      f);
 }
 
+/*
+ * Options only long names reach: numbered past any character, so that
+ * no letter stands for an option it is not.
+ */
 enum {
 	OPT_VMLINUX = 256,
 	OPT_KALLSYMS,
@@ -68,6 +72,10 @@ enum {
 	OPT_TIME,
 };
 
+/*
+ * Every option of report: the getopt_long table, and what its
+ * short-option string is built from (the vals below 256).
+ */
 static const struct option long_opts[] = {
 	{ "input", required_argument, NULL, 'i' },
 	{ "vmlinux", required_argument, NULL, OPT_VMLINUX },
@@ -90,6 +98,44 @@ static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
+
+#define NR_OPTS (sizeof(long_opts) / sizeof(long_opts[0]) - 1)
+
+static bool is_short(int val)
+{
+	return val > 0 && val < 256;
+}
+
+/*
+ * The short-option string, as record/options.c's km_opt_shorts()
+ * builds it; a copy, as report and record never include each other.
+ */
+static void build_shorts(char *buf)
+{
+	const struct option *t;
+
+	for (t = long_opts; t->name; t++) {
+		if (!is_short(t->val))
+			continue;
+		*buf++ = t->val;
+		if (t->has_arg == required_argument)
+			*buf++ = ':';
+	}
+	*buf = '\0';
+}
+
+void km_report_list_options(FILE *f)
+{
+	const struct option *t;
+
+	for (t = long_opts; t->name; t++) {
+		const char *arg = t->has_arg == no_argument ? "" : " VALUE";
+
+		if (is_short(t->val))
+			fprintf(f, "-%c%s\n", t->val, arg);
+		fprintf(f, "--%s%s\n", t->name, arg);
+	}
+}
 
 static const char *const formats[] = {
 	[KM_FMT_TEXT] = "text",	    [KM_FMT_JSON] = "json",
@@ -220,13 +266,18 @@ static int one_view(const struct km_report_opts *o)
 
 int km_report_parse(struct km_report_opts *o, int argc, char **argv)
 {
+	char shorts[2 * NR_OPTS + 1];
 	int c, err;
 
+	/*
+	 * Permuted (no '+'): options after a stray argument are still
+	 * read, and the argument is then named as unexpected.
+	 */
+	build_shorts(shorts);
 	o->input = "kmemsnoop.data";
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "i:s:g:C:h", long_opts, NULL)) !=
-	       -1) {
+	while ((c = getopt_long(argc, argv, shorts, long_opts, NULL)) != -1) {
 		if (c == 'h') {
 			km_report_usage(stdout);
 			return 1;

@@ -28,5 +28,11 @@ int km_report_parse(struct km_report_opts *o, int argc, char **argv);
 void km_report_opts_free(struct km_report_opts *o);
 /* The --help text: the options the man page kmemsnoop-report(1) lists. */
 void km_report_usage(FILE *f);
+/*
+ * The options report takes, for tests/doc to hold --help, the man page
+ * and the bash completion to: one a line, "-x" or "--name", then
+ * " VALUE" if it takes one.
+ */
+void km_report_list_options(FILE *f);
 
 #endif
