@@ -77,56 +77,13 @@ static const struct {
 
 #define NR_OPTS (sizeof(opts) / sizeof(opts[0]))
 
-static bool is_short(int val)
-{
-	return val > 0 && val < 256;
-}
-
-const char *km_opt_shorts(const struct option *t, bool in_order, char *buf,
-			  size_t size)
-{
-	char *p = buf;
-
-	/* Callers size buf by their table: running out is their bug. */
-	if (size < 2)
-		abort();
-	if (in_order)
-		*p++ = '+';
-	for (; t->name; t++) {
-		if (!is_short(t->val))
-			continue;
-		if (p + 3 > buf + size)
-			abort();
-		*p++ = t->val;
-		if (t->has_arg == required_argument)
-			*p++ = ':';
-	}
-	*p = '\0';
-	return buf;
-}
-
-static void list_opt(FILE *f, const struct option *opt)
-{
-	const char *arg = opt->has_arg == no_argument ? "" : " VALUE";
-
-	if (is_short(opt->val))
-		fprintf(f, "-%c%s\n", opt->val, arg);
-	fprintf(f, "--%s%s\n", opt->name, arg);
-}
-
-void km_opt_list(FILE *f, const struct option *t)
-{
-	for (; t->name; t++)
-		list_opt(f, t);
-}
-
 void km_opts_list(FILE *f, bool record)
 {
 	size_t i;
 
 	for (i = 0; i < NR_OPTS; i++)
 		if (opts[i].on & (record ? ON_RECORD : ON_LIVE))
-			list_opt(f, &opts[i].opt);
+			km_opt_list_one(f, &opts[i].opt);
 }
 
 void km_opts_usage(FILE *f, bool record)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "../common/optable.h"
 #include "../common/symbolize/ksyms.h"
 #include "../common/trace/target.h"
 #include "../bpf/kmemsnoop.h"
@@ -60,30 +61,10 @@ void km_opts_free(struct km_opts *o);
 void km_opts_usage(FILE *f, bool record);
 
 /*
- * Option tables, one style for every command of record/: each command
- * has one table of struct option, what getopt_long reads and what its
- * short-option string is built from. A short option's val is its
- * character; a long-only option's val is an enum constant above 255,
- * which no character can be.
- */
-
-/*
- * getopt_long's short-option string for table t (ended by a zeroed
- * entry): the vals below 256, each followed by ':' if it takes a value,
- * after a '+' if in_order (stop at the first non-option). buf must
- * hold 2 * entries + 2 characters; aborts if not. Returns buf.
- */
-const char *km_opt_shorts(const struct option *t, bool in_order, char *buf,
-			  size_t size);
-
-/*
- * The options a command takes, for tests/doc to hold --help, the man
- * pages and the bash completion to: one a line, "-x" or "--name", then
- * " VALUE" if it takes one. km_opts_list() lists live mode's (record
- * false) or record's, km_opt_list() all of table t.
+ * Live mode's (record false) or record's options, as km_opt_list()
+ * (common/optable.h) lists a table.
  */
 void km_opts_list(FILE *f, bool record);
-void km_opt_list(FILE *f, const struct option *t);
 
 /* The tables of `kmemsnoop offsetof` and `kmemsnoop check`. */
 extern const struct option km_offsetof_opts[];

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <string.h>
+#include "../common/optable.h"
 #include "../common/error.h"
 #include "report_opts.h"
 
@@ -101,40 +102,9 @@ static const struct option long_opts[] = {
 
 #define NR_OPTS (sizeof(long_opts) / sizeof(long_opts[0]) - 1)
 
-static bool is_short(int val)
-{
-	return val > 0 && val < 256;
-}
-
-/*
- * The short-option string, as record/options.c's km_opt_shorts()
- * builds it; a copy, as report and record never include each other.
- */
-static void build_shorts(char *buf)
-{
-	const struct option *t;
-
-	for (t = long_opts; t->name; t++) {
-		if (!is_short(t->val))
-			continue;
-		*buf++ = t->val;
-		if (t->has_arg == required_argument)
-			*buf++ = ':';
-	}
-	*buf = '\0';
-}
-
 void km_report_list_options(FILE *f)
 {
-	const struct option *t;
-
-	for (t = long_opts; t->name; t++) {
-		const char *arg = t->has_arg == no_argument ? "" : " VALUE";
-
-		if (is_short(t->val))
-			fprintf(f, "-%c%s\n", t->val, arg);
-		fprintf(f, "--%s%s\n", t->name, arg);
-	}
+	km_opt_list(f, long_opts);
 }
 
 static const char *const formats[] = {
@@ -266,14 +236,14 @@ static int one_view(const struct km_report_opts *o)
 
 int km_report_parse(struct km_report_opts *o, int argc, char **argv)
 {
-	char shorts[2 * NR_OPTS + 1];
+	char shorts[2 * NR_OPTS + 2];
 	int c, err;
 
 	/*
 	 * Permuted (no '+'): options after a stray argument are still
 	 * read, and the argument is then named as unexpected.
 	 */
-	build_shorts(shorts);
+	km_opt_shorts(long_opts, false, shorts, sizeof(shorts));
 	o->input = "kmemsnoop.data";
 	optind = 1;
 	opterr = 0;

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KM_OPTABLE_H
+#define KM_OPTABLE_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/*
+ * Option tables, one style for every command: each command
+ * has one table of struct option, what getopt_long reads and what its
+ * short-option string is built from. A short option's val is its
+ * character; a long-only option's val is an enum constant above 255,
+ * which no character can be.
+ */
+
+/*
+ * getopt_long's short-option string for table t (ended by a zeroed
+ * entry): the vals below 256, each followed by ':' if it takes a value,
+ * after a '+' if in_order (stop at the first non-option). buf must
+ * hold 2 * entries + 2 characters; aborts if not. Returns buf.
+ */
+const char *km_opt_shorts(const struct option *t, bool in_order, char *buf,
+			  size_t size);
+
+/*
+ * The options a command takes, for tests/doc to hold --help, the man
+ * pages and the bash completion to: one a line, "-x" or "--name", then
+ * " VALUE" if it takes one. km_opt_list() lists all of table t,
+ * km_opt_list_one() one entry.
+ */
+void km_opt_list(FILE *f, const struct option *t);
+void km_opt_list_one(FILE *f, const struct option *opt);
+
+#endif
