@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <math.h>
 #include <string.h>
+#include "escape.h"
 #include "json.h"
 
 /* Whether byte c may stand for itself inside a JSON string here. */
@@ -10,21 +11,58 @@ static bool plain(unsigned char c)
 	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
 }
 
+/* \uXXXX for a code point of the Basic Multilingual Plane. */
+static int put_u(FILE *f, uint32_t cp)
+{
+	static const char hex[] = "0123456789abcdef";
+	char esc[6] = { '\\',
+			'u',
+			hex[cp >> 12 & 15],
+			hex[cp >> 8 & 15],
+			hex[cp >> 4 & 15],
+			hex[cp & 15] };
+
+	return fwrite(esc, 1, 6, f) != 6;
+}
+
+/*
+ * The character at s[len] (one byte at least) as JSON, under escape.h's
+ * rule: valid, safe UTF-8 as it is, what the rule escapes as \uXXXX, a
+ * byte that is not UTF-8 as \u00XX (that byte's Latin-1 reading).
+ * Returns the bytes it stood for; *bad is set on a failed write.
+ */
+static size_t put_json_char(FILE *f, const char *s, size_t len, int *bad)
+{
+	uint32_t cp;
+	size_t n = km_utf8_next(s, len, &cp);
+
+	if (!n) {
+		*bad |= put_u(f, (unsigned char)s[0]);
+		return 1;
+	}
+	if (cp == '"' || cp == '\\') {
+		char esc[2] = { '\\', (char)cp };
+
+		*bad |= fwrite(esc, 1, 2, f) != 2;
+	} else if (km_cp_unsafe(cp)) {
+		*bad |= put_u(f, cp);
+	} else {
+		*bad |= fwrite(s, 1, n, f) != n;
+	}
+	return n;
+}
+
 /*
  * s as a JSON string. Runs of plain bytes go out in one fwrite: names
  * are mostly plain, and a report writes millions of them.
  */
 static int put_str(FILE *f, const char *s, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
 	size_t i = 0, run;
 	int bad = 0;
 
 	bad |= fputc('"', f) == EOF;
 	while (i < len) {
-		unsigned char c = s[i];
-		char esc[6] = { '\\', 'u', '0', '0' };
-
 		for (run = i; run < len && plain(s[run]); run++)
 			;
 		if (run > i) {
@@ -32,15 +70,7 @@ static int put_str(FILE *f, const char *s, size_t len)
 			i = run;
 			continue;
 		}
-		if (c == '"' || c == '\\') {
-			esc[1] = c;
-			bad |= fwrite(esc, 1, 2, f) != 2;
-		} else {
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			bad |= fwrite(esc, 1, 6, f) != 6;
-		}
-		i++;
+		i += put_json_char(f, s + i, len - i, &bad);
 	}
 	bad |= fputc('"', f) == EOF;
 	return bad ? -EIO : 0;

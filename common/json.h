@@ -108,10 +108,11 @@ int km_jw_end(struct km_jw *w);
 
 /*
  * Without a writer: s as a JSON string, quotes included, to f. '"' and
- * '\\' are escaped with a backslash, control bytes and bytes from 0x7f
- * up as \u00XX: comm and symbol names are bytes, not UTF-8, so each
- * byte reads back as the code point of its value and the output stays
- * ASCII. Strings in a writer are escaped the same way.
+ * '\\' are escaped with a backslash; valid UTF-8 passes as it is; what
+ * common/escape.h's rule escapes for a terminal (C0, DEL, C1,
+ * bidirectional controls) becomes \uXXXX; a byte that is not part of
+ * valid UTF-8 becomes \u00XX, reading back as the code point of its
+ * value. Strings in a writer are escaped the same way.
  */
 void km_json_str(FILE *f, const char *s);
 /* Same for a buffer of len bytes that need not be NUL-terminated. */

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include "../color.h"
+#include "../escape.h"
 #include "../json.h"
 #include "frames.h"
 
@@ -26,6 +27,7 @@ int km_resolve_frame(const struct km_print_ctx *pc, const uint64_t *frames,
 	return n;
 }
 
+/* Names come from symbol tables and debug files: escaped (escape.h). */
 static void print_entry(FILE *f, const struct km_frame *e, const char *indent,
 			bool color)
 {
@@ -33,17 +35,29 @@ static void print_entry(FILE *f, const struct km_frame *e, const char *indent,
 	const char *off = color ? KM_COLOR_RESET : "";
 
 	fprintf(f, "%s0x%016" PRIx64 ": ", indent, e->addr);
-	if (!e->name)
+	if (!e->name) {
 		fputs("[unknown]", f);
-	else if (e->inlined)
-		fprintf(f, "%s%s%s [inlined]", on, e->name, off);
-	else
-		fprintf(f, "%s%s%s%s%s%s @ 0x%" PRIx64 "+0x%" PRIx64, on,
-			e->name, off, e->module ? " [" : "",
-			e->module ? e->module : "", e->module ? "]" : "",
-			e->start, e->addr - e->start);
-	if (e->file)
-		fprintf(f, " (%s:%u)", e->file, e->line);
+	} else {
+		fputs(on, f);
+		km_puts_text(f, e->name);
+		fputs(off, f);
+	}
+	if (e->name && e->inlined) {
+		fputs(" [inlined]", f);
+	} else if (e->name) {
+		if (e->module) {
+			fputs(" [", f);
+			km_puts_text(f, e->module);
+			fputc(']', f);
+		}
+		fprintf(f, " @ 0x%" PRIx64 "+0x%" PRIx64, e->start,
+			e->addr - e->start);
+	}
+	if (e->file) {
+		fputs(" (", f);
+		km_puts_text(f, e->file);
+		fprintf(f, ":%u)", e->line);
+	}
 	fputc('\n', f);
 }
 

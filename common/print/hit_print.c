@@ -5,6 +5,7 @@
 #include <time.h>
 #include <linux/perf_event.h>
 #include "../color.h"
+#include "../escape.h"
 #include "hit_print.h"
 #include "stack_text.h"
 #include "../json.h"
@@ -37,6 +38,14 @@ static void put_mem(struct line *l, const char *s, size_t n)
 static void put_str(struct line *l, const char *s)
 {
 	put_mem(l, s, strlen(s));
+}
+
+/* A task chooses its name: escaped (escape.h), 4 bytes a byte at most. */
+static void put_comm(struct line *l, const char *comm)
+{
+	char safe[4 * KM_COMM_LEN + 1];
+
+	put_str(l, km_escape_text(safe, sizeof(safe), comm, strlen(comm)));
 }
 
 /* v in decimal, zero-padded to at least width digits (at most 20). */
@@ -181,7 +190,7 @@ void km_print_hit(FILE *f, const struct km_print_ctx *pc, uint64_t nr,
 	put_str(&l, "/");
 	put_dec(&l, h->tid, 0);
 	put_str(&l, " comm ");
-	put_str(&l, h->comm);
+	put_comm(&l, h->comm);
 	put_str(&l, " watch ");
 	put_dec(&l, h->watch, 0);
 	put_value(&l, pc, h);

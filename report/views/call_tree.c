@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../../common/escape.h"
 #include "../../common/json.h"
 #include "call_tree.h"
 
@@ -57,9 +58,11 @@ static int text(FILE *f, const struct km_fg_node *n, uint64_t total, int depth)
 	if (!k)
 		return -ENOMEM;
 	for (i = 0; !err && i < n->nr_kids; i++) {
-		fprintf(f, "%9.2f%%  %8" PRIu64 "  %*s%s\n",
-			percent(k[i]->count, total), k[i]->count, 2 * depth, "",
-			k[i]->name);
+		fprintf(f, "%9.2f%%  %8" PRIu64 "  %*s",
+			percent(k[i]->count, total), k[i]->count, 2 * depth,
+			"");
+		km_puts_text(f, k[i]->name);
+		fputc('\n', f);
 		err = text(f, k[i], total, depth + 1);
 	}
 	free(k);

@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include "../../common/error.h"
+#include "../../common/escape.h"
 #include "../../common/json.h"
 #include "../../common/trace/trace_format.h"
 #include "views.h"
@@ -206,11 +207,11 @@ void km_sort_cell(enum km_sort_key k, const struct km_group_vals *v, char *buf,
 		  size_t size)
 {
 	switch (k) {
-	case KM_KEY_SYM:
-		snprintf(buf, size, "%s", v->sym);
+	case KM_KEY_SYM: /* names and comms are outside text: escape.h */
+		km_escape_text(buf, size, v->sym, strlen(v->sym));
 		break;
 	case KM_KEY_COMM:
-		snprintf(buf, size, "%s", v->comm);
+		km_escape_text(buf, size, v->comm, strlen(v->comm));
 		break;
 	case KM_KEY_PID:
 		snprintf(buf, size, "%u", v->pid);

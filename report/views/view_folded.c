@@ -12,6 +12,7 @@
 #include "../../common/error.h"
 #include "flamegraph.h"
 #include "sort_groups.h"
+#include "../../common/escape.h"
 #include "views.h"
 
 struct fold {
@@ -36,24 +37,32 @@ static int tally_hit(void *arg, const struct km_hit *h)
 }
 
 /*
- * A frame of a folded line may hold neither the ';' that separates
- * frames nor a line break; a comm has no spaces either, as
- * stackcollapse-perf.pl makes it.
+ * A frame of a folded line is escaped (common/escape.h), so it holds no
+ * line break, and may not hold the ';' that separates frames.
  */
-static void clean(char *dst, const char *src, size_t size, bool comm)
+static void clean(char *dst, const char *src, size_t size)
 {
 	size_t i;
 
-	for (i = 0; src[i] && i + 1 < size; i++) {
-		unsigned char c = src[i];
+	km_escape_text(dst, size, src, strlen(src));
+	for (i = 0; dst[i]; i++)
+		if (dst[i] == ';')
+			dst[i] = '_';
+}
 
-		dst[i] = c == ';' || (comm && c == ' ') ? '_' :
-			 c < 0x20 || c == 0x7f		? '?' :
-							  c;
-	}
-	dst[i] = '\0';
-	if (comm && !i)
-		snprintf(dst, size, "[unknown]");
+/*
+ * A comm has no spaces either, as stackcollapse-perf.pl makes it, and
+ * one the kernel left empty is "[unknown]"; escaping comes with the
+ * other frames (folded lines) or the SVG's own (flamegraph.c).
+ */
+static void comm_word(char *dst, const char *src, size_t size)
+{
+	size_t i;
+
+	snprintf(dst, size, "%s", *src ? src : "[unknown]");
+	for (i = 0; dst[i]; i++)
+		if (dst[i] == ' ')
+			dst[i] = '_';
 }
 
 /* The path of one tallied entry, comm first, into names[]. */
@@ -65,7 +74,7 @@ static int entry_path(struct km_report *r, const uint8_t *key, char *comm,
 	size_t i;
 
 	km_sort_decode(&r->sort, key, &v);
-	clean(comm, v.comm, comm_size, true);
+	comm_word(comm, v.comm, comm_size);
 	nm = km_stack_names(r, v.stack_id, v.ip);
 	if (!nm)
 		return -ENOMEM;
@@ -88,7 +97,7 @@ static int add_line(struct km_htab *lines, const char **names, size_t n,
 
 	b->len = 0;
 	for (i = 0; i < n; i++) {
-		clean(frame, names[i], sizeof(frame), false);
+		clean(frame, names[i], sizeof(frame));
 		if ((i && km_buf_append(b, ";", 1)) ||
 		    km_buf_append(b, frame, strlen(frame)))
 			return -ENOMEM;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <inttypes.h>
 #include <time.h>
+#include "../../common/escape.h"
 #include "../../common/trace/trace_format.h"
 #include "views.h"
 
@@ -15,9 +16,12 @@ static void print_time(FILE *f, uint64_t ns)
 	fprintf(f, "start-time: %s.%09" PRIu64 "Z\n", buf, ns % 1000000000);
 }
 
+/* Every string here is the trace's: one a line, escaped (escape.h). */
 static void print_str(FILE *f, const char *key, const char *val)
 {
-	fprintf(f, "%s: %s\n", key, val ? val : "(not recorded)");
+	fprintf(f, "%s: ", key);
+	km_puts_text(f, val ? val : "(not recorded)");
+	fputc('\n', f);
 }
 
 static void print_meta(FILE *f, const struct km_trace_data *t)
@@ -47,12 +51,15 @@ static void print_watches(FILE *f, const struct km_trace_data *t)
 	int i;
 
 	for (i = 0; i < t->nr_watches; i++) {
-		fprintf(f, "watch-%d: %s%u %s = 0x%" PRIx64 "\n", i,
-			km_bp_name(t->watches[i].type), t->watches[i].len,
-			t->watches[i].expr, t->watches[i].addr);
-		if (t->watches[i].object)
-			fprintf(f, "watch-%d-object: %s\n", i,
-				t->watches[i].object);
+		fprintf(f, "watch-%d: %s%u ", i, km_bp_name(t->watches[i].type),
+			t->watches[i].len);
+		km_puts_text(f, t->watches[i].expr);
+		fprintf(f, " = 0x%" PRIx64 "\n", t->watches[i].addr);
+		if (t->watches[i].object) {
+			fprintf(f, "watch-%d-object: ", i);
+			km_puts_text(f, t->watches[i].object);
+			fputc('\n', f);
+		}
 	}
 }
 

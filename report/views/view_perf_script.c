@@ -20,6 +20,7 @@
 #include <string.h>
 #include "../../common/error.h"
 #include "../../common/trace/trace_format.h"
+#include "../../common/escape.h"
 #include "views.h"
 
 struct script {
@@ -33,14 +34,19 @@ struct script {
 static void frame_line(FILE *m, const struct km_frame *e)
 {
 	fprintf(m, "\t%16" PRIx64 " ", e->addr);
-	if (e->name)
-		fprintf(m, "%s+0x%" PRIx64, e->name, e->addr - e->start);
-	else
+	if (e->name) {
+		km_puts_text(m, e->name);
+		fprintf(m, "+0x%" PRIx64, e->addr - e->start);
+	} else {
 		fputs("[unknown]", m);
-	if (e->module)
-		fprintf(m, " ([%s])\n", e->module);
-	else
+	}
+	if (e->module) {
+		fputs(" ([", m);
+		km_puts_text(m, e->module);
+		fputs("])\n", m);
+	} else {
 		fputs(" ([kernel.kallsyms])\n", m);
+	}
 }
 
 static char *make_text(struct script *s, const struct km_hit *h)
@@ -98,15 +104,12 @@ static const char *frames_text(struct script *s, const struct km_hit *h)
 	return s->texts[*idx];
 }
 
-/* perf prints the comm as it is; a line break in it would end the line. */
+/* perf prints the comm as it is; here it is escaped (escape.h). */
 static void put_comm(FILE *f, const char *comm)
 {
-	const char *c;
-
 	if (!*comm)
 		fputs("[unknown]", f);
-	for (c = comm; *c; c++)
-		fputc((unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c, f);
+	km_puts_text(f, comm);
 }
 
 static int print_one(void *arg, const struct km_hit *h)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "../../common/bytes.h"
 #include "../../common/error.h"
+#include "../../common/escape.h"
 #include "../../common/trace/trace_format.h"
 #include "views.h"
 
@@ -50,12 +51,10 @@ static void print_watch(FILE *f, const struct km_trace_data *t,
 			const struct km_print_ctx *pc, const struct tally *ty,
 			int w, struct row *rows)
 {
-	const struct km_watch *wa = &t->watches[w];
 	size_t n = 0, slot;
 
-	fprintf(f, "# watch %d: %s%u %s (0x%" PRIx64 "): %" PRIu64 " hits\n", w,
-		km_bp_name(wa->type), wa->len, wa->expr, wa->addr,
-		ty->total[w]);
+	km_print_watch_head(f, t, w);
+	fprintf(f, ": %" PRIu64 " hits\n", ty->total[w]);
 	for (slot = 0; slot * KM_MAX_WATCHES + w < ty->cap; slot++) {
 		uint64_t c = ty->count[slot * KM_MAX_WATCHES + w];
 
@@ -80,15 +79,22 @@ static void print_watch(FILE *f, const struct km_trace_data *t,
 	fputc('\n', f);
 }
 
+void km_print_watch_head(FILE *f, const struct km_trace_data *t, int w)
+{
+	const struct km_watch *wa = &t->watches[w];
+
+	fprintf(f, "# watch %d: %s%u ", w, km_bp_name(wa->type), wa->len);
+	km_puts_text(f, wa->expr);
+	fprintf(f, " (0x%" PRIx64 ")", wa->addr);
+}
+
 void km_print_watch_lines(FILE *f, const struct km_trace_data *t)
 {
-	const struct km_watch *wa;
 	int w;
 
 	for (w = 0; w < t->nr_watches; w++) {
-		wa = &t->watches[w];
-		fprintf(f, "# watch %d: %s%u %s (0x%" PRIx64 ")\n", w,
-			km_bp_name(wa->type), wa->len, wa->expr, wa->addr);
+		km_print_watch_head(f, t, w);
+		fputc('\n', f);
 	}
 }
 

@@ -101,11 +101,9 @@ static void print_text(FILE *f, const struct timeline *tl)
 	for (w = 0; w < t->nr_watches; w++) {
 		if (!km_ranges_match(&tl->r->filter->watch, w))
 			continue;
-		fprintf(f,
-			"# watch %d: %s%u %s (0x%" PRIx64 "): %" PRIu64
-			" hits, hits per second\n",
-			w, km_bp_name(t->watches[w].type), t->watches[w].len,
-			t->watches[w].expr, t->watches[w].addr, tl->total[w]);
+		km_print_watch_head(f, t, w);
+		fprintf(f, ": %" PRIu64 " hits, hits per second\n",
+			tl->total[w]);
 		for (s = tl->first; tl->any && s <= tl->last; s++) {
 			c = count_at(tl, w, s);
 			label(tl, s, when, sizeof(when));

@@ -72,7 +72,12 @@ int km_view_timeline(FILE *f, struct km_report *r);
 /* The trace's metadata as "key: value" lines. */
 int km_view_header(FILE *f, struct km_trace *t);
 
-/* "# watch N: BP EXPR (0xADDR)" for each watch: what the hits are of. */
+/*
+ * "# watch N: BP EXPR (0xADDR)" for watch w, without the newline; EXPR
+ * is the trace's, escaped (common/escape.h).
+ */
+void km_print_watch_head(FILE *f, const struct km_trace_data *t, int w);
+/* That line for each watch: what the hits are of. */
 void km_print_watch_lines(FILE *f, const struct km_trace_data *t);
 
 #endif
