@@ -206,12 +206,20 @@ demo: deps
 	@tools/demo.sh $(if $(DEMO_VM),--vm)
 
 bench: deps
-	@$(MAKE) -s --no-print-directory all $(OUT)/trigger $(OUT)/make_trace
+	@$(MAKE) -s --no-print-directory all $(OUT)/trigger $(OUT)/make_trace \
+		$(OUT)/make_trace_crafted
 	@tools/bench.sh
 
 # Writes a trace of N hits for a given vmlinux, for timing report's
 # DWARF symbolization in make bench (tools/bench_report_dwarf.sh).
 $(OUT)/make_trace: tools/make_trace.c $(OUT)/make_trace.d $(OUT)/libkmemsnoop.a
+	@$(CC) $(CFLAGS) $(DEPFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
+
+# Writes traces crafted against report's tables (colliding keys, one
+# level of a million frames), for make bench
+# (tools/bench_report_crafted.sh).
+$(OUT)/make_trace_crafted: tools/make_trace_crafted.c \
+		$(OUT)/make_trace_crafted.d $(OUT)/libkmemsnoop.a
 	@$(CC) $(CFLAGS) $(DEPFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
 
 # make install / uninstall: the binary, the man pages and the bash
@@ -296,6 +304,7 @@ browser-tests: $(OUT)/kmemsnoop $(OUT)/trigger $(OUT)/tests/fg_trace
 # intermediate file, whose absence make does not count as a reason to
 # rebuild.
 DEPFILES := $(addsuffix .d,$(LIB_OBJS) $(OUT)/main.o $(UNIT_BINS) \
-	$(OUT)/make_trace $(OUT)/make_seeds $(OUT)/tests/fg_trace)
+	$(OUT)/make_trace $(OUT)/make_trace_crafted $(OUT)/make_seeds \
+	$(OUT)/tests/fg_trace)
 $(DEPFILES): ;
 -include $(wildcard $(DEPFILES))

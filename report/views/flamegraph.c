@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../../common/bytes.h"
+#include "../../common/htab.h"
 #include "flamegraph.h"
 
 /* Geometry, in pixels. */
@@ -37,17 +38,16 @@
  */
 #define FG_MIN_FRAC 1000
 
+/* A node and its name in one allocation: a wide level has many. */
 static struct km_fg_node *node_new(const char *name)
 {
-	struct km_fg_node *n = calloc(1, sizeof(*n));
+	size_t len = strlen(name);
+	struct km_fg_node *n = calloc(1, sizeof(*n) + len + 1);
 
 	if (!n)
 		return NULL;
-	n->name = strdup(name);
-	if (!n->name) {
-		free(n);
-		return NULL;
-	}
+	memcpy(n + 1, name, len + 1);
+	n->name = (const char *)(n + 1);
 	return n;
 }
 
@@ -56,47 +56,128 @@ struct km_fg_node *km_fg_new(void)
 	return node_new("all");
 }
 
-/* Where name is among n's kids (kept sorted), or where it would go. */
-static size_t kid_pos(const struct km_fg_node *n, const char *name, bool *found)
-{
-	size_t lo = 0, hi = n->nr_kids, mid;
-	int c;
+/*
+ * Up to this many kids are looked through one by one: most frames have
+ * one or two, and a table for each would cost more than it saves.
+ */
+#define FG_SCAN_MAX 8
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		c = strcmp(n->kids[mid]->name, name);
-		if (!c) {
-			*found = true;
-			return mid;
+/*
+ * A slot of a kid index: the hash beside the kid, so that a probe past
+ * other names reads neither their nodes nor their names.
+ */
+struct km_fg_slot {
+	uint64_t hash;
+	struct km_fg_node *node; /* NULL: free */
+};
+
+static uint64_t name_hash(const char *name)
+{
+	return km_htab_hash(name, strlen(name));
+}
+
+/* Where name (of hash hv) is in an index of cap slots, or the free slot. */
+static struct km_fg_slot *index_slot(struct km_fg_slot *idx, size_t cap,
+				     const char *name, uint64_t hv)
+{
+	size_t i = hv & (cap - 1);
+
+	for (;; i = (i + 1) & (cap - 1))
+		if (!idx[i].node ||
+		    (idx[i].hash == hv && !strcmp(idx[i].node->name, name)))
+			return &idx[i];
+}
+
+/* Makes n's index room for one more kid, at most half full. */
+static int index_reserve(struct km_fg_node *n)
+{
+	size_t cap = n->index_cap ? n->index_cap : 4 * FG_SCAN_MAX, i;
+	struct km_fg_slot *idx, *e;
+	uint64_t hv;
+
+	while (2 * (n->nr_kids + 1) > cap)
+		cap *= 2;
+	if (cap == n->index_cap)
+		return 0;
+	idx = calloc(cap, sizeof(*idx));
+	if (!idx)
+		return -ENOMEM;
+	if (n->index) {
+		for (i = 0; i < n->index_cap; i++) {
+			e = &n->index[i];
+			if (e->node)
+				*index_slot(idx, cap, e->node->name, e->hash) =
+					*e;
 		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	} else {
+		for (i = 0; i < n->nr_kids; i++) {
+			hv = name_hash(n->kids[i]->name);
+			*index_slot(idx, cap, n->kids[i]->name, hv) =
+				(struct km_fg_slot){ hv, n->kids[i] };
+		}
 	}
-	*found = false;
-	return lo;
+	free(n->index);
+	n->index = idx;
+	n->index_cap = cap;
+	return 0;
+}
+
+/*
+ * Room for one more kid. Not km_grow_array's 64 to start with: most
+ * frames have a kid or two, and a trace of a million distinct comms
+ * has a million frames with one each.
+ */
+static int kids_reserve(struct km_fg_node *n)
+{
+	size_t cap = n->cap_kids ? 2 * n->cap_kids : 2;
+	struct km_fg_node **k;
+
+	if (n->nr_kids < n->cap_kids)
+		return 0;
+	if (cap > SIZE_MAX / sizeof(*k))
+		return -ENOMEM;
+	k = realloc(n->kids, cap * sizeof(*k));
+	if (!k)
+		return -ENOMEM;
+	n->kids = k;
+	n->cap_kids = cap;
+	return 0;
 }
 
 /* n's kid called name, made without hits if new; NULL without memory. */
 static struct km_fg_node *kid(struct km_fg_node *n, const char *name)
 {
+	struct km_fg_slot *e = NULL;
 	struct km_fg_node *k;
-	bool found;
-	size_t i = kid_pos(n, name, &found);
+	uint64_t hv = 0;
+	size_t i;
 
-	if (found)
-		return n->kids[i];
-	if (km_grow_array((void **)&n->kids, &n->cap_kids, n->nr_kids + 1,
-			  sizeof(*n->kids)))
+	if (n->index) {
+		hv = name_hash(name);
+		e = index_slot(n->index, n->index_cap, name, hv);
+		if (e->node)
+			return e->node;
+	} else {
+		for (i = 0; i < n->nr_kids; i++)
+			if (!strcmp(n->kids[i]->name, name))
+				return n->kids[i];
+	}
+	if (kids_reserve(n))
 		return NULL;
+	if (n->nr_kids + 1 > FG_SCAN_MAX) {
+		if (!n->index)
+			hv = name_hash(name);
+		if (index_reserve(n))
+			return NULL;
+		/* The index may have just been made or moved. */
+		e = index_slot(n->index, n->index_cap, name, hv);
+	}
 	k = node_new(name);
 	if (!k)
 		return NULL;
-	memmove(n->kids + i + 1, n->kids + i,
-		(n->nr_kids - i) * sizeof(*n->kids));
-	n->kids[i] = k;
-	n->nr_kids++;
+	n->kids[n->nr_kids++] = k;
+	if (e)
+		*e = (struct km_fg_slot){ hv, k };
 	return k;
 }
 
@@ -108,26 +189,32 @@ static const char *frame_name(const char *name)
 int km_fg_add(struct km_fg_node *root, const char *const *names, size_t n,
 	      uint64_t count)
 {
-	struct km_fg_node *node = root;
+	struct km_fg_node *on_stack[64], **path = on_stack, *node = root;
 	size_t i;
 
+	if (n > sizeof(on_stack) / sizeof(*on_stack)) {
+		path = malloc(n * sizeof(*path));
+		if (!path)
+			return -ENOMEM;
+	}
 	/*
 	 * Make the whole path before counting, so that running out of
 	 * memory half way changes no count; the frames made by then have
 	 * no hits and are never drawn.
 	 */
 	for (i = 0; i < n; i++) {
-		node = kid(node, frame_name(names[i]));
+		node = path[i] = kid(node, frame_name(names[i]));
 		if (!node)
-			return -ENOMEM;
+			break;
 	}
-	root->count += count;
-	for (node = root, i = 0; i < n; i++) {
-		node = kid(node,
-			   frame_name(names[i])); /* found: no allocation */
-		node->count += count;
+	if (i == n) {
+		root->count += count;
+		for (i = 0; i < n; i++)
+			path[i]->count += count;
 	}
-	return 0;
+	if (path != on_stack)
+		free(path);
+	return i == n ? 0 : -ENOMEM;
 }
 
 void km_fg_free(struct km_fg_node *root)
@@ -139,7 +226,7 @@ void km_fg_free(struct km_fg_node *root)
 	for (i = 0; i < root->nr_kids; i++)
 		km_fg_free(root->kids[i]);
 	free(root->kids);
-	free((char *)root->name);
+	free(root->index);
 	free(root);
 }
 
@@ -307,22 +394,49 @@ static void put_frame(struct svg *s, const struct km_fg_node *n,
 	fputs("</text></g>\n", f);
 }
 
-/* n and what is above it, children left to right in name order. */
-static void put_tree(struct svg *s, const struct km_fg_node *n,
-		     unsigned int depth, uint64_t at)
+static int by_name(const void *a, const void *b)
 {
-	const struct km_fg_node *k;
+	const struct km_fg_node *x = *(const struct km_fg_node *const *)a;
+	const struct km_fg_node *y = *(const struct km_fg_node *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+/*
+ * n and what is above it, children left to right in name order: sorted
+ * here, once per node, since the tree keeps them as they came. A node
+ * none of whose kids is drawn needs no order (only their frames are
+ * counted), which spares sorting the widest levels, all too thin.
+ */
+static int put_tree(struct svg *s, const struct km_fg_node *n,
+		    unsigned int depth, uint64_t at)
+{
+	const struct km_fg_node **k;
 	size_t i;
+	int err = 0;
 
 	put_frame(s, n, depth, at);
-	for (i = 0; i < n->nr_kids; i++) {
-		k = n->kids[i];
-		if (shown(s, k))
-			put_tree(s, k, depth + 1, at);
-		else
-			s->omitted += nr_frames(k);
-		at += k->count;
+	for (i = 0; i < n->nr_kids && !shown(s, n->kids[i]); i++)
+		;
+	if (i == n->nr_kids) {
+		for (i = 0; i < n->nr_kids; i++)
+			s->omitted += nr_frames(n->kids[i]);
+		return 0;
 	}
+	k = malloc(n->nr_kids * sizeof(*k));
+	if (!k)
+		return -ENOMEM;
+	memcpy(k, n->kids, n->nr_kids * sizeof(*k));
+	qsort(k, n->nr_kids, sizeof(*k), by_name);
+	for (i = 0; !err && i < n->nr_kids; i++) {
+		if (shown(s, k[i]))
+			err = put_tree(s, k[i], depth + 1, at);
+		else
+			s->omitted += nr_frames(k[i]);
+		at += k[i]->count;
+	}
+	free(k);
+	return err;
 }
 
 static const char style[] =
@@ -442,11 +556,14 @@ static void put_head(const struct svg *s, const char *title)
 int km_flamegraph_svg(FILE *f, const struct km_fg_node *root, const char *title)
 {
 	struct svg s = { .f = f, .total = root->count ? root->count : 1 };
+	int err;
 
 	s.height = FG_TOP + levels(&s, root) * FG_FRAME_H + FG_BOTTOM;
 	put_head(&s, title ? title : "Flame Graph");
 	fputs("<g id=\"frames\">\n", f);
-	put_tree(&s, root, 0, 0);
+	err = put_tree(&s, root, 0, 0);
+	if (err)
+		return err;
 	fputs("</g>\n", f);
 	fprintf(f, "<!-- %zu frames under 0.1%% of all hits are left out -->\n",
 		s.omitted);
