@@ -11,7 +11,10 @@
 #     folded, perf-script and svg;
 #   - 1,000,000 distinct names at one level of the flame graph
 #     (make_trace_crafted names): --format svg against folded, which
-#     tallies the same lines without the tree.
+#     tallies the same lines without the tree;
+#   - 200,000 hits spread over 10^9 s (make_trace_crafted far), which
+#     once meant a timeline of 10^9 rows: --timeline against the random
+#     trace's 2 s.
 #
 # Bound, stated and judged here: crafted <= 3 x max(baseline, 0.25 s)
 # for each pair (the floor keeps timer noise on sub-second runs from
@@ -54,7 +57,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for mode in random collide-sym collide-stack names; do
+for mode in random collide-sym collide-stack names far; do
 	echo "bench-report-crafted: writing the $mode trace" >&2
 	"$MTC" "$mode" "$tmp/$mode.kmt" 2>/dev/null || die "make_trace_crafted $mode failed"
 done
@@ -100,6 +103,7 @@ pair "folded, colliding ips" collide-stack random --format folded -- --format fo
 pair "perf-script, colliding ips" collide-stack random --format perf-script -- --format perf-script
 pair "svg, colliding ips" collide-stack random --format svg -- --format svg
 pair "svg, 1e6 names at one level" names names --format svg -- --format folded
+pair "timeline, hits over 10^9 s" far random --timeline -- --timeline
 
 mkdir -p "$(dirname "$JSON")"
 jq -s --argjson rounds "$ROUNDS" --argjson ratio "$RATIO" --argjson floor "$FLOOR_S" \

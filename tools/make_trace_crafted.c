@@ -25,6 +25,8 @@
  *                  from a process of its own name, in shuffled order:
  *                  that many distinct frames at the flame graph's first
  *                  level (its children were kept sorted by insertion).
+ *   far            As random, but the hits spread evenly over 10^9 s:
+ *                  a timeline of one row a second would have 10^9.
  *
  * The trace holds what report needs and nothing more: META, one WATCH,
  * a small KALLSYMS snapshot (the random and colliding ips fall outside
@@ -160,7 +162,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: make_trace_crafted [-n HITS] [-b BITS] [-z SEED]\n"
-		"           random|collide-sym|collide-stack|names OUT\n");
+		"           random|collide-sym|collide-stack|names|far OUT\n");
 	exit(2);
 }
 
@@ -226,7 +228,7 @@ int main(int argc, char **argv)
 		ips = malloc(n * sizeof(*ips));
 		if (!ips)
 			die("out of memory");
-		if (!strcmp(mode, "random")) {
+		if (!strcmp(mode, "random") || !strcmp(mode, "far")) {
 			for (i = 0; i < n; i++)
 				ips[i] = rnd();
 		} else if (!strcmp(mode, "collide-sym") ||
@@ -250,7 +252,8 @@ int main(int argc, char **argv)
 	      "KALLSYMS chunk");
 	for (i = 0; i < n; i++) {
 		memset(&h, 0, sizeof(h));
-		t += 10000;
+		/* far: spread over 10^9 s, a 10^9-row timeline before. */
+		t += strcmp(mode, "far") ? 10000 : 1000000000000000000ull / n;
 		h.time_ns = t;
 		h.addr = WATCH_ADDR;
 		h.stack_id = KM_NO_STACK;
