@@ -117,7 +117,7 @@ void km_opts_usage(FILE *f, bool record)
 	      f);
 	km_objects_usage(f);
 	if (record)
-		fputs("  -o, --output FILE        trace file (default kmemsnoop.data)\n"
+		fputs("  -o, --output FILE        trace file (default kmemsnoop.data; - for stdout)\n"
 		      "  -q, --quiet              no status line on the terminal while recording\n"
 		      "  -- COMMAND [ARGS...]     run COMMAND and stop when it exits\n",
 		      f);
@@ -483,6 +483,7 @@ void km_opts_session(const struct km_opts *o, struct km_session_opts *so)
 		.duration_ns = o->duration_ns,
 		.max_hits = o->count,
 		.command = o->command,
+		.command_to_stderr = o->output && !strcmp(o->output, "-"),
 	};
 }
 

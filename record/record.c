@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include "../common/error.h"
 #include "../common/symbolize/ksyms.h"
 #include "../common/trace/tlv.h"
@@ -140,10 +141,36 @@ static void summary(const struct rec *r, const struct km_session_stats *st)
 		" lost, %" PRIu64 " filtered (%" PRIu64 " seen), %" PRIu64
 		" bytes written to %s\n",
 		r->w.hits, st->dropped + unwritten, st->filtered, st->seen,
-		r->w.bytes, r->o->output);
+		r->w.bytes, r->w.path);
 }
 
-static int record(struct km_opts *o, int argc, char **argv)
+/*
+ * As perf record does: a COMMAND that failed makes record fail the same
+ * way, once the trace is written. Its exit status, or 128 + N after
+ * signal N, said in one line; 0 when it succeeded, was stopped by -d or
+ * -c, or there was none.
+ */
+static int command_status(const struct km_opts *o,
+			  const struct km_session_stats *st)
+{
+	int ws = st->child_status;
+
+	if (!o->command || !st->child_ended)
+		return 0;
+	if (WIFEXITED(ws) && WEXITSTATUS(ws)) {
+		km_err("%s exited with status %d", o->command[0],
+		       WEXITSTATUS(ws));
+		return WEXITSTATUS(ws);
+	}
+	if (WIFSIGNALED(ws)) {
+		km_err("%s was killed by signal %d (%s)", o->command[0],
+		       WTERMSIG(ws), strsignal(WTERMSIG(ws)));
+		return 128 + WTERMSIG(ws);
+	}
+	return 0;
+}
+
+static int record(struct km_opts *o, int argc, char **argv, int *cmd_rc)
 {
 	struct km_session_stats st = { 0 };
 	struct km_session_opts so;
@@ -177,6 +204,7 @@ static int record(struct km_opts *o, int argc, char **argv)
 	summary(&r, &st);
 	if (!err)
 		km_session_hint(&st, o->command != NULL);
+	*cmd_rc = command_status(o, &st);
 	km_tw_free(&r.w);
 	return err;
 }
@@ -184,13 +212,13 @@ static int record(struct km_opts *o, int argc, char **argv)
 int km_cmd_record(int argc, char **argv)
 {
 	struct km_opts o = { .record = true };
-	int err;
+	int err, cmd_rc = 0;
 
 	err = km_opts_parse(&o, argc, argv);
 	if (err == 1)
 		return KM_EXIT_OK;
 	if (!err)
-		err = record(&o, argc, argv);
+		err = record(&o, argc, argv, &cmd_rc);
 	km_opts_free(&o);
-	return km_exit_status(err);
+	return err ? km_exit_status(err) : cmd_rc;
 }

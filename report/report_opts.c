@@ -9,7 +9,7 @@
 void km_report_usage(FILE *f)
 {
 	fputs("usage: kmemsnoop report [-i FILE] [OPTIONS]\n"
-	      "  -i, --input FILE        trace to read (default kmemsnoop.data)\n"
+	      "  -i, --input FILE        trace to read (default kmemsnoop.data; - for stdin)\n"
 	      "Views (the default: per watchpoint, distinct stacks by hits):\n"
 	      "      --hits              every hit in order, as live mode prints it\n"
 	      "  -s, --sort KEYS         hits grouped by KEYS, most first: any of stack,\n"

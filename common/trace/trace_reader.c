@@ -12,15 +12,23 @@
 #include "trace_format.h"
 #include "trace_decode.h"
 
-/* 0 when all n bytes were read, 1 when the file ends first. */
-static int read_at(struct km_trace *t, void *buf, size_t n, uint64_t off)
+/*
+ * 0 when all n bytes at off were read, 1 when the file ends first;
+ * *got says how many were. A stream (a pipe) is read in order, so off
+ * is always where it stands: the reader never goes back.
+ */
+static int read_at(struct km_trace *t, void *buf, size_t n, uint64_t off,
+		   size_t *got)
 {
 	ssize_t r;
 	size_t done = 0;
 
 	while (done < n) {
-		r = pread(fileno(t->f), (char *)buf + done, n - done,
-			  off + done);
+		if (t->stream)
+			r = read(t->fd, (char *)buf + done, n - done);
+		else
+			r = pread(t->fd, (char *)buf + done, n - done,
+				  off + done);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -29,10 +37,11 @@ static int read_at(struct km_trace *t, void *buf, size_t n, uint64_t off)
 			return -errno;
 		}
 		if (r == 0)
-			return 1;
+			break;
 		done += r;
 	}
-	return 0;
+	*got = done;
+	return done < n;
 }
 
 static int decompress(struct km_trace *t, uint64_t at, uint32_t flags,
@@ -74,13 +83,19 @@ static int next_chunk(struct km_trace *t, uint32_t *type, uint32_t *size)
 	uint8_t h[KM_CHUNK_HDR_SIZE];
 	uint32_t flags, raw_size, stored_size;
 	uint64_t at = t->off;
+	size_t got;
 	int r;
 
-	if (at == t->size)
+	if (!t->stream && at == t->size)
 		return 0;
-	r = read_at(t, h, sizeof(h), at);
-	if (r)
-		return r < 0 ? r : (t->truncated = true, 0);
+	r = read_at(t, h, sizeof(h), at, &got);
+	if (r < 0)
+		return r;
+	if (r) {
+		/* A stream's size is where it ends: between chunks, whole. */
+		t->truncated = !t->stream || got;
+		return 0;
+	}
 	*type = km_get32(h);
 	flags = km_get32(h + 4);
 	raw_size = km_get32(h + 8);
@@ -93,14 +108,14 @@ static int next_chunk(struct km_trace *t, uint32_t *type, uint32_t *size)
 			t, at,
 			"chunk claims %u bytes, more than the format allows",
 			raw_size > KM_CHUNK_MAX ? raw_size : stored_size);
-	if (stored_size > t->size - at - KM_CHUNK_HDR_SIZE) {
+	if (!t->stream && stored_size > t->size - at - KM_CHUNK_HDR_SIZE) {
 		t->truncated = true;
 		return 0;
 	}
 	if (km_trace_grow((void **)&t->stored, &t->stored_cap, stored_size + 1,
 			  1))
 		return -ENOMEM;
-	r = read_at(t, t->stored, stored_size, at + KM_CHUNK_HDR_SIZE);
+	r = read_at(t, t->stored, stored_size, at + KM_CHUNK_HDR_SIZE, &got);
 	if (r)
 		return r < 0 ? r : (t->truncated = true, 0);
 	r = decompress(t, at, flags, raw_size, stored_size);
@@ -115,13 +130,12 @@ static int check_file_header(struct km_trace *t)
 {
 	uint8_t h[KM_FILE_HDR_SIZE];
 	uint32_t version;
-	int r = read_at(t, h, sizeof(h), 0);
+	size_t got;
+	int r = read_at(t, h, sizeof(h), 0, &got);
 
 	if (r < 0)
 		return r;
-	if (r && t->size >= KM_MAGIC_LEN &&
-	    read_at(t, h, KM_MAGIC_LEN, 0) == 0 &&
-	    !memcmp(h, KM_MAGIC, KM_MAGIC_LEN)) {
+	if (r && got >= KM_MAGIC_LEN && !memcmp(h, KM_MAGIC, KM_MAGIC_LEN)) {
 		km_err("%s is cut short inside its %d-byte file header",
 		       t->d.path, KM_FILE_HDR_SIZE);
 		return -EBADMSG;
@@ -144,23 +158,73 @@ static int check_file_header(struct km_trace *t)
 	return 0;
 }
 
-static int open_file(struct km_trace *t, const char *path)
+/*
+ * Standard input (-i -): a regular file redirected in is read as any
+ * file; a pipe is read as a stream, in order, its size unknown; a
+ * terminal is refused, as it would wait for a trace typed in.
+ */
+static int open_stdin(struct km_trace *t, struct stat *st)
 {
-	struct stat st;
+	t->d.path = "standard input";
+	t->fd = STDIN_FILENO;
+	if (fstat(t->fd, st)) {
+		km_err("cannot read standard input: %s", strerror(errno));
+		return -errno;
+	}
+	if (isatty(t->fd)) {
+		km_usage(
+			"standard input is a terminal: pipe a trace in, e.g. kmemsnoop record -o - ... | kmemsnoop report -i -");
+		return -EINVAL;
+	}
+	t->stream = !S_ISREG(st->st_mode);
+	return 0;
+}
+
+/*
+ * A named file must be a regular file before a byte is read: a FIFO
+ * would hang report, a device may act on being opened. It is checked
+ * by name, opened without blocking, and checked again by descriptor.
+ */
+static int open_named(struct km_trace *t, const char *path, struct stat *st)
+{
+	struct stat before;
 
 	t->d.path = path;
-	t->f = fopen(path, "rb");
-	if (!t->f) {
+	if (stat(path, &before)) {
 		km_err("cannot open %s: %s", path, strerror(errno));
 		return -errno;
 	}
-	if (fstat(fileno(t->f), &st))
-		return -errno;
-	if (!S_ISREG(st.st_mode)) {
+	if (!S_ISREG(before.st_mode)) {
 		km_err("%s is not a regular file", path);
 		return -EINVAL;
 	}
-	t->size = st.st_size;
+	t->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (t->fd < 0) {
+		km_err("cannot open %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	t->own_fd = true;
+	if (fstat(t->fd, st)) {
+		km_err("cannot read %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (st->st_dev != before.st_dev || st->st_ino != before.st_ino ||
+	    !S_ISREG(st->st_mode)) {
+		km_err("%s changed while it was opened", path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int open_file(struct km_trace *t, const char *path)
+{
+	struct stat st;
+	int r;
+
+	r = strcmp(path, "-") ? open_named(t, path, &st) : open_stdin(t, &st);
+	if (r)
+		return r;
+	t->size = t->stream ? UINT64_MAX : (uint64_t)st.st_size;
 	t->dctx = ZSTD_createDCtx();
 	if (!t->dctx) {
 		km_err("out of memory");
@@ -255,7 +319,8 @@ int km_trace_open(struct km_trace *t, const char *path)
 	if (r < 0)
 		return r;
 	if (r == 0) {
-		km_err("%s is cut short before the end of its header", path);
+		km_err("%s is cut short before the end of its header",
+		       t->d.path);
 		return -EBADMSG;
 	}
 	if (type != KM_CHUNK_META)
@@ -301,8 +366,8 @@ long km_trace_next_hits(struct km_trace *t, const struct km_hit **hits)
 
 void km_trace_close(struct km_trace *t)
 {
-	if (t->f)
-		fclose(t->f);
+	if (t->own_fd)
+		close(t->fd);
 	ZSTD_freeDCtx(t->dctx);
 	km_trace_data_free(&t->d);
 	free(t->raw);

@@ -24,7 +24,9 @@
 struct km_trace {
 	struct km_trace_data d;
 	/* reading state */
-	FILE *f;
+	int fd;
+	bool own_fd; /* opened here, closed by km_trace_close */
+	bool stream; /* a pipe: read in order, size unknown (UINT64_MAX) */
 	uint64_t size, off;
 	bool truncated; /* the file ends inside a chunk */
 	bool at_end;
@@ -44,8 +46,9 @@ struct km_trace {
 
 /*
  * Opens path and reads every chunk up to the first HITS chunk: META,
- * WATCH, KALLSYMS, MODULES, MODULE_INFO. Returns 0 or a negative errno
- * (explained).
+ * WATCH, KALLSYMS, MODULES, MODULE_INFO. path must name a regular file;
+ * "-" is standard input, which may be a pipe (read once, in order) but
+ * not a terminal. Returns 0 or a negative errno (explained).
  */
 int km_trace_open(struct km_trace *t, const char *path);
 /*

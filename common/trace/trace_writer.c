@@ -78,13 +78,41 @@ static int open_new(struct km_trace_writer *w, const char *path)
 	return fd;
 }
 
+/*
+ * "-": a copy of standard output, so that closing the writer leaves it
+ * open; never a terminal, which a binary trace would only garble.
+ */
+static int open_stdout(struct km_trace_writer *w)
+{
+	int fd;
+
+	w->path = "standard output";
+	w->is_stdout = true;
+	if (isatty(STDOUT_FILENO)) {
+		km_usage("standard output is a terminal: a trace is binary; pipe it (-o - | kmemsnoop report -i -) or give -o FILE");
+		return -EINVAL;
+	}
+	fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0) {
+		km_err("cannot write to standard output: %s", strerror(errno));
+		return -errno;
+	}
+	return fd;
+}
+
 int km_tw_create(struct km_trace_writer *w, const char *path)
 {
 	uint8_t hdr[KM_FILE_HDR_SIZE];
 
 	memset(w, 0, sizeof(*w));
 	w->path = path;
-	w->fd = open_new(w, path);
+	if (!strcmp(path, "-")) {
+		w->fd = open_stdout(w);
+		if (w->fd < 0)
+			return w->fd;
+	} else {
+		w->fd = open_new(w, path);
+	}
 	if (w->fd == -EEXIST) {
 		km_err("cannot create %s: it exists and is not a regular file; give another -o",
 		       path);
@@ -330,6 +358,8 @@ void km_tw_abort(struct km_trace_writer *w)
 		return;
 	close(w->fd);
 	w->fd = -1;
+	if (w->is_stdout)
+		return;
 	unlink(w->path);
 	if (w->moved_old && !old_name(w->path, old, sizeof(old)))
 		rename(old, w->path);

@@ -24,6 +24,7 @@ struct km_trace_writer {
 	uint64_t bytes; /* written to the file */
 	struct km_buf out; /* one chunk, header and payload */
 	bool moved_old; /* an existing file became path.old */
+	bool is_stdout; /* path "-": writing to standard output */
 	bool failed; /* a write failed: write nothing more */
 };
 
@@ -34,6 +35,8 @@ struct km_trailer {
 /*
  * Creates path with mode 0600 (it will hold kernel addresses); an
  * existing file is kept as path.old, as perf does with perf.data.
+ * "-" writes to standard output instead (a pipe, never a terminal):
+ * the format is written in order, so readers can take it as a stream.
  * Writes the file header.
  */
 int km_tw_create(struct km_trace_writer *w, const char *path);

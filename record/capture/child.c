@@ -8,13 +8,16 @@
 #include "../../common/error.h"
 #include "child.h"
 
-static void child_main(int go, int err_fd, char *const *argv)
+static void child_main(int go, int err_fd, char *const *argv,
+		       bool to_stderr)
 {
 	char byte;
 	int e;
 
 	/* Nothing arrives when the parent failed to arm: exit quietly. */
 	if (read(go, &byte, 1) != 1)
+		_exit(127);
+	if (to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
 		_exit(127);
 	execvp(argv[0], argv);
 	e = errno;
@@ -23,7 +26,7 @@ static void child_main(int go, int err_fd, char *const *argv)
 	_exit(127);
 }
 
-int km_child_fork(struct km_child *c, char *const *argv)
+int km_child_fork(struct km_child *c, char *const *argv, bool to_stderr)
 {
 	int go[2], status[2];
 
@@ -39,7 +42,7 @@ int km_child_fork(struct km_child *c, char *const *argv)
 	if (c->pid == 0) {
 		close(go[1]);
 		close(status[0]);
-		child_main(go[0], status[1], argv);
+		child_main(go[0], status[1], argv, to_stderr);
 	}
 	close(go[0]);
 	close(status[1]);

@@ -3,6 +3,7 @@
 #ifndef KM_CHILD_H
 #define KM_CHILD_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 struct km_child {
@@ -11,8 +12,12 @@ struct km_child {
 	int err_fd; /* exec's errno arrives here; EOF means exec worked */
 };
 
-/* Forks a child that waits for km_child_start() before exec. */
-int km_child_fork(struct km_child *c, char *const *argv);
+/*
+ * Forks a child that waits for km_child_start() before exec; with
+ * to_stderr its standard output is our standard error (record -o -
+ * writes the trace to standard output: the command must not).
+ */
+int km_child_fork(struct km_child *c, char *const *argv, bool to_stderr);
 /* Lets it exec; returns -errno (explained) if exec failed. */
 int km_child_start(struct km_child *c, const char *name);
 /* Ends a child that is still there (SIGTERM) and reaps it. */

@@ -203,6 +203,7 @@ static bool child_done(struct km_child *c, struct km_session_stats *st)
 	if (c->pid <= 0 || waitpid(c->pid, &st->child_status, WNOHANG) <= 0)
 		return false;
 	c->pid = 0;
+	st->child_ended = true;
 	return true;
 }
 
@@ -296,7 +297,7 @@ int km_session_run(const struct km_session_opts *o, struct km_session_stats *st)
 	err = set_watches(skel, o);
 	if (err)
 		goto out;
-	if (o->command && (err = km_child_fork(&child, o->command)))
+	if (o->command && (err = km_child_fork(&child, o->command, o->command_to_stderr)))
 		goto out;
 	err = run_armed(skel, &l, &child);
 out:

@@ -22,6 +22,7 @@ struct km_session_opts {
 	uint64_t duration_ns; /* 0: no limit */
 	uint64_t max_hits; /* 0: no limit; enforced in BPF too */
 	char *const *command; /* run this and stop when it exits; or NULL */
+	bool command_to_stderr; /* its stdout: where ours is the trace */
 	void *ctx;
 	/*
 	 * Called once the BPF program is loaded, before anything is armed:
@@ -47,7 +48,8 @@ struct km_session_stats {
 	uint64_t dropped; /* ring buffer full */
 	uint64_t delivered; /* passed to on_hit */
 	uint64_t armed_ns, end_ns; /* CLOCK_MONOTONIC */
-	int child_status; /* wait status of the command, if one ran */
+	bool child_ended; /* the command ended by itself, with this: */
+	int child_status; /* its wait status */
 };
 
 /* Returns 0 or a negative errno, already explained on stderr. */
