@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include "../common/error.h"
 #include "../common/symbolize/ksyms.h"
 #include "../common/trace/tlv.h"
@@ -60,6 +61,7 @@ struct rec {
 	const struct km_session_stats *st; /* current at each tick */
 	struct km_status status;
 	uint64_t last_flush_ns; /* a flush is due FLUSH_NS after it */
+	long owner; /* the uid the file was given to (sudo), or -1 */
 };
 
 /* The file's header: written before anything else happens. */
@@ -139,9 +141,12 @@ static void summary(const struct rec *r, const struct km_session_stats *st)
 	fprintf(stderr,
 		"kmemsnoop: recorded %" PRIu64 " hits, %" PRIu64
 		" lost, %" PRIu64 " filtered (%" PRIu64 " seen), %" PRIu64
-		" bytes written to %s\n",
+		" bytes written to %s",
 		r->w.hits, st->dropped + unwritten, st->filtered, st->seen,
 		r->w.bytes, r->w.path);
+	if (r->owner >= 0)
+		fprintf(stderr, ", given to uid %ld (sudo)", r->owner);
+	fputc('\n', stderr);
 }
 
 /*
@@ -170,12 +175,36 @@ static int command_status(const struct km_opts *o,
 	return 0;
 }
 
+/*
+ * Run through sudo, record gives the trace to the user who ran sudo:
+ * reading it then needs no privilege, and report, which parses files
+ * that may come from anyone, need not run as root. Returns the uid
+ * given to, or -1 when there was none to give to.
+ */
+static long give_to_sudo_user(struct km_trace_writer *w)
+{
+	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
+	unsigned long uid, gid;
+	char *end;
+
+	if (geteuid() || !su || !sg || !*su || !*sg)
+		return -1;
+	errno = 0;
+	uid = strtoul(su, &end, 10);
+	if (errno || *end || uid >= (uid_t)-1)
+		return -1;
+	gid = strtoul(sg, &end, 10);
+	if (errno || *end || gid >= (gid_t)-1 || !uid)
+		return -1;
+	return km_tw_chown(w, uid, gid) ? -1 : (long)uid;
+}
+
 static int record(struct km_opts *o, int argc, char **argv, int *cmd_rc)
 {
 	struct km_session_stats st = { 0 };
 	struct km_session_opts so;
 	struct km_trailer t;
-	struct rec r = { .o = o, .st = &st };
+	struct rec r = { .o = o, .st = &st, .owner = -1 };
 	int err;
 
 	km_opts_session(o, &so);
@@ -186,6 +215,8 @@ static int record(struct km_opts *o, int argc, char **argv, int *cmd_rc)
 	so.on_tick = on_tick;
 	km_status_init(&r.status, stderr, o->quiet);
 	err = km_tw_create(&r.w, o->output);
+	if (!err)
+		r.owner = give_to_sudo_user(&r.w);
 	err = err ?: write_meta(&r.w, o, argc, argv);
 	err = err ?: km_session_run(&so, &st);
 	km_status_clear(&r.status);

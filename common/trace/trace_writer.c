@@ -136,6 +136,18 @@ int km_tw_create(struct km_trace_writer *w, const char *path)
 	return write_all(w, hdr, sizeof(hdr));
 }
 
+int km_tw_chown(struct km_trace_writer *w, uid_t uid, gid_t gid)
+{
+	if (w->is_stdout)
+		return 0;
+	if (fchown(w->fd, uid, gid)) {
+		km_err("cannot give %s to uid %u: %s", w->path, (unsigned)uid,
+		       strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 int km_tw_chunk(struct km_trace_writer *w, uint32_t type, const void *raw,
 		size_t len)
 {

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <zstd.h>
 #include "../bytes.h"
 #include "../kmodule.h"
@@ -40,6 +41,11 @@ struct km_trailer {
  * Writes the file header.
  */
 int km_tw_create(struct km_trace_writer *w, const char *path);
+/*
+ * Gives the file to uid:gid, its mode still 0600. Returns 0 or a
+ * negative errno (explained); nothing to do for standard output.
+ */
+int km_tw_chown(struct km_trace_writer *w, uid_t uid, gid_t gid);
 /* Writes one chunk of raw bytes, compressed, in a single write. */
 int km_tw_chunk(struct km_trace_writer *w, uint32_t type, const void *raw,
 		size_t len);

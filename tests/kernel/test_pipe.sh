@@ -69,3 +69,26 @@ test_command_status() {
 	expect_eq "$?" 0 "exit status of record -d 0.5 -- sleep 30"
 	assert_nothing_armed
 }
+
+# Run through sudo, record gives the trace to the user who ran sudo,
+# mode still 0600, and says so; that user reports on it unprivileged.
+test_record_sudo_owner() {
+	local d n=20
+
+	command -v setpriv >/dev/null || fail "setpriv (util-linux) is missing"
+	d=$(mktemp -d /tmp/kmemsnoop-sudo.XXXXXX) || fail "mktemp failed"
+	chmod 755 "$d"
+	cp "$KM" "$d/kmemsnoop"
+	SUDO_UID=65534 SUDO_GID=65534 km record -o "$d/t" rw4 __start_BTF -- \
+		"$TRIGGER" "$BTF" 0 4 "$n" >/dev/null 2>err || fail "record exited $?: $(oneline err)"
+	expect_eq "$(stat -c '%u:%g %a' "$d/t")" "65534:65534 600" "owner and mode of the trace"
+	grep -q 'given to uid 65534 (sudo)' err || fail "record does not say whose the file is: $(oneline err)"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$d/kmemsnoop" report -i "$d/t" --format json \
+		>"$d/hits.json" 2>rep.err || fail "report as uid 65534 exited $?: $(oneline rep.err)"
+	(($(wc -l <"$d/hits.json") >= n)) || fail "report as uid 65534 read $(wc -l <"$d/hits.json") hits"
+	# Without sudo's variables, root keeps the file.
+	km record -o "$d/r" -d 0.1 rw4 __start_BTF >/dev/null 2>err || fail "record exited $?: $(oneline err)"
+	expect_eq "$(stat -c '%u %a' "$d/r")" "0 600" "owner and mode without sudo"
+	rm -rf "$d"
+	assert_nothing_armed
+}
