@@ -29,13 +29,13 @@
  * Everything comes from a fixed seed (-z): the same arguments give the
  * same file.
  */
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <libelf.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,24 +69,10 @@ struct image {
 	const char *machine;
 };
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("make_trace: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
 static void check(int err, const char *what)
 {
 	if (err)
-		die("%s failed (%d)", what, err);
+		errx(1, "%s failed (%d)", what, err);
 }
 
 /* xorshift64*: deterministic, and good enough to spread the picks. */
@@ -108,7 +94,7 @@ static double rnd01(void)
 static void add(struct sym **v, size_t *nr, size_t *cap, struct sym s)
 {
 	if (km_grow_array((void **)v, cap, *nr + 1, sizeof(**v)))
-		die("out of memory");
+		errx(1, "out of memory");
 	(*v)[(*nr)++] = s;
 }
 
@@ -196,15 +182,15 @@ static void read_image(struct image *im, const char *path)
 
 	memset(im, 0, sizeof(*im));
 	if (elf_version(EV_CURRENT) == EV_NONE)
-		die("libelf is too old");
+		errx(1, "libelf is too old");
 	im->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (im->fd < 0)
-		die("cannot open %s: %s", path, strerror(errno));
+		errx(1, "cannot open %s: %s", path, strerror(errno));
 	im->elf = elf_begin(im->fd, ELF_C_READ_MMAP, NULL);
 	if (!im->elf || elf_kind(im->elf) != ELF_K_ELF ||
 	    !gelf_getehdr(im->elf, &eh) || elf_getshdrnum(im->elf, &shnum) ||
 	    elf_getshdrstrndx(im->elf, &im->shstrndx))
-		die("%s is not an ELF file", path);
+		errx(1, "%s is not an ELF file", path);
 	im->machine = eh.e_machine == EM_X86_64	 ? "x86_64" :
 		      eh.e_machine == EM_AARCH64 ? "aarch64" :
 						   "unknown";
@@ -213,7 +199,7 @@ static void read_image(struct image *im, const char *path)
 			continue;
 		data = elf_getdata(scn, NULL);
 		if (!data || !sh.sh_entsize)
-			die("%s: unreadable symbol table", path);
+			errx(1, "%s: unreadable symbol table", path);
 		count = sh.sh_size / sh.sh_entsize;
 		for (i = 0; i < count; i++)
 			if (gelf_getsym(data, i, &s))
@@ -223,7 +209,7 @@ static void read_image(struct image *im, const char *path)
 					   shnum);
 	}
 	if (!im->nr_funcs)
-		die("%s has no functions of .text in its symbol table", path);
+		errx(1, "%s has no functions of .text in its symbol table", path);
 	qsort(im->syms, im->nr_syms, sizeof(*im->syms), cmp_sym);
 	qsort(im->funcs, im->nr_funcs, sizeof(*im->funcs), cmp_sym);
 }
@@ -330,7 +316,7 @@ static uint64_t *make_stacks(const struct image *im, uint32_t stacks,
 	size_t i;
 
 	if (!f)
-		die("out of memory");
+		errx(1, "out of memory");
 	for (i = 0; i < (size_t)stacks * nr; i++) {
 		const struct sym *fn = &im->funcs[rnd() % im->nr_funcs];
 		uint64_t span = fn->size - 1;
@@ -418,7 +404,7 @@ static uint64_t number(const char *s, const char *what)
 	errno = 0;
 	v = strtoull(s, &end, 0);
 	if (errno || end == s || *end)
-		die("bad %s: %s", what, s);
+		errx(1, "bad %s: %s", what, s);
 	return v;
 }
 
@@ -469,28 +455,28 @@ int main(int argc, char **argv)
 	if (argc - optind != 2)
 		usage();
 	if (!o.stacks || !o.frames || o.frames > 127)
-		die("STACKS must be at least 1, FRAMES 1 to 127");
+		errx(1, "STACKS must be at least 1, FRAMES 1 to 127");
 	rng ^= o.seed * 0xbf58476d1ce4e5b9ull;
 	if (!rng)
 		rng = 1;
 
 	id_len = km_elf_build_id(argv[optind], id, sizeof(id));
 	if (id_len <= 0)
-		die("%s has no GNU build-id", argv[optind]);
+		errx(1, "%s has no GNU build-id", argv[optind]);
 	read_image(&im, argv[optind]);
 	text = find(&im, "_text");
 	if (!text)
-		die("%s has no _text symbol: report could not place it",
+		errx(1, "%s has no _text symbol: report could not place it",
 		    argv[optind]);
 	watch = find(&im, o.watch);
 	if (!watch || watch->type == 'A')
-		die("%s has no symbol %s to watch", argv[optind], o.watch);
+		errx(1, "%s has no symbol %s to watch", argv[optind], o.watch);
 	parse_banner(im.banner, release, sizeof(release), version,
 		     sizeof(version));
 	if (o.release)
 		snprintf(release, sizeof(release), "%s", o.release);
 	if (!*release)
-		die("no linux_banner in %s: give its release with -r",
+		errx(1, "no linux_banner in %s: give its release with -r",
 		    argv[optind]);
 
 	check(km_tw_create(&w, argv[optind + 1]), "create");

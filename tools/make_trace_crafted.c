@@ -34,10 +34,10 @@
  * every 65536 as record does, and the trailer. The same arguments give
  * the same file.
  */
+#include <err.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,24 +60,10 @@ static const char kallsyms[] = "ffffffff81000000 T _text\n"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("make_trace_crafted: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
 static void check(int err, const char *what)
 {
 	if (err)
-		die("%s: %s", what, strerror(-err));
+		errx(1, "%s: %s", what, strerror(-err));
 }
 
 /* splitmix64: a fixed sequence from the seed. */
@@ -124,7 +110,7 @@ static void colliding_ips(uint64_t *ips, size_t n, uint64_t s0, int bits)
 		}
 	}
 	if (got < n)
-		die("found only %zu colliding ips", got);
+		errx(1, "found only %zu colliding ips", got);
 }
 
 static void put_meta(struct km_trace_writer *w)
@@ -174,7 +160,7 @@ static uint64_t number(const char *s, const char *what)
 	errno = 0;
 	v = strtoull(s, &end, 0);
 	if (errno || end == s || *end)
-		die("bad %s: %s", what, s);
+		errx(1, "bad %s: %s", what, s);
 	return v;
 }
 
@@ -210,12 +196,12 @@ int main(int argc, char **argv)
 	if (!n)
 		n = strcmp(mode, "names") ? 200000 : 1000000;
 	if (n > UINT32_MAX || bits < 9 || bits > 24)
-		die("HITS must be under 2^32, BITS 9 to 24");
+		errx(1, "HITS must be under 2^32, BITS 9 to 24");
 
 	if (!strcmp(mode, "names")) {
 		order = malloc(n * sizeof(*order));
 		if (!order)
-			die("out of memory");
+			errx(1, "out of memory");
 		for (i = 0; i < n; i++)
 			order[i] = i;
 		for (i = n - 1; i > 0; i--) {
@@ -227,7 +213,7 @@ int main(int argc, char **argv)
 	} else {
 		ips = malloc(n * sizeof(*ips));
 		if (!ips)
-			die("out of memory");
+			errx(1, "out of memory");
 		if (!strcmp(mode, "random") || !strcmp(mode, "far")) {
 			for (i = 0; i < n; i++)
 				ips[i] = rnd();
