@@ -209,7 +209,8 @@ static void read_image(struct image *im, const char *path)
 					   shnum);
 	}
 	if (!im->nr_funcs)
-		errx(1, "%s has no functions of .text in its symbol table", path);
+		errx(1, "%s has no functions of .text in its symbol table",
+		     path);
 	qsort(im->syms, im->nr_syms, sizeof(*im->syms), cmp_sym);
 	qsort(im->funcs, im->nr_funcs, sizeof(*im->funcs), cmp_sym);
 }
@@ -467,7 +468,7 @@ int main(int argc, char **argv)
 	text = find(&im, "_text");
 	if (!text)
 		errx(1, "%s has no _text symbol: report could not place it",
-		    argv[optind]);
+		     argv[optind]);
 	watch = find(&im, o.watch);
 	if (!watch || watch->type == 'A')
 		errx(1, "%s has no symbol %s to watch", argv[optind], o.watch);
@@ -477,7 +478,7 @@ int main(int argc, char **argv)
 		snprintf(release, sizeof(release), "%s", o.release);
 	if (!*release)
 		errx(1, "no linux_banner in %s: give its release with -r",
-		    argv[optind]);
+		     argv[optind]);
 
 	check(km_tw_create(&w, argv[optind + 1]), "create");
 	put_meta(&w, &im, id, id_len, release, version, argc, argv);
