@@ -34,11 +34,6 @@ static const char evil_kallsyms[] = "ffffffff81000000 T _text\n"
 				    "write\n"
 				    "ffffffff81005000 T _etext\n";
 
-static const uint64_t stack_a[] = { 0xffffffff81002008, 0xffffffff81001020,
-				    0xffffffff81003020 };
-static const uint64_t stack_b[] = { 0xffffffff81002010, 0xffffffff81004020,
-				    0xffffffff81003020 };
-
 static void put_meta(struct km_trace_writer *w)
 {
 	static const int strs[] = { KM_META_RELEASE,	 KM_META_KVERSION,
@@ -102,7 +97,7 @@ static void write_evil(const char *path)
 		h.pid = h.tid = 100 + i % 4;
 		snprintf(h.comm, sizeof(h.comm), "%s", comms[i % 4]);
 		h.addr = 0xffffffff82000000;
-		h.frames = i & 1 ? stack_a : stack_b;
+		h.frames = i & 1 ? rf_stack_a : rf_stack_b;
 		h.nr_frames = 3;
 		h.ip = h.frames[0];
 		assert_int_equal(km_tw_hit(&w, &h), 0);
