@@ -27,7 +27,7 @@ LIB_OBJS := $(patsubst %.c,$(OUT)/%.o,$(COMMON) $(RECORD) $(REPORT))
 # For the fuzz harness, built in one step without dependency files.
 HEADERS := $(wildcard common/*.h common/*/*.h record/*.h record/*/*.h \
 	report/*.h report/*/*.h bpf/*.h)
-SKELS := $(OUT)/kmemsnoop.skel.h $(OUT)/resolve.skel.h
+SKELS := $(OUT)/kmemsnoop.skel.h $(OUT)/resolve.skel.h $(OUT)/lifetime.skel.h
 # Each object's own headers, as the compiler found them (-MMD), in
 # TARGET.d; -MP keeps a deleted or moved header from breaking the build.
 # Every target built with them also depends on its .d, which has an
@@ -59,6 +59,16 @@ $(OUT)/resolve.bpf.o: bpf/resolve.bpf.c $(BPF_HEADERS) | $(OUT)
 $(OUT)/resolve.skel.h: $(OUT)/resolve.bpf.o
 	@echo "  SKEL    $@"
 	@$(BPFTOOL) gen skeleton $< name resolve_bpf > $@.tmp && mv $@.tmp $@
+
+# The arming programs of --on/--off, loaded only when asked for; their
+# compare-and-swap needs the v3 instruction set (kernels 5.12 and later).
+$(OUT)/lifetime.bpf.o: bpf/lifetime.bpf.c $(BPF_HEADERS) | $(OUT)
+	@echo "  BPF     $@"
+	@$(CLANG) $(BPF_CFLAGS) -mcpu=v3 -c $< -o $@
+
+$(OUT)/lifetime.skel.h: $(OUT)/lifetime.bpf.o
+	@echo "  SKEL    $@"
+	@$(BPFTOOL) gen skeleton $< name lifetime_bpf > $@.tmp && mv $@.tmp $@
 
 # The skeletons must exist before the first compile; afterwards the
 # dependency files say which objects include them.

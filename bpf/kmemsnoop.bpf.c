@@ -25,6 +25,11 @@ const volatile bool want_stack = true;
 const volatile bool want_regs = false;
 const volatile struct kmemsnoop_filter filter;
 /*
+ * --on/--off: hits on a watch that holds no object yet (its breakpoint
+ * still at the placeholder it was opened at) are filtered out.
+ */
+const volatile bool gated = false;
+/*
  * Wake the reader only once this much is waiting. A wakeup per hit
  * costs an interrupt and a context switch, more than the hit itself;
  * the reader also polls on a short timer, so nothing waits long.
@@ -38,8 +43,12 @@ const volatile __u64 wakeup_bytes = 1 << 20;
  */
 __u64 last_value[KM_MAX_WATCHES];
 __u32 last_valid[KM_MAX_WATCHES];
+/* With gated: which watches hold an object; set by user space. */
+__u32 watch_live[KM_MAX_WATCHES];
 /* Hits sent so far, for -c; shared by all CPUs. */
 __u64 kept_total;
+
+#include "task_filter.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -70,38 +79,6 @@ static __always_inline int read_len(__u64 *v, __u32 len, __u64 addr)
 	if (!len || len > sizeof(*v))
 		return -1;
 	return bpf_probe_read_kernel(v, len, (void *)addr);
-}
-
-static __always_inline bool task_passes(__u64 id, __u32 cpu)
-{
-	__u32 pid = id >> 32, tid = (__u32)id;
-
-	if (filter.pid && pid != filter.pid)
-		return false;
-	if (filter.tid && tid != filter.tid)
-		return false;
-	if (filter.exclude_pid && pid == filter.exclude_pid)
-		return false;
-	if (filter.has_cpus &&
-	    !(filter.cpus[(cpu / 64) & (KM_MAX_CPUS / 64 - 1)] &
-	      (1ull << (cpu % 64))))
-		return false;
-	return true;
-}
-
-static __always_inline bool comm_passes(const char *comm)
-{
-	int i;
-
-	if (!filter.comm[0])
-		return true;
-	for (i = 0; i < KM_COMM_LEN; i++) {
-		if (comm[i] != filter.comm[i])
-			return false;
-		if (!comm[i])
-			break;
-	}
-	return true;
 }
 
 static __always_inline bool value_passes(const struct kmemsnoop_event *e)
@@ -214,6 +191,8 @@ int on_hit(struct bpf_perf_event_data *ctx)
 	id = bpf_get_current_pid_tgid();
 	cpu = bpf_get_smp_processor_id();
 	e->watch = bpf_get_attach_cookie(ctx);
+	if (gated && !watch_live[e->watch & (KM_MAX_WATCHES - 1)])
+		goto filtered;
 	e->addr = watch_addr[e->watch & (KM_MAX_WATCHES - 1)];
 	e->flags = 0;
 	e->old_value = 0;

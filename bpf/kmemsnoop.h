@@ -83,4 +83,41 @@ struct kmemsnoop_filter {
 	__u64 cpus[KM_MAX_CPUS / 64];
 };
 
+/*
+ * Watching objects from birth to death (--on/--off, lifetime.bpf.c):
+ * the arming programs send one km_life_event when a watch slot takes
+ * an object (ARM) or its object is freed (DISARM); user space then
+ * moves that slot's breakpoints.
+ */
+#define KM_LIFE_ARM 1
+#define KM_LIFE_DISARM 2
+/* Pointers read on the way from the object to the watched field. */
+#define KM_LIFE_MAX_DEREFS 8
+
+struct km_life_event {
+	__u64 time_ns; /* CLOCK_MONOTONIC, at the call */
+	__u64 object; /* the pointer --on/--off's ARG held */
+	__u64 addr; /* the watched field in it */
+	__u32 kind; /* KM_LIFE_* */
+	__u32 slot; /* the watch index */
+	__u32 seq; /* the arming's number, from 1; a DISARM gives its ARM's */
+	__u32 pid;
+	__u32 tid;
+	__u32 cpu;
+	char comm[KM_COMM_LEN];
+};
+
+/* Per-CPU counts of the arming programs' runs that armed nothing. */
+struct km_life_counters {
+	__u64 arms; /* objects a slot took */
+	__u64 unwatched; /* arrived with every slot taken */
+	__u64 again; /* already watched: the same object once more */
+	__u64 filtered; /* the task filters said no */
+	__u64 unreadable; /* a pointer on the member path was NULL or unreadable */
+	__u64 misaligned; /* the field is not aligned to the watch length */
+	__u64 disarms;
+	__u64 ignored; /* --off for an object no slot holds */
+	__u64 dropped; /* the event ring buffer was full */
+};
+
 #endif

@@ -13,6 +13,7 @@
 #include "../common/symbolize/dwarf.h"
 #include "../common/symbolize/module_find.h"
 #include "../common/symbolize/modules.h"
+#include "capture/lifetime.h"
 #include "capture/module_info.h"
 #include "options.h"
 #include "capture/session.h"
@@ -104,9 +105,12 @@ static int on_armed(void *ctx, uint64_t now_ns)
 	int i;
 
 	(void)now_ns;
-	for (i = 0; i < l->o->nr_watches; i++)
+	for (i = 0; !l->o->life && i < l->o->nr_watches; i++)
 		printf("Watchpoint attached on %" PRIx64 "\n",
 		       l->o->watches[i].addr);
+	if (l->o->life)
+		printf("Watching objects from --on %s: %d at once\n",
+		       l->o->life_on, l->o->nr_watches);
 	fflush(stdout);
 	return open_symbolizer(l);
 }
@@ -116,6 +120,23 @@ static int on_hit(void *ctx, const struct km_hit *h)
 	struct live *l = ctx;
 
 	km_print_hit(stdout, &l->pc, ++l->nr, h);
+	return 0;
+}
+
+/* Objects taken and let go, between the hits, as they happen. */
+static int on_life(void *ctx, const struct km_life_rec *r)
+{
+	(void)ctx;
+	if (r->kind == KM_LIFE_ARM)
+		printf("Object %u armed on watch %u: 0x%" PRIx64
+		       ", field at 0x%" PRIx64 ", given by %s %u/%u, live %.1f us after the call\n",
+		       r->seq, r->slot, r->object, r->addr, r->comm, r->pid,
+		       r->tid, (r->live_ns - r->event_ns) / 1e3);
+	else
+		printf("Object %u freed on watch %u: 0x%" PRIx64
+		       " by %s %u/%u, breakpoint off %.1f us after the call\n",
+		       r->seq, r->slot, r->object, r->comm, r->pid, r->tid,
+		       (r->live_ns - r->event_ns) / 1e3);
 	return 0;
 }
 
@@ -148,6 +169,7 @@ static int live(struct km_opts *o)
 	so.on_armed = on_armed;
 	so.on_hit = on_hit;
 	so.on_tick = on_tick;
+	so.on_life = on_life;
 	/* Before arming: a hit can come before on_armed runs. */
 	l.pc.start_ns = km_now_ns();
 	err = km_session_run(&so, &st);
@@ -158,6 +180,8 @@ static int live(struct km_opts *o)
 			"kmemsnoop: %" PRIu64 " hits, %" PRIu64
 			" lost, %" PRIu64 " filtered (%" PRIu64 " seen)\n",
 			st.delivered, st.dropped, st.filtered, st.seen);
+	if (!err)
+		km_life_print_summary(stderr, &st.life);
 	if (!err)
 		km_session_hint(&st, false);
 	return err;

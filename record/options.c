@@ -10,6 +10,7 @@
 #include "../common/error.h"
 #include "../common/trace/trace_format.h"
 #include "capture/filter.h"
+#include "capture/lifetime.h"
 #include "capture/objects.h"
 #include "options.h"
 
@@ -27,9 +28,12 @@ enum {
 	OPT_EXCLUDE_SELF,
 	OPT_IF,
 	OPT_REGS,
+	OPT_ON,
+	OPT_OFF,
+	OPT_OBJECTS,
 };
 
-_Static_assert((int)OPT_REGS < (int)KM_OPT_PID_TASK,
+_Static_assert((int)OPT_OBJECTS < (int)KM_OPT_PID_TASK,
 	       "long-only options run into the object options");
 
 /* The command lines an option is on. */
@@ -73,6 +77,9 @@ static const struct {
 	{ { "usb-dev", required_argument, NULL, KM_OPT_USB_DEV }, ON_BOTH },
 	{ { "plat-dev", required_argument, NULL, KM_OPT_PLAT_DEV }, ON_BOTH },
 	{ { "object", required_argument, NULL, KM_OPT_OBJECT }, ON_BOTH },
+	{ { "on", required_argument, NULL, OPT_ON }, ON_BOTH },
+	{ { "off", required_argument, NULL, OPT_OFF }, ON_BOTH },
+	{ { "objects", required_argument, NULL, OPT_OBJECTS }, ON_BOTH },
 };
 
 #define NR_OPTS (sizeof(opts) / sizeof(opts[0]))
@@ -116,6 +123,14 @@ void km_opts_usage(FILE *f, bool record)
 	      "                           compares so (OP: == != < > <= >= &)\n",
 	      f);
 	km_objects_usage(f);
+	fputs("Objects from birth to death: EXPR is a member path of the object ARG\n"
+	      "points to, and each slot moves to the next object when its own is freed:\n"
+	      "      --on FUNC:ARG        watch the object FUNC is given as ARG (fentry),\n"
+	      "                           or returns with $retval (fexit)\n"
+	      "      --off FUNC:ARG       stop watching it when FUNC is given it (its free)\n"
+	      "      --objects N          watch up to N objects at once (default 1, at\n"
+	      "                           most 4); later ones are counted, not watched\n",
+	      f);
 	if (record)
 		fputs("  -o, --output FILE        trace file (default kmemsnoop.data; - for stdout)\n"
 		      "  -q, --quiet              no status line on the terminal while recording\n"
@@ -179,6 +194,47 @@ static int parse_size(const char *s, uint64_t *v)
 	return 0;
 }
 
+/* --objects N: one watch slot per object, as many as debug registers. */
+static int parse_objects(const char *s, int *n)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > KM_MAX_WATCHES) {
+		km_usage(
+			"bad --objects '%s': give 1 to %d, at most the CPU's debug registers",
+			s, KM_MAX_WATCHES);
+		return -EINVAL;
+	}
+	*n = v;
+	return 0;
+}
+
+/*
+ * --on: one BP EXPR, a member path of its objects, and one watch per
+ * object slot; no object options beside it.
+ */
+static int check_lifetime(struct km_opts *o, int nr_words)
+{
+	if (!o->life_on) {
+		if (o->life_off || o->life_objects)
+			km_usage("%s needs --on FUNC:ARG: what to watch",
+				 o->life_off ? "--off" : "--objects");
+		return o->life_off || o->life_objects ? -EINVAL : 0;
+	}
+	if (nr_words != 2 || o->objects) {
+		km_usage(
+			"--on takes one BP EXPR, a member path of its objects (e.g. w8 '&f_pos'), and no object option");
+		return -EINVAL;
+	}
+	if (!o->life_objects)
+		o->life_objects = 1;
+	o->nr_watches = o->life_objects;
+	return 0;
+}
+
 static int handle_opt(struct km_opts *o, int c, const char *arg)
 {
 	size_t i;
@@ -230,6 +286,14 @@ static int handle_opt(struct km_opts *o, int c, const char *arg)
 		return 0;
 	case OPT_IF:
 		return km_filter_value(&o->filter, arg);
+	case OPT_ON:
+		o->life_on = arg;
+		return 0;
+	case OPT_OFF:
+		o->life_off = arg;
+		return 0;
+	case OPT_OBJECTS:
+		return parse_objects(arg, &o->life_objects);
 	case 'h':
 		km_opts_usage(stdout, o->record);
 		return 1;
@@ -330,7 +394,7 @@ static int load_named(struct km_opts *o)
 	const char *want[KM_MAX_WATCHES] = { 0 };
 	int i, n = 0, err;
 
-	if (o->objects)
+	if (o->objects || o->life_on)
 		return 1;
 	for (i = 0; i < o->nr_watches; i++) {
 		const char *expr = o->words[2 * i + 1];
@@ -439,6 +503,9 @@ int km_opts_parse(struct km_opts *o, int argc, char **argv)
 		return -EINVAL;
 	}
 	o->nr_watches = nr_words / 2;
+	err = check_lifetime(o, nr_words);
+	if (err)
+		return err;
 	o->filter.max_kept = o->count;
 	o->reader = km_kallsyms_reader_start();
 	return 0;
@@ -465,6 +532,10 @@ int km_opts_resolve(struct km_opts *o)
 	int err, i;
 
 	err = load_names(o);
+	if (!err && o->life_on)
+		return km_life_resolve(&o->life, o->life_on, o->life_off,
+				       o->life_objects, o->words[0],
+				       o->words[1], &o->syms, o->watches);
 	for (i = 0; !err && i < o->nr_watches; i++)
 		err = parse_watch(o, i, o->words[2 * i], o->words[2 * i + 1]);
 	err = km_objects_finish(o->objects, err);
@@ -483,6 +554,7 @@ void km_opts_session(const struct km_opts *o, struct km_session_opts *so)
 		.duration_ns = o->duration_ns,
 		.max_hits = o->count,
 		.command = o->command,
+		.life = o->life_on ? &o->life : NULL,
 		.command_to_stderr = o->output && !strcmp(o->output, "-"),
 	};
 }
@@ -497,6 +569,7 @@ void km_opts_free(struct km_opts *o)
 		km_kallsyms_reader_join(o->reader, &o->kallsyms,
 					&o->kallsyms_len);
 	km_objects_free(o->objects);
+	km_life_free(o->life);
 	km_symtab_free(&o->syms);
 	free(o->kallsyms);
 }

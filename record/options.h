@@ -38,6 +38,10 @@ struct km_opts {
 	int64_t slide; /* of the running kernel against -v VMLINUX */
 	struct km_kallsyms_reader *reader; /* reading in the background */
 	struct km_objects *objects; /* --pid-task ..., record/capture/objects.h */
+	/* --on, --off, --objects: record/capture/lifetime.h */
+	const char *life_on, *life_off;
+	int life_objects;
+	struct km_lifetime *life;
 };
 
 /*

@@ -9,10 +9,12 @@
 #include <unistd.h>
 #include "../common/error.h"
 #include "../common/symbolize/ksyms.h"
+#include "../common/trace/life.h"
 #include "../common/trace/tlv.h"
 #include "../common/trace/trace_format.h"
 #include "commands.h"
 #include "capture/filter.h"
+#include "capture/lifetime.h"
 #include "capture/module_info.h"
 #include "options.h"
 #include "capture/session.h"
@@ -115,6 +117,36 @@ static int on_hit(void *ctx, const struct km_hit *h)
 	return km_tw_hit(&r->w, h);
 }
 
+/*
+ * Each arming and disarming is a LIFE chunk of its own, written at
+ * once: it then comes before every hit on the object it arms.
+ */
+static int on_life(void *ctx, const struct km_life_rec *lr)
+{
+	struct rec *r = ctx;
+	struct km_buf b = { 0 };
+	int err;
+
+	err = km_life_encode(&b, lr);
+	err = err ?: km_tw_chunk(&r->w, KM_CHUNK_LIFE, b.data, b.len);
+	km_buf_free(&b);
+	return err;
+}
+
+static int write_life_summary(struct rec *r, const struct km_life_summary *s)
+{
+	struct km_buf b = { 0 };
+	int err;
+
+	if (!s->valid)
+		return 0;
+	err = km_life_encode_summary(&b, s);
+	err = err ?: km_tw_chunk(&r->w, KM_CHUNK_LIFE, b.data, b.len);
+	km_buf_free(&b);
+	km_life_print_summary(stderr, s);
+	return err;
+}
+
 static int on_tick(void *ctx, uint64_t now_ns)
 {
 	struct rec *r = ctx;
@@ -213,6 +245,7 @@ static int record(struct km_opts *o, int argc, char **argv, int *cmd_rc)
 	so.on_armed = on_armed;
 	so.on_hit = on_hit;
 	so.on_tick = on_tick;
+	so.on_life = on_life;
 	km_status_init(&r.status, stderr, o->quiet);
 	err = km_tw_create(&r.w, o->output);
 	if (!err)
@@ -230,6 +263,7 @@ static int record(struct km_opts *o, int argc, char **argv, int *cmd_rc)
 				 .end_ns = st.end_ns,
 				 .seen = st.seen,
 				 .filtered = st.filtered };
+	err = write_life_summary(&r, &st.life) ?: err;
 	/* Even after an error, end the file readably if it can be. */
 	err = km_tw_finish(&r.w, &t) ?: err;
 	summary(&r, &st);

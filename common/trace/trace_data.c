@@ -21,5 +21,6 @@ void km_trace_data_free(struct km_trace_data *d)
 	km_module_list_free(d->mods, d->nr_mods);
 	free(d->stacks);
 	free(d->frames);
+	free(d->life);
 	memset(d, 0, sizeof(*d));
 }

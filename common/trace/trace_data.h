@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include "../kmodule.h"
 #include "../../bpf/kmemsnoop.h"
+#include "life.h"
 #include "target.h"
 
 struct km_stack {
@@ -47,6 +48,10 @@ struct km_trace_data {
 	uint64_t *frames;
 	size_t nr_frames, frames_cap;
 	uint64_t hits_read; /* so far */
+	/* LIFE, as far as read: armings and disarmings in file order */
+	struct km_life_rec *life;
+	size_t nr_life, life_cap;
+	struct km_life_summary life_summary;
 	/* TRAILER */
 	bool has_trailer;
 	uint64_t t_hits, t_lost, t_stacks, t_end_ns, t_seen, t_filtered;

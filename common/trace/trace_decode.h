@@ -25,6 +25,9 @@ int km_decode_trailer(struct km_trace *t, uint64_t at, const uint8_t *p,
 /* One module's MODULE_INFO, added to t->mods (trace_modules.c). */
 int km_decode_module_info(struct km_trace *t, uint64_t at, const uint8_t *p,
 			  size_t len);
+/* One LIFE chunk, added to t->d.life (trace_life.c). */
+int km_decode_life(struct km_trace *t, uint64_t at, const uint8_t *p,
+		   size_t len);
 /* Returns the number of hits decoded into t->hits, or -errno. */
 long km_decode_hits_at(struct km_trace *t, uint64_t at, const uint8_t *p,
 		       size_t len);

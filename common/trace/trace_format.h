@@ -38,6 +38,7 @@ enum km_chunk_type {
 	KM_CHUNK_HITS = 6, /* column-major hit records, see below */
 	KM_CHUNK_TRAILER = 7, /* TLV list, written when recording ends */
 	KM_CHUNK_MODULE_INFO = 8, /* TLV list, one chunk per loaded module */
+	KM_CHUNK_LIFE = 9, /* TLV list, one arming, disarming or summary */
 };
 
 /* Chunk header flags */
@@ -84,6 +85,33 @@ enum km_module_tag {
 	KM_MODULE_SIZE = 3, /* u64: core size (/proc/modules) */
 	KM_MODULE_BUILD_ID = 4, /* bytes: GNU build-id (sysfs notes) */
 	KM_MODULE_SECTION = 5, /* addr:u64 name[len - 8] (sysfs sections) */
+};
+
+/*
+ * LIFE (record --on/--off, common/trace/life.h): KIND says which; ARM
+ * and DISARM records carry KIND to COMM, the SUMMARY the counts.
+ */
+enum km_life_tag {
+	KM_LIFE_KIND = 1, /* 1 ARM, 2 DISARM, 3 SUMMARY */
+	KM_LIFE_SLOT = 2, /* the watch index */
+	KM_LIFE_SEQ = 3, /* the arming's number, from 1 */
+	KM_LIFE_EVENT_NS = 4, /* CLOCK_MONOTONIC at the --on/--off call */
+	KM_LIFE_LIVE_NS = 5, /* breakpoints live (ARM) or off (DISARM) */
+	KM_LIFE_OBJECT = 6, /* the object's address */
+	KM_LIFE_ADDR = 7, /* the watched field's address (ARM) */
+	KM_LIFE_PID = 8, /* of the task that made the call */
+	KM_LIFE_TID = 9,
+	KM_LIFE_COMM = 10, /* string, at most 16 bytes */
+	KM_LIFE_ARMS = 16, /* SUMMARY: objects a slot took */
+	KM_LIFE_DISARMS = 17,
+	KM_LIFE_UNWATCHED = 18, /* arrived with every slot taken */
+	KM_LIFE_IGNORED = 19, /* --off for an object not watched */
+	KM_LIFE_FILTERED = 20, /* --on calls the task filters left out */
+	KM_LIFE_AGAIN = 21, /* --on calls for an object already watched */
+	KM_LIFE_UNREADABLE = 22, /* a pointer on the path NULL or unreadable */
+	KM_LIFE_MISALIGNED = 23, /* the field not aligned to the length */
+	KM_LIFE_REFUSED = 24, /* the kernel would not move a breakpoint */
+	KM_LIFE_DROPPED = 25, /* events lost: the ring buffer was full */
 };
 
 /* Readers refuse more; a real kernel has a few hundred at most. */

@@ -273,6 +273,8 @@ static int handle_chunk(struct km_trace *t, uint64_t at, uint32_t type,
 		return km_decode_stacks(t, at, t->raw, size);
 	case KM_CHUNK_TRAILER:
 		return km_decode_trailer(t, at, t->raw, size);
+	case KM_CHUNK_LIFE:
+		return km_decode_life(t, at, t->raw, size);
 	case KM_CHUNK_HITS:
 		*nhits = km_decode_hits_at(t, at, t->raw, size);
 		return *nhits < 0 ? *nhits : 0;

@@ -39,11 +39,12 @@ int km_online_cpus(int *cpus, int max)
 	return n ? n : -EINVAL;
 }
 
-int km_open_bp(const struct km_watch *w, int cpu, bool stacks)
+void km_bp_attr(struct perf_event_attr *attr, const struct km_watch *w,
+		bool stacks)
 {
-	struct perf_event_attr attr = {
+	*attr = (struct perf_event_attr){
 		.type = PERF_TYPE_BREAKPOINT,
-		.size = sizeof(attr),
+		.size = sizeof(*attr),
 		.bp_type = w->type,
 		.bp_addr = w->addr,
 		.bp_len = w->len,
@@ -59,8 +60,16 @@ int km_open_bp(const struct km_watch *w, int cpu, bool stacks)
 		/* libbpf enables it once the program is attached. */
 		.disabled = 1,
 	};
-	int fd = syscall(SYS_perf_event_open, &attr, -1, cpu, -1,
-			 PERF_FLAG_FD_CLOEXEC);
+}
+
+int km_open_bp(const struct km_watch *w, int cpu, bool stacks)
+{
+	struct perf_event_attr attr;
+	int fd;
+
+	km_bp_attr(&attr, w, stacks);
+	fd = syscall(SYS_perf_event_open, &attr, -1, cpu, -1,
+		     PERF_FLAG_FD_CLOEXEC);
 
 	return fd < 0 ? -errno : fd;
 }
@@ -120,6 +129,7 @@ static int arm_one(struct bpf_program *prog, const struct km_watch *w, int idx,
 		       idx, cpu, strerror(-err));
 		return err;
 	}
+	a->fds[a->nr] = fd;
 	a->links[a->nr++] = link;
 	return 0;
 }
@@ -128,7 +138,8 @@ static int alloc_armed(struct km_armed *a, size_t n)
 {
 	memset(a, 0, sizeof(*a));
 	a->links = calloc(n, sizeof(*a->links));
-	if (a->links)
+	a->fds = calloc(n, sizeof(*a->fds));
+	if (a->links && a->fds)
 		return 0;
 	km_disarm(a);
 	km_err("out of memory");
@@ -148,6 +159,8 @@ int km_arm(struct bpf_program *prog, const struct km_watch *w, int nr_watches,
 	err = alloc_armed(a, (size_t)nr_cpus * nr_watches);
 	if (err)
 		return err;
+	a->nr_cpus = nr_cpus;
+	a->stacks = stacks;
 	for (i = 0; i < nr_watches; i++) {
 		for (c = 0; c < nr_cpus; c++) {
 			err = arm_one(prog, &w[i], i, cpus[c], stacks, a);
@@ -169,5 +182,6 @@ void km_disarm(struct km_armed *a)
 	for (i = 0; i < a->nr; i++)
 		bpf_link__destroy(a->links[i]);
 	free(a->links);
+	free(a->fds);
 	memset(a, 0, sizeof(*a));
 }

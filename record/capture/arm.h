@@ -4,6 +4,7 @@
 #define KM_ARM_H
 
 #include <stdbool.h>
+#include <linux/perf_event.h>
 #include <bpf/libbpf.h>
 #include "../../common/trace/target.h"
 
@@ -16,7 +17,10 @@
 
 struct km_armed {
 	struct bpf_link **links; /* each owns its perf event fd */
-	size_t nr;
+	int *fds; /* links[i]'s perf event, for moving it (lifetime.c) */
+	size_t nr; /* watch w on the c-th online CPU is at w * nr_cpus + c */
+	int nr_cpus;
+	bool stacks; /* as armed: a modified attr must match the rest */
 };
 
 /*
@@ -32,6 +36,13 @@ int km_arm(struct bpf_program *prog, const struct km_watch *w, int nr_watches,
  * kmemsnoop check probes what the kernel accepts with it.
  */
 int km_open_bp(const struct km_watch *w, int cpu, bool stacks);
+/*
+ * The attributes km_open_bp() opens a breakpoint with; the kernel
+ * takes PERF_EVENT_IOC_MODIFY_ATTRIBUTES only with the very same ones
+ * but for the address, type, length and disabled.
+ */
+void km_bp_attr(struct perf_event_attr *attr, const struct km_watch *w,
+		bool stacks);
 /* Closes every event; the debug registers are free again afterwards. */
 void km_disarm(struct km_armed *a);
 

@@ -16,6 +16,7 @@
 #include "../../common/trace/trace_format.h"
 #include "arm.h"
 #include "child.h"
+#include "lifetime.h"
 #include "session.h"
 
 #define POLL_MS 100
@@ -134,6 +135,7 @@ static int load(struct kmemsnoop_bpf **skelp, const struct km_session_opts *o)
 	}
 	skel->rodata->want_stack = o->stacks;
 	skel->rodata->want_regs = o->regs;
+	skel->rodata->gated = o->life != NULL;
 	memcpy((void *)&skel->rodata->filter, &o->filter, sizeof(o->filter));
 	skel->rodata->filter.max_kept = o->max_hits;
 	skel->rodata->wakeup_bytes = o->ringbuf_size / 4;
@@ -260,12 +262,29 @@ static int run_armed(struct kmemsnoop_bpf *skel, struct loop *l,
 		     &armed);
 	if (err)
 		goto out;
+	if (o->life) {
+		struct km_life_hit_state hs = {
+			.watch_addr = skel->bss->watch_addr,
+			.last_valid = skel->bss->last_valid,
+			.watch_live = skel->bss->watch_live,
+		};
+
+		err = km_life_start(*o->life, &armed, &hs, rb, &o->filter,
+				    o->on_life, o->ctx);
+		if (err) {
+			km_disarm(&armed);
+			goto out;
+		}
+	}
 	l->st->armed_ns = km_now_ns();
 	err = o->on_armed ? o->on_armed(o->ctx, l->st->armed_ns) : 0;
 	if (!err && o->command)
 		err = km_child_start(child, o->command[0]);
 	if (!err)
 		err = poll_until_stop(rb, l, child);
+	/* No more arming: its last events are handled before the drain. */
+	if (o->life)
+		km_life_stop(*o->life, rb, &l->st->life);
 	/* Disarm first, so the drain below sees every hit there will be. */
 	km_disarm(&armed);
 	l->st->end_ns = km_now_ns();
@@ -297,7 +316,8 @@ int km_session_run(const struct km_session_opts *o, struct km_session_stats *st)
 	err = set_watches(skel, o);
 	if (err)
 		goto out;
-	if (o->command && (err = km_child_fork(&child, o->command, o->command_to_stderr)))
+	if (o->command &&
+	    (err = km_child_fork(&child, o->command, o->command_to_stderr)))
 		goto out;
 	err = run_armed(skel, &l, &child);
 out:

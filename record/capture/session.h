@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "../../common/trace/hit.h"
+#include "../../common/trace/life.h"
 #include "../../common/trace/target.h"
 
 struct km_session_opts {
@@ -22,6 +23,13 @@ struct km_session_opts {
 	uint64_t duration_ns; /* 0: no limit */
 	uint64_t max_hits; /* 0: no limit; enforced in BPF too */
 	char *const *command; /* run this and stop when it exits; or NULL */
+	/*
+	 * --on/--off (lifetime.h), or NULL: watches are then its slots,
+	 * and on_life gets each arming and disarming. *life is set by
+	 * resolve.
+	 */
+	struct km_lifetime *const *life;
+	int (*on_life)(void *ctx, const struct km_life_rec *r);
 	bool command_to_stderr; /* its stdout: where ours is the trace */
 	void *ctx;
 	/*
@@ -50,6 +58,7 @@ struct km_session_stats {
 	uint64_t armed_ns, end_ns; /* CLOCK_MONOTONIC */
 	bool child_ended; /* the command ended by itself, with this: */
 	int child_status; /* its wait status */
+	struct km_life_summary life; /* with --on: the arming counts */
 };
 
 /* Returns 0 or a negative errno, already explained on stderr. */

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Objects watched from birth to death (record --on/--off): the LIFE
+ * chunk (trace_format.h, docs/trace-format.md §4.6) that says when a
+ * watch slot took an object and when it let it go, its encoding and
+ * decoding, and which object a hit belongs to.
+ */
+#ifndef KM_LIFE_H
+#define KM_LIFE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "../bytes.h"
+#include "../../bpf/kmemsnoop.h"
+
+/* km_life_rec.kind: KM_LIFE_ARM, KM_LIFE_DISARM (kmemsnoop.h), or: */
+#define KM_LIFE_SUMMARY 3
+
+/* Readers keep at most this many ARM and DISARM records (§12). */
+#define KM_MAX_LIFE_RECORDS (1u << 18)
+
+struct km_life_rec {
+	uint32_t kind;
+	uint32_t slot; /* the watch index */
+	uint32_t seq; /* the arming's number; a DISARM gives its ARM's */
+	/*
+	 * ARM: the call that gave the object, and when its breakpoints
+	 * were live; DISARM: the call that freed it, and when they were
+	 * off. Both CLOCK_MONOTONIC: live_ns - event_ns is the latency.
+	 */
+	uint64_t event_ns, live_ns;
+	uint64_t object, addr; /* addr: the watched field (ARM) */
+	uint32_t pid, tid;
+	char comm[KM_COMM_LEN + 1];
+};
+
+/* The arming programs' counts, written once at the end (SUMMARY). */
+struct km_life_summary {
+	bool valid;
+	uint64_t arms, disarms;
+	uint64_t unwatched; /* arrived with every slot taken */
+	uint64_t ignored; /* --off for an object not watched */
+	uint64_t filtered, again, unreadable, misaligned;
+	uint64_t refused; /* the kernel would not move a breakpoint there */
+	uint64_t dropped;
+};
+
+/* One LIFE chunk's payload for r, appended to b. */
+int km_life_encode(struct km_buf *b, const struct km_life_rec *r);
+int km_life_encode_summary(struct km_buf *b, const struct km_life_summary *s);
+
+/*
+ * Decodes one LIFE chunk: 1 with *r filled, 2 with *s filled (a
+ * SUMMARY), 0 for a kind this reader does not know (skip it), or
+ * -EBADMSG with the reason in why.
+ */
+int km_life_decode(const uint8_t *p, size_t len, struct km_life_rec *r,
+		   struct km_life_summary *s, const char **why);
+
+/*
+ * The ARM record (index into recs) whose object hit h (watch slot,
+ * address, time) belongs to, or -1. *after_free says the hit came
+ * after the object's free call, before its breakpoint was off: such a
+ * hit is the freed memory's, never a new object's.
+ */
+long km_life_object_of(const struct km_life_rec *recs, size_t n, uint16_t watch,
+		       uint64_t addr, uint64_t time_ns, bool *after_free);
+/* The DISARM record of ARM record i, or -1 while it is watched. */
+long km_life_disarm_of(const struct km_life_rec *recs, size_t n, size_t i);
+
+#endif
