@@ -14,6 +14,8 @@ struct tally {
 	uint64_t *count; /* [(stack_id + 1) * KM_MAX_WATCHES + watch] */
 	size_t cap;
 	uint64_t total[KM_MAX_WATCHES];
+	bool lifetime; /* record --on: keep hits for the objects table */
+	struct km_obj_tally objs;
 };
 
 struct row {
@@ -35,7 +37,7 @@ static int add(void *arg, const struct km_hit *h)
 		       (ty->cap - old) * sizeof(*ty->count));
 	ty->count[i]++;
 	ty->total[h->watch]++;
-	return 0;
+	return ty->lifetime ? km_obj_tally_add(&ty->objs, h) : 0;
 }
 
 static int by_count(const void *a, const void *b)
@@ -100,7 +102,7 @@ void km_print_watch_lines(FILE *f, const struct km_trace_data *t)
 
 int km_view_stacks(FILE *f, struct km_report *r)
 {
-	struct tally ty = { 0 };
+	struct tally ty = { .lifetime = km_trace_is_lifetime(r->d) };
 	struct row *rows = NULL;
 	int w, err;
 
@@ -115,6 +117,8 @@ int km_view_stacks(FILE *f, struct km_report *r)
 	for (w = 0; w < r->d->nr_watches; w++)
 		if (km_ranges_match(&r->filter->watch, w))
 			print_watch(f, r->d, &r->pc, &ty, w, rows);
+	if (ty.lifetime && km_view_objects(f, r, &ty.objs))
+		goto nomem;
 	goto out;
 nomem:
 	km_err("out of memory");
@@ -122,5 +126,6 @@ nomem:
 out:
 	free(rows);
 	free(ty.count);
+	km_obj_tally_free(&ty.objs);
 	return err;
 }

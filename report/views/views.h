@@ -73,6 +73,32 @@ int km_view_timeline(FILE *f, struct km_report *r);
 int km_view_header(FILE *f, struct km_trace *t);
 
 /*
+ * Objects watched from birth to death (view_objects.c). A trace
+ * recorded with --on has them; its hits are kept in a tally while the
+ * trace is read, as the LIFE records that say whose they are come
+ * between them, and attributed at the end.
+ */
+struct km_obj_hit {
+	uint64_t time_ns, addr;
+	uint16_t watch;
+};
+struct km_obj_tally {
+	struct km_obj_hit *hits;
+	size_t n, cap;
+};
+bool km_trace_is_lifetime(const struct km_trace_data *d);
+int km_obj_tally_add(struct km_obj_tally *ot, const struct km_hit *h);
+void km_obj_tally_free(struct km_obj_tally *ot);
+/* One line per object: armed, freed, latencies, hits, hits after its free. */
+int km_view_objects(FILE *f, struct km_report *r, struct km_obj_tally *ot);
+/*
+ * "object N (0xADDR)" for the hit, from the LIFE records read so far
+ * (its object's ARM always comes before it in the file).
+ */
+void km_print_hit_object(FILE *f, const struct km_trace_data *d,
+			 const struct km_hit *h);
+
+/*
  * "# watch N: BP EXPR (0xADDR)" for watch w, without the newline; EXPR
  * is the trace's, escaped (common/escape.h).
  */

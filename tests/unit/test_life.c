@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * LIFE chunks (record --on/--off): their records round trip, corrupt
+ * ones are refused and unknown kinds and tags skipped, hits go to the
+ * right object (and never to a new one after a free), and a trace
+ * holding them reads back through the reader with its hits.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include "../../common/trace/life.h"
+#include "../../common/trace/trace_reader.h"
+#include "km_test.h"
+
+static const struct km_life_rec arm1 = {
+	.kind = KM_LIFE_ARM,
+	.slot = 1,
+	.seq = 7,
+	.event_ns = 1000,
+	.live_ns = 1050,
+	.object = 0xffff888012345600,
+	.addr = 0xffff888012345640,
+	.pid = 42,
+	.tid = 43,
+	.comm = "trigger",
+};
+
+static void test_round_trip(void **state)
+{
+	struct km_life_summary s = { 0 },
+			       s2 = { .valid = true,
+				      .arms = 3,
+				      .disarms = 2,
+				      .unwatched = 1,
+				      .ignored = 5,
+				      .filtered = 9,
+				      .refused = 1 },
+			       got_s = { 0 };
+	struct km_life_rec r;
+	struct km_buf b = { 0 };
+	const char *why = NULL;
+
+	(void)state;
+	assert_int_equal(km_life_encode(&b, &arm1), 0);
+	assert_int_equal(km_life_decode(b.data, b.len, &r, &s, &why), 1);
+	assert_memory_equal(&r, &arm1, sizeof(r));
+	km_buf_free(&b);
+	assert_int_equal(km_life_encode_summary(&b, &s2), 0);
+	assert_int_equal(km_life_decode(b.data, b.len, &r, &got_s, &why), 2);
+	assert_memory_equal(&got_s, &s2, sizeof(s2));
+	km_buf_free(&b);
+}
+
+static int decode(struct km_buf *b)
+{
+	struct km_life_summary s;
+	struct km_life_rec r;
+	const char *why = NULL;
+	int n = km_life_decode(b->data, b->len, &r, &s, &why);
+
+	if (n < 0)
+		assert_non_null(why);
+	km_buf_free(b);
+	return n;
+}
+
+static void test_corrupt_and_unknown(void **state)
+{
+	struct km_buf b = { 0 };
+	uint8_t four[4] = { 0 };
+	char comm[20];
+
+	(void)state;
+	/* No kind at all. */
+	assert_int_equal(km_tlv_put_u64(&b, KM_LIFE_SLOT, 0), 0);
+	assert_int_equal(decode(&b), -EBADMSG);
+	/* A slot past the watches. */
+	assert_int_equal(km_tlv_put_u64(&b, KM_LIFE_KIND, KM_LIFE_ARM), 0);
+	assert_int_equal(km_tlv_put_u64(&b, KM_LIFE_SLOT, KM_MAX_WATCHES), 0);
+	assert_int_equal(decode(&b), -EBADMSG);
+	/* A value of the wrong size. */
+	assert_int_equal(km_tlv_put_u64(&b, KM_LIFE_KIND, KM_LIFE_ARM), 0);
+	assert_int_equal(km_tlv_put(&b, KM_LIFE_OBJECT, four, 4), 0);
+	assert_int_equal(decode(&b), -EBADMSG);
+	/* A comm longer than the kernel's. */
+	memset(comm, 'a', sizeof(comm));
+	assert_int_equal(km_tlv_put_u64(&b, KM_LIFE_KIND, KM_LIFE_ARM), 0);
+	assert_int_equal(km_tlv_put(&b, KM_LIFE_COMM, comm, 17), 0);
+	assert_int_equal(decode(&b), -EBADMSG);
+	/* An entry cut short. */
+	assert_int_equal(km_tlv_put_u64(&b, KM_LIFE_KIND, KM_LIFE_ARM), 0);
+	b.len -= 3;
+	assert_int_equal(decode(&b), -EBADMSG);
+	/* A kind and a tag from a newer writer: skipped. */
+	assert_int_equal(km_tlv_put_u64(&b, KM_LIFE_KIND, 99), 0);
+	assert_int_equal(decode(&b), 0);
+	assert_int_equal(km_tlv_put_u64(&b, KM_LIFE_KIND, KM_LIFE_DISARM), 0);
+	assert_int_equal(km_tlv_put_u64(&b, 200, 1), 0);
+	assert_int_equal(decode(&b), 1);
+}
+
+/*
+ * Slot 0 holds object A (seq 1) from 100 (live 110) until its free at
+ * 200 (off at 230); then object B (seq 2) at the same address from 300.
+ */
+static const struct km_life_rec recs[] = {
+	{ .kind = KM_LIFE_ARM,
+	  .slot = 0,
+	  .seq = 1,
+	  .event_ns = 100,
+	  .live_ns = 110,
+	  .object = 0xa000,
+	  .addr = 0xa008 },
+	{ .kind = KM_LIFE_ARM,
+	  .slot = 1,
+	  .seq = 2,
+	  .event_ns = 150,
+	  .live_ns = 160,
+	  .object = 0xc000,
+	  .addr = 0xc008 },
+	{ .kind = KM_LIFE_DISARM,
+	  .slot = 0,
+	  .seq = 1,
+	  .event_ns = 200,
+	  .live_ns = 230,
+	  .object = 0xa000,
+	  .addr = 0xa008 },
+	{ .kind = KM_LIFE_ARM,
+	  .slot = 0,
+	  .seq = 3,
+	  .event_ns = 300,
+	  .live_ns = 320,
+	  .object = 0xa000,
+	  .addr = 0xa008 },
+};
+
+static long owner(uint16_t w, uint64_t addr, uint64_t t, bool *freed)
+{
+	return km_life_object_of(recs, 4, w, addr, t, freed);
+}
+
+static void test_attribution(void **state)
+{
+	bool freed;
+
+	(void)state;
+	assert_int_equal(owner(0, 0xa008, 150, &freed), 0);
+	assert_false(freed);
+	assert_int_equal(owner(1, 0xc008, 500, &freed), 1);
+	assert_false(freed);
+	/* After A's free, before its breakpoint was off: A's, marked. */
+	assert_int_equal(owner(0, 0xa008, 210, &freed), 0);
+	assert_true(freed);
+	/* Between A's breakpoint off and B's arming: nobody's. */
+	assert_int_equal(owner(0, 0xa008, 250, &freed), -1);
+	/* B at the same address: B's, not A's. */
+	assert_int_equal(owner(0, 0xa008, 330, &freed), 3);
+	assert_false(freed);
+	/* Another address on the slot: not these objects'. */
+	assert_int_equal(owner(0, 0xb008, 150, &freed), -1);
+	assert_int_equal(km_life_disarm_of(recs, 4, 0), 2);
+	assert_int_equal(km_life_disarm_of(recs, 4, 3), -1);
+}
+
+static void put_life(struct km_trace_writer *w, const struct km_life_rec *r)
+{
+	struct km_buf b = { 0 };
+
+	assert_int_equal(km_life_encode(&b, r), 0);
+	assert_int_equal(km_tw_chunk(w, KM_CHUNK_LIFE, b.data, b.len), 0);
+	km_buf_free(&b);
+}
+
+/* ARM, hits, DISARM, SUMMARY through the writer and the reader. */
+static void test_trace_file(void **state)
+{
+	struct km_life_summary s = { .valid = true, .arms = 2, .ignored = 4 };
+	struct km_trace_writer w;
+	struct km_trailer tr = { 0 };
+	struct km_hit h = { .watch = 0,
+			    .addr = 0xa008,
+			    .stack_id = KM_NO_STACK };
+	const struct km_hit *got;
+	struct km_trace t;
+	struct km_buf b = { 0 };
+	char dir[256], path[300];
+	long n, total = 0;
+	int i;
+
+	(void)state;
+	km_test_mkdtemp(dir);
+	snprintf(path, sizeof(path), "%s/t.kmt", dir);
+	assert_int_equal(km_tw_create(&w, path), 0);
+	assert_int_equal(km_tlv_put_u64(&b, KM_META_NR_CPUS, 1), 0);
+	assert_int_equal(km_tw_chunk(&w, KM_CHUNK_META, b.data, b.len), 0);
+	km_buf_free(&b);
+	km_test_put_watch(&w, 0, KM_BP_W, 8, 0xffffffff82000000, "&f_pos");
+	km_test_put_watch(&w, 1, KM_BP_W, 8, 0xffffffff82000000, "&f_pos");
+	put_life(&w, &recs[0]);
+	put_life(&w, &recs[1]);
+	for (i = 0; i < 3; i++) {
+		h.time_ns = 120 + i;
+		assert_int_equal(km_tw_hit(&w, &h), 0);
+	}
+	assert_int_equal(km_tw_flush(&w), 0);
+	put_life(&w, &recs[2]);
+	assert_int_equal(km_life_encode_summary(&b, &s), 0);
+	assert_int_equal(km_tw_chunk(&w, KM_CHUNK_LIFE, b.data, b.len), 0);
+	km_buf_free(&b);
+	assert_int_equal(km_tw_finish(&w, &tr), 0);
+	km_tw_free(&w);
+
+	assert_int_equal(km_trace_open(&t, path), 0);
+	while ((n = km_trace_next_hits(&t, &got)) > 0)
+		total += n;
+	assert_int_equal(n, 0);
+	assert_int_equal(total, 3);
+	assert_int_equal(t.d.nr_life, 3);
+	assert_memory_equal(&t.d.life[0], &recs[0], sizeof(recs[0]));
+	assert_memory_equal(&t.d.life[2], &recs[2], sizeof(recs[2]));
+	assert_true(t.d.life_summary.valid);
+	assert_int_equal(t.d.life_summary.ignored, 4);
+	km_trace_close(&t);
+	km_test_rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_corrupt_and_unknown),
+		cmocka_unit_test(test_attribution),
+		cmocka_unit_test(test_trace_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
