@@ -153,7 +153,7 @@ unit: $(UNIT_BINS)
 # `kmemsnoop check` sees them fire, and always in the test VM
 # (tools/vm/run) on Debian's 6.12 (every test) and 6.1 (the core files)
 # kernels. tests/run-kernel.sh runs the tier against the running kernel.
-kernel-tests: $(OUT)/kmemsnoop $(OUT)/trigger $(OUT)/rename
+kernel-tests: $(OUT)/kmemsnoop $(OUT)/trigger $(OUT)/rename $(OUT)/fpos
 	@tests/run-kernel-tiers.sh
 
 $(OUT)/trigger: tools/trigger.c | $(OUT)
@@ -161,6 +161,9 @@ $(OUT)/trigger: tools/trigger.c | $(OUT)
 
 # Renames itself on demand, for the --pid-task tests.
 $(OUT)/rename: tools/rename.c | $(OUT)
+	$(CC) $(CFLAGS) $< -o $@
+
+$(OUT)/fpos: tools/fpos.c | $(OUT)
 	$(CC) $(CFLAGS) $< -o $@
 
 # For the guest kernel's initramfs, which has no libraries.

@@ -1,0 +1,157 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0
+# Objects from birth to death: record --on FUNC:ARG --off FUNC:ARG.
+# build/fpos (tools/fpos.c) opens files, preads each once (the arming
+# call, which leaves f_pos alone), then does N read(2)s and N lseek(2)s
+# back to 0 on each: ksys_read writes f_pos once per read, vfs_setpos
+# once per lseek that moves it, so each file's f_pos is written exactly
+# 2N times after it is armed, and never after close. Helpers start
+# with lt_, as every test file shares one shell.
+
+FPOS=$ROOT/build/fpos
+LT_ON=vfs_read:file
+LT_OFF=__fput:file
+
+# lt_start_fpos N FILE...: starts fpos, paused on the FIFO go; LT_PID.
+lt_start_fpos() {
+	[[ -x $FPOS ]] || fail "$FPOS is missing: run 'make build/fpos'"
+	rm -f go fp.out
+	mkfifo go || fail "mkfifo failed"
+	"$FPOS" go "$@" >fp.out 2>fp.err &
+	LT_PID=$!
+	track "$LT_PID"
+	poll 10 test -s fp.out || fail "fpos did not start: $(oneline fp.err)"
+}
+
+LT_GO='echo >go; until grep -qx done fp.out; do sleep 0.01; done'
+
+# Skips, saying why, where this kernel cannot run fentry programs: the
+# kernel is asked (a short --on recording), not assumed.
+lt_need_fentry() {
+	local why
+
+	if km record -o probe -d 0.1 --on "$LT_ON" w8 '&f_pos' >/dev/null 2>probe.err; then
+		return 0
+	fi
+	why=$(grep -m1 -E "refuses fentry|cannot load the arming|cannot attach to|no function|has no parameter" probe.err)
+	[[ -n $why ]] || fail "record --on $LT_ON failed: $(oneline probe.err)"
+	skip "${why#kmemsnoop: }"
+}
+
+# lt_hits TRACE: "SEQ COUNT" per object, from report --hits (hits after
+# a free are counted under SEQ-after).
+lt_hits() {
+	km report -i "$1" --hits 2>/dev/null | awk '
+		/^object [0-9]+ .*after its free/ { n[$2 "-after"]++; next }
+		/^object [0-9]+ / { n[$2]++ }
+		END { for (k in n) print k, n[k] }' | sort -n
+}
+
+# lt_fields TRACE: the report's object table rows: "SEQ SLOT HITS AFTER".
+lt_rows() {
+	km report -i "$1" 2>/dev/null | awk '$1 ~ /^[0-9]+$/ && $3 ~ /^0x/ { print $1, $2, $(NF-1), $NF }'
+}
+
+# Two files, one slot at a time: the FIFO fpos waits on is armed and
+# freed first (its read), then the first file takes the slot; the second
+# arrives with the slot taken and is counted, not watched. The first
+# file's f_pos is written exactly 2N times, all through ksys_read or
+# vfs_setpos, none after its close.
+test_lifetime_one_object() {
+	local n=25 rows seq hits after st
+
+	lt_need_fentry
+	printf 'abcdef' >a
+	printf 'abcdef' >b
+	lt_start_fpos "$n" a b
+	km record -o t -p "$LT_PID" --on "$LT_ON" --off "$LT_OFF" w8 '&f_pos' -- sh -c "$LT_GO" \
+		>/dev/null 2>rec.err || fail "record exited $?: $(oneline rec.err)"
+	grep -q 'objects watched' rec.err || fail "no objects summary: $(oneline rec.err)"
+	rows=$(lt_rows t)
+	# The FIFO (no f_pos writes: a pipe has no position), then file a.
+	expect_eq "$(wc -l <<<"$rows")" 2 "objects armed ($(tr '\n' '|' <<<"$rows"))"
+	read -r seq _ hits after <<<"$(sed -n 2p <<<"$rows")"
+	expect_eq "$hits" $((2 * n)) "hits on file a's f_pos (2 per round: read + lseek)"
+	expect_eq "$after" 0 "hits after a's free"
+	st=$(km report -i t 2>/dev/null | grep '^# .* objects armed')
+	[[ $st =~ not\ watched:\ ([0-9]+) ]] && ((BASH_REMATCH[1] == 1)) ||
+		fail "b should be counted as not watched once: $st"
+	[[ $st =~ disarms\ ignored:\ ([0-9]+) ]] && ((BASH_REMATCH[1] > 0)) ||
+		fail "other files' __fput calls should be ignored disarms: $st"
+	km report -i t 2>/dev/null | grep -q '^# arm latency (call to breakpoint live): median [0-9.]* us, p99 [0-9.]* us' ||
+		fail "no arm latency line in the report"
+	# Every hit's stack goes through ksys_read or vfs_setpos.
+	hits_json t
+	bad=$(jq -r 'select([.stack[].sym] | (index("ksys_read") == null and index("vfs_setpos") == null)) | .time' t.json | head -n 1)
+	[[ -z $bad ]] || fail "a hit at $bad has neither ksys_read nor vfs_setpos on its stack"
+	pass "$hits hits = 2 x $n rounds; $(km report -i t 2>/dev/null | grep -o 'median .*')"
+}
+
+# --objects 2 and three files interleaved: a and b are watched, each
+# gets its own 2N hits, c is counted as not watched.
+test_lifetime_two_objects() {
+	local n=20 rows per
+
+	lt_need_fentry
+	printf 'abcdef' >a
+	printf 'abcdef' >b
+	printf 'abcdef' >c
+	lt_start_fpos "$n" a b c
+	km record -o t -p "$LT_PID" --objects 2 --on "$LT_ON" --off "$LT_OFF" w8 '&f_pos' -- sh -c "$LT_GO" \
+		>/dev/null 2>rec.err || fail "record exited $?: $(oneline rec.err)"
+	rows=$(lt_rows t)
+	# The FIFO, then a and b.
+	expect_eq "$(wc -l <<<"$rows")" 3 "objects armed ($(tr '\n' '|' <<<"$rows"))"
+	per=$(sed -n '2,3p' <<<"$rows" | awk '{ print $3 }' | tr '\n' ' ')
+	expect_eq "$per" "$((2 * n)) $((2 * n)) " "hits per file object"
+	expect_eq "$(lt_hits t | grep -c after)" 0 "objects with hits after their free"
+	km report -i t 2>/dev/null | grep -q 'not watched: 1 ' ||
+		fail "c should be counted as not watched: $(km report -i t 2>/dev/null | grep 'objects armed')"
+	pass "2 objects x $((2 * n)) hits"
+}
+
+# An arming call by another process is left out under -p, and live mode
+# takes the same options and prints the armings.
+test_lifetime_live_filtered() {
+	local n=5 km_pid
+
+	lt_need_fentry
+	printf 'abcdef' >a
+	lt_start_fpos "$n" a
+	"$KM" -p "$LT_PID" --on "$LT_ON" --off "$LT_OFF" w8 '&f_pos' >live.out 2>live.err &
+	km_pid=$!
+	track "$km_pid"
+	poll 20 grep -q '^Watching objects from --on' live.out ||
+		fail "live mode did not start: $(oneline live.err)"
+	cat /etc/hostname >/dev/null # another process's vfs_read: filtered
+	sh -c "$LT_GO" || fail "fpos did not finish"
+	kill -INT "$km_pid"
+	wait_pid "$km_pid" 10 || fail "live mode exited $? after SIGINT: $(oneline live.err)"
+	expect_eq "$(grep -c '^Object [0-9]* armed' live.out)" 2 "armings in live mode (the FIFO and a)"
+	expect_eq "$(grep -c '^#[0-9]* ' live.out)" $((2 * n)) "hits in live mode"
+	grep -q "comm fpos" live.out || fail "hits not from fpos"
+	pass
+}
+
+# The options' errors, which need no fentry: each names what to fix.
+test_lifetime_errors() {
+	local out
+
+	out=$(km record -o x -d 0.1 --on vfs_read:nosuch w8 '&f_pos' 2>&1)
+	expect_eq "$?" 2 "exit status for an unknown parameter"
+	expect_match "$out" "has no parameter 'nosuch'; its parameters: " "unknown parameter"
+	out=$(km record -o x -d 0.1 --on no_such_function_xyz:file w8 '&f_pos' 2>&1)
+	expect_match "$out" "no function no_such_function_xyz in the kernel's BTF" "unknown function"
+	out=$(km record -o x -d 0.1 --on vfs_read:count w8 '&f_pos' 2>&1)
+	expect_match "$out" "not a pointer to a struct or union" "not a struct pointer"
+	out=$(km record -o x -d 0.1 --on vfs_read:file w8 '&f_poss' 2>&1)
+	expect_match "$out" "no member 'f_poss' \(did you mean" "unknown member"
+	out=$(km record -o x -d 0.1 --on vfs_read:file --off do_truncate:dentry w8 '&f_pos' 2>&1)
+	expect_match "$out" "gives a struct dentry, but --on's object is a struct file" "--off of another type"
+	out=$(km record -o x -d 0.1 --off __fput:file w8 '&f_pos' 2>&1)
+	expect_match "$out" "--off needs --on" "--off alone"
+	out=$(km record -o x -d 0.1 --on vfs_read:file --objects 5 w8 '&f_pos' 2>&1)
+	expect_match "$out" "bad --objects '5'" "--objects 5"
+	[[ ! -e x ]] || fail "a failed record left a trace"
+	pass
+}
