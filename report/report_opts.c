@@ -39,6 +39,7 @@ void km_report_usage(FILE *f)
 	      "      --kallsyms PATH     take symbols from this kallsyms file\n"
 	      "      --modules DIR       look for modules' debug files (NAME.ko, NAME.ko.debug)\n"
 	      "                          anywhere under DIR\n"
+	      "      --no-debuginfod     ask no debuginfod server, whatever DEBUGINFOD_URLS says\n"
 	      "  -h, --help              this help\n"
 	      "Without --vmlinux or --kallsyms, the vmlinux with the trace's build-id is\n"
 	      "looked for in /usr/lib/debug/.build-id, /usr/lib/debug/boot, /boot and\n"
@@ -47,6 +48,8 @@ void km_report_usage(FILE *f)
 	      "trace's kallsyms snapshot. A module's frames come from its debug file, found\n"
 	      "by build-id: under --modules DIR, /usr/lib/debug/.build-id,\n"
 	      "/usr/lib/debug/lib/modules/RELEASE, or through debuginfod; else from kallsyms.\n"
+	      "debuginfod is asked at most 16 times a run: for the kernel, and for modules\n"
+	      "the shown stacks pass through.\n"
 	      "More in kmemsnoop-report(1).\n"
 	      "Exit status: 0 done, 1 failure at run time, 2 bad usage.\n",
 	      f);
@@ -61,6 +64,7 @@ enum {
 	OPT_KALLSYMS,
 	OPT_FORCE,
 	OPT_MODULES,
+	OPT_NO_DEBUGINFOD,
 	OPT_HITS,
 	OPT_HEADER,
 	OPT_FORMAT,
@@ -83,6 +87,7 @@ static const struct option long_opts[] = {
 	{ "kallsyms", required_argument, NULL, OPT_KALLSYMS },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "modules", required_argument, NULL, OPT_MODULES },
+	{ "no-debuginfod", no_argument, NULL, OPT_NO_DEBUGINFOD },
 	{ "hits", no_argument, NULL, OPT_HITS },
 	{ "header", no_argument, NULL, OPT_HEADER },
 	{ "sort", required_argument, NULL, 's' },
@@ -167,6 +172,9 @@ static int handle(struct km_report_opts *o, int c, const char *arg)
 		return 0;
 	case OPT_MODULES:
 		o->sym.modules = arg;
+		return 0;
+	case OPT_NO_DEBUGINFOD:
+		o->sym.no_debuginfod = true;
 		return 0;
 	case OPT_HITS:
 		o->hits = true;

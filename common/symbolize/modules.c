@@ -203,7 +203,7 @@ static int setup(struct modules_symbolizer *ms,
 	}
 	ms->search.dir = ms->dir;
 	ms->search.release = ms->release;
-	ms->search.debuginfod_down = !debuginfod;
+	ms->search.debuginfod = debuginfod;
 	err = km_module_search_check(&ms->search);
 	if (err)
 		return err;
