@@ -31,6 +31,18 @@ static void capture(const char *prefix, const char *line)
 	captured_error = !warning;
 }
 
+static bool quiet;
+
+void km_set_quiet(bool on)
+{
+	quiet = on;
+}
+
+bool km_quiet(void)
+{
+	return quiet;
+}
+
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
 	char line[1024];
@@ -57,8 +69,21 @@ void km_warn(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (quiet)
+		return;
 	va_start(ap, fmt);
 	vreport("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void km_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (quiet)
+		return;
+	va_start(ap, fmt);
+	vreport("", fmt, ap);
 	va_end(ap);
 }
 

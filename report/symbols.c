@@ -250,7 +250,7 @@ static int from_found(struct km_symbolizer **out, const struct km_trace_data *t,
 	if (t->build_id_len)
 		path = find_vmlinux(t, release);
 	if (path) {
-		fprintf(stderr, "kmemsnoop: symbols from %s\n", path);
+		km_note("symbols from %s", path);
 		err = from_vmlinux(out, t, path, false);
 		free(path);
 		return err;
@@ -259,12 +259,10 @@ static int from_found(struct km_symbolizer **out, const struct km_trace_data *t,
 		km_warn("%s holds no kallsyms snapshot: addresses stay unnamed (give --kallsyms or --vmlinux)",
 			t->path);
 	else if (t->build_id_len)
-		fprintf(stderr,
-			"kmemsnoop: no vmlinux with build-id %s found: symbols from the trace's kallsyms snapshot, without file:line\n",
+		km_note("no vmlinux with build-id %s found: symbols from the trace's kallsyms snapshot, without file:line",
 			km_build_id_hex(hex, t->build_id, t->build_id_len));
 	else
-		fprintf(stderr,
-			"kmemsnoop: the trace records no kernel build-id, so no vmlinux is looked for (one found by path could be any kernel's): symbols from its kallsyms snapshot, without file:line; give --vmlinux to use one\n");
+		km_note("the trace records no kernel build-id, so no vmlinux is looked for (one found by path could be any kernel's): symbols from its kallsyms snapshot, without file:line; give --vmlinux to use one");
 	return from_snapshot(out, t);
 }
 

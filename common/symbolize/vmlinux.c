@@ -279,7 +279,7 @@ void km_debuginfod_summary(FILE *f)
 	const struct km_debuginfod_stats *s = &run.stats;
 	char bytes[32];
 
-	if (!s->asked && !s->refused)
+	if ((!s->asked && !s->refused) || km_quiet())
 		return;
 	fprintf(f, "kmemsnoop: debuginfod: %u request%s, ", s->asked,
 		s->asked == 1 ? "" : "s");
