@@ -96,8 +96,9 @@ static int nominal_text(struct exporter *x, const struct km_trace_data *d,
 			return 0;
 		}
 	}
-	km_usage("%s was recorded on %s, which has no default link address: give -v VMLINUX",
-		 d->path, d->machine ? d->machine : "an unrecorded machine");
+	km_usage(
+		"%s was recorded on %s, which has no default link address: give -v VMLINUX",
+		d->path, d->machine ? d->machine : "an unrecorded machine");
 	return -EINVAL;
 }
 
@@ -108,8 +109,10 @@ static void make_note(struct exporter *x, const char *from)
 		unsigned int bit;
 		const char *name;
 	} gone[] = {
-		{ KM_KEEP_HOSTNAME, "hostname" }, { KM_KEEP_CMDLINE, "cmdline" },
-		{ KM_KEEP_REGS, "regs" },	  { KM_KEEP_VALUES, "values" },
+		{ KM_KEEP_HOSTNAME, "hostname" },
+		{ KM_KEEP_CMDLINE, "cmdline" },
+		{ KM_KEEP_REGS, "regs" },
+		{ KM_KEEP_VALUES, "values" },
 		{ KM_KEEP_ADDRESSES, "addresses" },
 		{ KM_KEEP_PIDS, "pids (renumbered)" },
 		{ KM_KEEP_COMMS, "comms (renamed)" },
@@ -117,17 +120,18 @@ static void make_note(struct exporter *x, const char *from)
 	size_t i, n;
 	const char *sep = "";
 
-	n = snprintf(x->note, sizeof(x->note),
-		     "kernel rebased to _text 0x%" PRIx64
-		     " (%s), modules to made-up bases, kallsyms cut to the stacks; removed: ",
-		     x->nominal, from);
+	n = snprintf(
+		x->note, sizeof(x->note),
+		"kernel rebased to _text 0x%" PRIx64
+		" (%s), modules to made-up bases, kallsyms cut to the stacks; removed: ",
+		x->nominal, from);
 	for (i = 0; i < sizeof(gone) / sizeof(gone[0]); i++, sep = ", ")
 		if (!(x->o->keep & gone[i].bit) && n < sizeof(x->note))
 			n += snprintf(x->note + n, sizeof(x->note) - n, "%s%s",
 				      sep, gone[i].name);
-	if (x->o->keep == (KM_KEEP_COMMS | KM_KEEP_HOSTNAME | KM_KEEP_CMDLINE |
-			   KM_KEEP_REGS | KM_KEEP_VALUES | KM_KEEP_ADDRESSES |
-			   KM_KEEP_PIDS))
+	if (x->o->keep ==
+	    (KM_KEEP_COMMS | KM_KEEP_HOSTNAME | KM_KEEP_CMDLINE | KM_KEEP_REGS |
+	     KM_KEEP_VALUES | KM_KEEP_ADDRESSES | KM_KEEP_PIDS))
 		snprintf(x->note + n, sizeof(x->note) - n, "nothing");
 }
 
@@ -196,8 +200,8 @@ static char *mask_addresses(const char *s)
 	char *out = malloc(n + 1);
 
 	while (out && i < n) {
-		for (j = i; j < n && (isalnum((unsigned char)s[j]) ||
-				      s[j] == '_');
+		for (j = i;
+		     j < n && (isalnum((unsigned char)s[j]) || s[j] == '_');
 		     j++)
 			;
 		if (j == i) {
@@ -341,8 +345,9 @@ static int put_watch(struct exporter *x, int i)
 	err = err ?: km_tlv_put_u64(&b, KM_WATCH_TYPE, wt->type);
 	err = err ?: km_tlv_put_u64(&b, KM_WATCH_LEN, wt->len);
 	if (addrs)
-		err = err ?: km_tlv_put_u64(&b, KM_WATCH_ADDR,
-					    data_addr(x, wt->addr));
+		err = err   ?:
+			      km_tlv_put_u64(&b, KM_WATCH_ADDR,
+					     data_addr(x, wt->addr));
 	err = err ?: put_text(&b, KM_WATCH_EXPR, wt->expr, addrs);
 	err = err ?: put_text(&b, KM_WATCH_OBJECT, wt->object, addrs);
 	if (err)
@@ -362,8 +367,10 @@ static int put_symbols(struct exporter *x)
 	int err = 0;
 
 	if (x->t.d.kallsyms)
-		err = km_rebase_kallsyms(&x->rb, &b) ? oom() :
-			km_tw_chunk(&x->w, KM_CHUNK_KALLSYMS, b.data, b.len);
+		err = km_rebase_kallsyms(&x->rb, &b) ?
+			      oom() :
+			      km_tw_chunk(&x->w, KM_CHUNK_KALLSYMS, b.data,
+					  b.len);
 	if (!err && km_rebase_modules(&x->rb, &mods, &nr))
 		err = oom();
 	for (i = 0; !err && i < nr; i++)
@@ -374,8 +381,7 @@ static int put_symbols(struct exporter *x)
 }
 
 /* 1, 2, ... for each new key, the same number for one seen before. */
-static int new_id(struct km_htab *h, const void *key, size_t len,
-		  uint64_t *id)
+static int new_id(struct km_htab *h, const void *key, size_t len, uint64_t *id)
 {
 	bool created;
 	uint64_t *v = km_htab_get(h, key, len, &created);
@@ -419,8 +425,8 @@ static int map_frames(struct exporter *x)
 			  sizeof(*x->frames)))
 		return oom();
 	for (; x->mapped < d->nr_frames; x->mapped++)
-		x->frames[x->mapped] = km_rebase_addr(&x->rb,
-						      d->frames[x->mapped]);
+		x->frames[x->mapped] =
+			km_rebase_addr(&x->rb, d->frames[x->mapped]);
 	return 0;
 }
 
@@ -536,7 +542,8 @@ int km_export(const struct km_export_opts *o)
 	err = err ?: write_export(&x);
 	if (!err)
 		fprintf(stderr,
-			"kmemsnoop: wrote %s: %" PRIu64 " hits, %zu stacks; %s\n",
+			"kmemsnoop: wrote %s: %" PRIu64
+			" hits, %zu stacks; %s\n",
 			o->output, x.w.hits, x.w.stacks.nr, x.note);
 	if (err && x.writing)
 		km_tw_abort(&x.w);

@@ -54,8 +54,8 @@ static const struct {
 	const char *name;
 	unsigned int bit;
 } items[] = {
-	{ "hostname", KM_KEEP_HOSTNAME }, { "cmdline", KM_KEEP_CMDLINE },
-	{ "regs", KM_KEEP_REGS },	  { "values", KM_KEEP_VALUES },
+	{ "hostname", KM_KEEP_HOSTNAME },   { "cmdline", KM_KEEP_CMDLINE },
+	{ "regs", KM_KEEP_REGS },	    { "values", KM_KEEP_VALUES },
 	{ "addresses", KM_KEEP_ADDRESSES }, { "pids", KM_KEEP_PIDS },
 	{ "comms", KM_KEEP_COMMS },
 };
@@ -70,8 +70,9 @@ static int item_bit(const char *name, const char *opt, unsigned int *bit)
 			return 0;
 		}
 	}
-	km_usage("unknown item '%s' for %s: use hostname, cmdline, regs, values, addresses, pids or comms",
-		 name, opt);
+	km_usage(
+		"unknown item '%s' for %s: use hostname, cmdline, regs, values, addresses, pids or comms",
+		name, opt);
 	return -EINVAL;
 }
 
@@ -109,8 +110,9 @@ static int handle(struct km_export_opts *o, int c, const char *arg)
 	case OPT_DROP:
 		return parse_items(o, arg, false);
 	}
-	km_usage("unknown or incomplete option '%s'; see 'kmemsnoop export --help'",
-		 arg);
+	km_usage(
+		"unknown or incomplete option '%s'; see 'kmemsnoop export --help'",
+		arg);
 	return -EINVAL;
 }
 
@@ -135,8 +137,9 @@ int km_export_parse(struct km_export_opts *o, int argc, char **argv)
 			return err;
 	}
 	if (optind < argc) {
-		km_usage("unexpected argument '%s' (the trace is given with -i, the export with -o)",
-			 argv[optind]);
+		km_usage(
+			"unexpected argument '%s' (the trace is given with -i, the export with -o)",
+			argv[optind]);
 		return -EINVAL;
 	}
 	if (!o->output) {

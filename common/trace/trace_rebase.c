@@ -92,14 +92,12 @@ static long add_region(struct km_rebase *rb, const char *name, size_t len,
 	struct km_rb_region *g;
 
 	if (km_grow_array((void **)&rb->regions, &rb->regions_cap,
-			  rb->nr_regions + 1,
-			  sizeof(*rb->regions)))
+			  rb->nr_regions + 1, sizeof(*rb->regions)))
 		return -ENOMEM;
 	g = &rb->regions[rb->nr_regions];
-	*g = (struct km_rb_region){ .name = name,
-				    .name_len = len,
-				    .info = info,
-				    .lo = UINT64_MAX };
+	*g = (struct km_rb_region){
+		.name = name, .name_len = len, .info = info, .lo = UINT64_MAX
+	};
 	return rb->nr_regions++;
 }
 
@@ -143,8 +141,8 @@ static long region_named(struct km_rebase *rb, const char *name, size_t len,
 	return *last = add_region(rb, name, len, NULL);
 }
 
-static int add_sym(struct km_rebase *rb, size_t *cap, const char *p,
-		   size_t len, long *last)
+static int add_sym(struct km_rebase *rb, size_t *cap, const char *p, size_t len,
+		   long *last)
 {
 	struct km_rb_sym s = { .region = REG_KERNEL };
 	const char *mod = NULL;
@@ -217,7 +215,8 @@ static int index_all(struct km_rebase *rb)
 	for (i = 0; i < rb->nr_syms; i++)
 		rb->order[i] = i;
 	for (i = 0; i < rb->nr_regions; i++)
-		if (rb->regions[i].info && km_module_placed(rb->regions[i].info))
+		if (rb->regions[i].info &&
+		    km_module_placed(rb->regions[i].info))
 			rb->cores[rb->nr_cores++] = i;
 	sort_rb = rb;
 	qsort(rb->order, rb->nr_syms, sizeof(*rb->order), by_addr);
