@@ -15,8 +15,10 @@ static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } commands[] = {
-	{ "record", km_cmd_record },	 { "report", km_cmd_report },
-	{ "offsetof", km_cmd_offsetof }, { "check", km_cmd_check },
+	{ "record", km_cmd_record },
+	{ "report", km_cmd_report },
+	{ "offsetof", km_cmd_offsetof },
+	{ "check", km_cmd_check },
 	{ "export", km_cmd_export },
 };
 
