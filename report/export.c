@@ -493,6 +493,8 @@ static int write_export(struct exporter *x)
 	err = km_trace_open(&x->t, x->o->input);
 	if (err)
 		return err;
+	/* Pass 1 has said whether the input is cut short: once is enough. */
+	x->t.warned = true;
 	err = km_tw_create(&x->w, x->o->output);
 	x->writing = !err || x->w.fd >= 0;
 	err = err ?: put_meta(x);
