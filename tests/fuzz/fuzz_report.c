@@ -23,7 +23,8 @@ static void export(const char *path)
 	char *rargv[] = { "report", "-i", out, NULL };
 
 	if (!out[0]) {
-		snprintf(out, sizeof(out), "/tmp/fuzz-export.%d", (int)getpid());
+		snprintf(out, sizeof(out), "/tmp/fuzz-export.%d",
+			 (int)getpid());
 		snprintf(old, sizeof(old), "%s.old", out);
 	}
 	unlink(out);
