@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "record/commands.h"
+#include "report/export.h"
 #include "report/report.h"
 #include "common/error.h"
 
@@ -18,6 +19,7 @@ static const struct {
 	{ "report", km_cmd_report },
 	{ "offsetof", km_cmd_offsetof },
 	{ "check", km_cmd_check },
+	{ "export", km_cmd_export },
 };
 
 static void usage(FILE *f)
@@ -27,7 +29,8 @@ static void usage(FILE *f)
 	      "       kmemsnoop report [OPTIONS]                  show a trace\n"
 	      "       kmemsnoop offsetof TYPE MEMBER...           where a member is, from BTF\n"
 	      "       kmemsnoop check [--format text|json]        test what kmemsnoop needs here\n"
-	      "       kmemsnoop help [record|report|offsetof|check]\n"
+	      "       kmemsnoop export [-i IN] -o OUT [OPTIONS]   a copy of a trace fit to share\n"
+	      "       kmemsnoop help [record|report|offsetof|check|export]\n"
 	      "Exit status: 0 done, 1 failure at run time, 2 bad usage.\n",
 	      f);
 }

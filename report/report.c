@@ -9,15 +9,27 @@
 #include "../common/color.h"
 #include "pager.h"
 #include "../common/error.h"
+#include "../common/escape.h"
 #include "../common/print/stack_text.h"
 #include "report_opts.h"
 #include "symbols.h"
 #include "../common/trace/trace_reader.h"
 #include "views/views.h"
 
+/* One line in front of a text view: this trace is an export. */
+static void export_line(const struct km_report *r)
+{
+	if (!r->d->export_note || r->format != KM_FMT_TEXT)
+		return;
+	fputs("# export: ", stdout);
+	km_puts_text(stdout, r->d->export_note);
+	fputc('\n', stdout);
+}
+
 /* The report of what the options ask for, from an open trace. */
 static int show(struct km_report *r, const struct km_report_opts *o)
 {
+	export_line(r);
 	if (o->timeline)
 		return km_view_timeline(stdout, r);
 	switch (r->format) {

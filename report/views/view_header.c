@@ -46,6 +46,8 @@ static void print_meta(FILE *f, const struct km_trace_data *t)
 	print_str(f, "filters",
 		  t->filters && *t->filters ? t->filters : "none");
 	print_str(f, "recorded-by", t->tool_version);
+	if (t->export_note)
+		print_str(f, "export", t->export_note);
 }
 
 static void print_watches(FILE *f, const struct km_trace_data *t)

@@ -8,7 +8,7 @@ test_install_destdir() {
 	make -C "$ROOT" --no-print-directory install DESTDIR="$d" PREFIX=/usr \
 		>install.out 2>&1 || fail "make install exited $?: $(tail -n 3 install.out | tr '\n' ' ')"
 	files=$(cd "$d" && find . -type f | sort | tr '\n' ' ')
-	expect_eq "$files" "./usr/bin/kmemsnoop ./usr/share/bash-completion/completions/kmemsnoop ./usr/share/man/man1/kmemsnoop-check.1 ./usr/share/man/man1/kmemsnoop-record.1 ./usr/share/man/man1/kmemsnoop-report.1 ./usr/share/man/man1/kmemsnoop.1 " "installed files"
+	expect_eq "$files" "./usr/bin/kmemsnoop ./usr/share/bash-completion/completions/kmemsnoop ./usr/share/man/man1/kmemsnoop-check.1 ./usr/share/man/man1/kmemsnoop-export.1 ./usr/share/man/man1/kmemsnoop-record.1 ./usr/share/man/man1/kmemsnoop-report.1 ./usr/share/man/man1/kmemsnoop.1 " "installed files"
 	[[ -x $d/usr/bin/kmemsnoop ]] || fail "the installed kmemsnoop is not executable"
 	"$d/usr/bin/kmemsnoop" --help >help.txt 2>&1 || fail "installed kmemsnoop --help exited $?"
 	grep -q '^usage: kmemsnoop' help.txt || fail "installed --help: $(head -n 1 help.txt)"
