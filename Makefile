@@ -52,7 +52,8 @@ SKELS := $(OUT)/kmemsnoop.skel.h $(OUT)/resolve.skel.h
 DEPFLAGS = -MMD -MP -MF $@.d
 
 .PHONY: all static deps check layering unit kernel-tests guest-tests vm-tests demo bench format \
-	clean vmlinux-h sanitize fuzz-smoke install uninstall doc-tests
+	clean vmlinux-h sanitize fuzz-smoke install uninstall doc-tests \
+	deb deb-tests
 
 all: $(OUT)/kmemsnoop
 
@@ -190,7 +191,7 @@ vm-tests:
 # runs even when one fails; the last lines say which, and how long each
 # took.
 CHECK_TIERS := all layering unit vm-tests guest-tests kernel-tests sanitize \
-	fuzz-smoke doc-tests browser-tests
+	fuzz-smoke doc-tests deb-tests browser-tests
 check: deps
 	@tests/run-check.sh $(CHECK_TIERS)
 
@@ -217,9 +218,14 @@ fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=20
 
 # DEMO_VM=1 runs it in the test VM even where this machine's
-# breakpoints fire.
-demo: deps
+# breakpoints fire. Installs only what the demo needs: the build's
+# packages and jq, and QEMU's only where it runs in the test VM (as
+# tools/demo.sh decides, with tools/fires-here.sh).
+demo:
+	@tools/install-deps.sh demo
 	@$(MAKE) -s --no-print-directory all $(OUT)/trigger
+	@if [ -n "$(DEMO_VM)" ] || [ -n "$$(tools/fires-here.sh)" ]; then \
+		tools/install-deps.sh vm; fi
 	@tools/demo.sh $(if $(DEMO_VM),--vm)
 
 bench: deps
@@ -271,6 +277,33 @@ uninstall:
 		$(DESTDIR)$(COMPLETIONDIR)/kmemsnoop \
 		$(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS)))
 	rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null || true
+
+# The Debian package (debian/, native): dpkg-buildpackage in a copy of
+# this tree under $(DEB_DIR), so that its output (written to the parent
+# directory) lands there too, and the tree's own build/ stays as it is:
+# $(DEB_DIR)/kmemsnoop_VERSION_ARCH.deb, with its .buildinfo and .changes;
+# dpkg-buildpackage's output in $(DEB_DIR)/build.log.
+DEB_DIR := $(OUT)/deb
+DEB_SRC := $(DEB_DIR)/kmemsnoop-$(VERSION)
+deb:
+	@tools/install-deps.sh deb
+	$(Q)rm -rf $(DEB_DIR)
+	$(Q)mkdir -p $(DEB_SRC)
+	$(Q)tar -cf - --exclude=./.git --exclude=./$(OUT) --exclude=./build \
+		--exclude=./build-san . | tar -xf - -C $(DEB_SRC)
+	$(say) DEB $(DEB_DIR)
+	$(Q)cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b -jauto \
+		>$(CURDIR)/$(DEB_DIR)/build.log 2>&1 || \
+		{ tail -n 30 $(CURDIR)/$(DEB_DIR)/build.log; \
+		  echo "make deb: dpkg-buildpackage failed: $(DEB_DIR)/build.log"; exit 1; }
+	$(Q)rm -rf $(DEB_SRC)
+	@ls $(DEB_DIR)/*.deb
+
+# Builds the package and checks it: hardening, lintian, installing and
+# removing it (tests/doc/test_deb.sh). Root, for dpkg -i; not part of
+# doc-tests, since it installs the package on this machine for a moment.
+deb-tests: $(OUT)/kmemsnoop
+	@tests/run-doc.sh tests/doc/test_deb.sh
 
 # The man pages (rendering, options against --help), the completion and
 # make install into a DESTDIR: nothing here needs the kernel.
