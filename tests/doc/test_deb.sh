@@ -27,7 +27,7 @@ test_deb_package() {
 
 	make -C "$ROOT" --no-print-directory deb >deb.out 2>&1 ||
 		fail "make deb exited $?: $(tail -n 3 deb.out | tr '\n' ' ')"
-	[[ -f $deb && -f $changes ]] || fail "make deb made no $deb and .changes: $(ls "$ROOT/build/deb" | tr '\n' ' ')"
+	[[ -f $deb && -f $changes ]] || fail "make deb made no $deb and .changes: $(find "$ROOT/build/deb" -maxdepth 1 -type f -printf '%f ')"
 
 	dpkg-deb -c "$deb" >contents.txt || fail "dpkg-deb -c failed on $deb"
 	for f in usr/bin/kmemsnoop usr/share/bash-completion/completions/kmemsnoop \
