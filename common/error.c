@@ -2,6 +2,8 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <bpf/libbpf.h>
 #include "error.h"
 
 int km_usage_error;
@@ -102,4 +104,17 @@ void km_usage(const char *fmt, ...)
 	va_start(ap, fmt);
 	vreport("", fmt, ap);
 	va_end(ap);
+}
+
+/* libbpf speaks only when asked to: KMEMSNOOP_DEBUG=1. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	(void)level;
+	return getenv("KMEMSNOOP_DEBUG") ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+void km_libbpf_quiet(void)
+{
+	libbpf_set_print(libbpf_print);
 }

@@ -53,4 +53,11 @@ void km_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 int km_exit_status(int err);
 
+/*
+ * libbpf prints its own lines ("libbpf: ...") on stderr; after this,
+ * only when KMEMSNOOP_DEBUG is set, so that an error stays the one
+ * line kmemsnoop says. Called before any libbpf call that may print.
+ */
+void km_libbpf_quiet(void);
+
 #endif

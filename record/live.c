@@ -105,7 +105,7 @@ static int on_armed(void *ctx, uint64_t now_ns)
 
 	(void)now_ns;
 	for (i = 0; i < l->o->nr_watches; i++)
-		printf("Watchpoint attached on %" PRIx64 "\n",
+		printf("Watchpoint attached on 0x%016" PRIx64 "\n",
 		       l->o->watches[i].addr);
 	fflush(stdout);
 	return open_symbolizer(l);

@@ -68,7 +68,7 @@ test_completion() {
 	expect_eq "$(complete_words kmemsnoop report -g cal)" "caller callee" "call graph"
 	expect_eq "$(complete_words kmemsnoop rw)" "rw1 rw2 rw4 rw8 rw" "BP"
 	expect_eq "$(complete_words kmemsnoop che)" "check" "check subcommand"
-	expect_eq "$(complete_words kmemsnoop check --)" "--format --help" "check options"
+	expect_eq "$(complete_words kmemsnoop check --)" "--format --help --version" "check options"
 	expect_eq "$(complete_words kmemsnoop check --format "")" "text json" "check formats"
 	expect_eq "$(complete_words kmemsnoop help ch)" "check" "help on check"
 	if [[ $(awk '$3 == "vfs_read" { print $1; exit }' /proc/kallsyms 2>/dev/null) ]]; then
