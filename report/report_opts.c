@@ -5,6 +5,7 @@
 #include <string.h>
 #include "../common/optable.h"
 #include "../common/error.h"
+#include "../common/version.h"
 #include "report_opts.h"
 
 void km_report_usage(FILE *f)
@@ -50,6 +51,7 @@ void km_report_usage(FILE *f)
 	      "      --symfs DIR         look for debug files under DIR, as perf does (the\n"
 	      "                          same as KMEMSNOOP_DEBUG_ROOT=DIR)\n"
 	      "  -h, --help              this help\n"
+	      "  -V, --version           kmemsnoop's version and its libraries'\n"
 	      "Without --vmlinux or --kallsyms, the vmlinux with the trace's build-id is\n"
 	      "looked for in /usr/lib/debug/.build-id, /usr/lib/debug/boot, /boot and\n"
 	      "/lib/modules/RELEASE/build (under $KMEMSNOOP_DEBUG_ROOT), then through\n"
@@ -123,6 +125,7 @@ static const struct option long_opts[] = {
 	{ "watch", required_argument, NULL, OPT_WATCH },
 	{ "time", required_argument, NULL, OPT_TIME },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
 	{ 0 },
 };
 
@@ -274,9 +277,8 @@ static int handle(struct km_report_opts *o, int c, const char *arg)
 	case OPT_TIME:
 		return km_hit_filter_time(&o->filter, arg);
 	}
-	km_usage(
-		"unknown or incomplete option '%s'; see 'kmemsnoop report --help'",
-		arg);
+	/* Every val of the table is handled above. */
+	km_usage("internal error: option %d has no handler", c);
 	return -EINVAL;
 }
 
@@ -327,8 +329,15 @@ int km_report_parse(struct km_report_opts *o, int argc, char **argv)
 			km_report_usage(stdout);
 			return 1;
 		}
-		err = handle(o, c,
-			     c == '?' || c == ':' ? argv[optind - 1] : optarg);
+		if (c == 'V') {
+			km_print_version(stdout);
+			return 1;
+		}
+		if (c == '?' || c == ':') {
+			km_opt_error(c, argv[optind - 1], "report");
+			return -EINVAL;
+		}
+		err = handle(o, c, optarg);
 		if (err)
 			return err;
 	}
