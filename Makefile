@@ -8,10 +8,26 @@ OUT := build
 CC ?= cc
 CLANG ?= clang
 BPFTOOL ?= bpftool
+# CFLAGS, CPPFLAGS and LDFLAGS are the user's (and the packager's:
+# dpkg-buildflags' hardening flags come in through them); what the build
+# needs whatever they say (the skeletons' include path, the C dialect,
+# the version) is in the KM_ ones, always added. EXTRA_CFLAGS comes last,
+# for the sanitized build. None of these reach the BPF objects, built by
+# clang for the BPF target with BPF_CFLAGS alone.
 CFLAGS ?= -g -O2
-CFLAGS += -Wall -Wextra -Wno-missing-field-initializers -std=gnu11 -D_GNU_SOURCE \
-	-I$(OUT) -DKM_TOOL_VERSION='"$(VERSION)"' $(EXTRA_CFLAGS)
+KM_CPPFLAGS := -D_GNU_SOURCE -I$(OUT) -DKM_TOOL_VERSION='"$(VERSION)"'
+KM_CFLAGS := -Wall -Wextra -Wno-missing-field-initializers -std=gnu11
+ALL_CFLAGS = $(KM_CPPFLAGS) $(CPPFLAGS) $(KM_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS := -lbpf -ldw -lelf -lz -lzstd -lm
+
+# `make V=1` shows each command in full; otherwise one short line a step.
+ifeq ($(V),1)
+Q :=
+say := @:
+else
+Q := @
+say := @printf '  %-7s %s\n'
+endif
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) \
 	-Ibpf/vmlinux/$(ARCH) -Ibpf
@@ -36,29 +52,30 @@ SKELS := $(OUT)/kmemsnoop.skel.h $(OUT)/resolve.skel.h $(OUT)/lifetime.skel.h
 DEPFLAGS = -MMD -MP -MF $@.d
 
 .PHONY: all static deps check layering unit kernel-tests guest-tests vm-tests demo bench format \
-	clean vmlinux-h sanitize fuzz-smoke install uninstall doc-tests
+	clean vmlinux-h sanitize fuzz-smoke install uninstall doc-tests \
+	deb deb-tests
 
 all: $(OUT)/kmemsnoop
 
 BPF_HEADERS := $(wildcard bpf/*.h) bpf/vmlinux/$(ARCH)/vmlinux.h
 
 $(OUT)/kmemsnoop.bpf.o: bpf/kmemsnoop.bpf.c $(BPF_HEADERS) | $(OUT)
-	@echo "  BPF     $@"
-	@$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(say) BPF $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(OUT)/kmemsnoop.skel.h: $(OUT)/kmemsnoop.bpf.o
-	@echo "  SKEL    $@"
-	@$(BPFTOOL) gen skeleton $< name kmemsnoop_bpf > $@.tmp && mv $@.tmp $@
+	$(say) SKEL $@
+	$(Q)$(BPFTOOL) gen skeleton $< name kmemsnoop_bpf > $@.tmp && mv $@.tmp $@
 
 # A second BPF object, loaded only to find the objects --pid-task,
 # --pci-dev, ... name and to read kernel memory for their member paths.
 $(OUT)/resolve.bpf.o: bpf/resolve.bpf.c $(BPF_HEADERS) | $(OUT)
-	@echo "  BPF     $@"
-	@$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(say) BPF $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(OUT)/resolve.skel.h: $(OUT)/resolve.bpf.o
-	@echo "  SKEL    $@"
-	@$(BPFTOOL) gen skeleton $< name resolve_bpf > $@.tmp && mv $@.tmp $@
+	$(say) SKEL $@
+	$(Q)$(BPFTOOL) gen skeleton $< name resolve_bpf > $@.tmp && mv $@.tmp $@
 
 # The arming programs of --on/--off, loaded only when asked for; their
 # compare-and-swap needs the v3 instruction set (kernels 5.12 and later).
@@ -74,17 +91,18 @@ $(OUT)/lifetime.skel.h: $(OUT)/lifetime.bpf.o
 # dependency files say which objects include them.
 $(OUT)/%.o: %.c $(OUT)/%.o.d | $(SKELS)
 	@mkdir -p $(dir $@)
-	@echo "  CC      $<"
-	@$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(say) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 # Anew each time: ar keeps members whose source was moved or deleted.
 $(OUT)/libkmemsnoop.a: $(LIB_OBJS)
-	@rm -f $@
-	@$(AR) rcs $@ $^
+	$(say) AR $@
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
 
 $(OUT)/kmemsnoop: $(OUT)/main.o $(OUT)/libkmemsnoop.a
-	@echo "  LINK    $@"
-	@$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 # One statically linked binary for production hosts, which may have none
 # of the libraries: the same objects, linked against the static archives
@@ -98,8 +116,8 @@ STATIC_LDLIBS := -Wl,--start-group -lbpf -ldw -lelf -lz -lzstd -llzma -lbz2 \
 static: $(OUT)/kmemsnoop-static
 
 $(OUT)/kmemsnoop-static: $(OUT)/main.o $(OUT)/libkmemsnoop.a
-	@echo "  LINK    $@"
-	@$(CC) $(CFLAGS) -static $^ -o $@ $(STATIC_LDLIBS)
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -static $^ -o $@ $(STATIC_LDLIBS)
 
 $(OUT):
 	mkdir -p $@
@@ -125,7 +143,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 
 $(OUT)/tests/%: tests/unit/%.c $(OUT)/tests/%.d $(OUT)/libkmemsnoop.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(DEPFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(DEPFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS) -lcmocka
 
 # The program test_dwarf symbolizes: DWARF with inlined calls, in an
 # ET_EXEC file as a vmlinux is, with a build-id and a _text to measure a
@@ -157,18 +175,18 @@ kernel-tests: $(OUT)/kmemsnoop $(OUT)/trigger $(OUT)/rename $(OUT)/fpos
 	@tests/run-kernel-tiers.sh
 
 $(OUT)/trigger: tools/trigger.c | $(OUT)
-	$(CC) $(CFLAGS) $< -o $@ -lpthread
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< -o $@ -lpthread
 
 # Renames itself on demand, for the --pid-task tests.
 $(OUT)/rename: tools/rename.c | $(OUT)
-	$(CC) $(CFLAGS) $< -o $@
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< -o $@
 
 $(OUT)/fpos: tools/fpos.c | $(OUT)
 	$(CC) $(CFLAGS) $< -o $@
 
 # For the guest kernel's initramfs, which has no libraries.
 $(OUT)/trigger-static: tools/trigger.c | $(OUT)
-	$(CC) $(CFLAGS) -static $< -o $@ -lpthread
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -static $< -o $@ -lpthread
 
 # Boots Debian 12 kernels under QEMU (downloaded once into a cache) and
 # runs kmemsnoop in them: the cloud kernel for execute breakpoints, KASLR,
@@ -186,7 +204,7 @@ vm-tests:
 # runs even when one fails; the last lines say which, and how long each
 # took.
 CHECK_TIERS := all layering unit vm-tests guest-tests kernel-tests sanitize \
-	fuzz-smoke doc-tests browser-tests
+	fuzz-smoke doc-tests deb-tests browser-tests
 check: deps
 	@tests/run-check.sh $(CHECK_TIERS)
 
@@ -213,9 +231,14 @@ fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=20
 
 # DEMO_VM=1 runs it in the test VM even where this machine's
-# breakpoints fire.
-demo: deps
+# breakpoints fire. Installs only what the demo needs: the build's
+# packages and jq, and QEMU's only where it runs in the test VM (as
+# tools/demo.sh decides, with tools/fires-here.sh).
+demo:
+	@tools/install-deps.sh demo
 	@$(MAKE) -s --no-print-directory all $(OUT)/trigger
+	@if [ -n "$(DEMO_VM)" ] || [ -n "$$(tools/fires-here.sh)" ]; then \
+		tools/install-deps.sh vm; fi
 	@tools/demo.sh $(if $(DEMO_VM),--vm)
 
 bench: deps
@@ -226,34 +249,74 @@ bench: deps
 # Writes a trace of N hits for a given vmlinux, for timing report's
 # DWARF symbolization in make bench (tools/bench_report_dwarf.sh).
 $(OUT)/make_trace: tools/make_trace.c $(OUT)/make_trace.d $(OUT)/libkmemsnoop.a
-	@$(CC) $(CFLAGS) $(DEPFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(DEPFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
 
 # Writes traces crafted against report's tables (colliding keys, one
 # level of a million frames), for make bench
 # (tools/bench_report_crafted.sh).
 $(OUT)/make_trace_crafted: tools/make_trace_crafted.c \
 		$(OUT)/make_trace_crafted.d $(OUT)/libkmemsnoop.a
-	@$(CC) $(CFLAGS) $(DEPFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(DEPFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
 
-# make install / uninstall: the binary, the man pages and the bash
-# completion, under $(DESTDIR)$(PREFIX).
+# make install / uninstall: the binary, the man pages, the bash
+# completion and the documents the man pages refer to, under
+# $(DESTDIR)$(PREFIX). The man pages name those documents by their
+# installed path: /usr/local/share/doc/kmemsnoop in the source, DOCDIR
+# once installed.
 PREFIX ?= /usr/local
 BINDIR := $(PREFIX)/bin
 MAN1DIR := $(PREFIX)/share/man/man1
 COMPLETIONDIR := $(PREFIX)/share/bash-completion/completions
+DOCDIR := $(PREFIX)/share/doc/kmemsnoop
 MANPAGES := $(wildcard docs/man/*.1)
+DOCS := docs/report.md docs/trace-format.md
 
 install: $(OUT)/kmemsnoop
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(COMPLETIONDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(COMPLETIONDIR) \
+		$(DESTDIR)$(DOCDIR)
 	install -m 0755 $(OUT)/kmemsnoop $(DESTDIR)$(BINDIR)/kmemsnoop
-	install -m 0644 $(MANPAGES) $(DESTDIR)$(MAN1DIR)/
+	for page in $(MANPAGES); do \
+		sed 's|/usr/local/share/doc/kmemsnoop|$(DOCDIR)|g' $$page \
+			>$(DESTDIR)$(MAN1DIR)/$${page##*/} && \
+		chmod 0644 $(DESTDIR)$(MAN1DIR)/$${page##*/} || exit 1; \
+	done
 	install -m 0644 tools/kmemsnoop.bash-completion \
 		$(DESTDIR)$(COMPLETIONDIR)/kmemsnoop
+	install -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/kmemsnoop \
 		$(addprefix $(DESTDIR)$(MAN1DIR)/,$(notdir $(MANPAGES))) \
-		$(DESTDIR)$(COMPLETIONDIR)/kmemsnoop
+		$(DESTDIR)$(COMPLETIONDIR)/kmemsnoop \
+		$(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS)))
+	rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null || true
+
+# The Debian package (debian/, native): dpkg-buildpackage in a copy of
+# this tree under $(DEB_DIR), so that its output (written to the parent
+# directory) lands there too, and the tree's own build/ stays as it is:
+# $(DEB_DIR)/kmemsnoop_VERSION_ARCH.deb, with its .buildinfo and .changes;
+# dpkg-buildpackage's output in $(DEB_DIR)/build.log.
+DEB_DIR := $(OUT)/deb
+DEB_SRC := $(DEB_DIR)/kmemsnoop-$(VERSION)
+deb:
+	@tools/install-deps.sh deb
+	$(Q)rm -rf $(DEB_DIR)
+	$(Q)mkdir -p $(DEB_SRC)
+	$(Q)tar -cf - --exclude=./.git --exclude=./$(OUT) --exclude=./build \
+		--exclude=./build-san . | tar -xf - -C $(DEB_SRC)
+	$(say) DEB $(DEB_DIR)
+	$(Q)cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b -jauto \
+		>$(CURDIR)/$(DEB_DIR)/build.log 2>&1 || \
+		{ tail -n 30 $(CURDIR)/$(DEB_DIR)/build.log; \
+		  echo "make deb: dpkg-buildpackage failed: $(DEB_DIR)/build.log"; exit 1; }
+	$(Q)rm -rf $(DEB_SRC)
+	@ls $(DEB_DIR)/*.deb
+
+# Builds the package and checks it: hardening, lintian, installing and
+# removing it (tests/doc/test_deb.sh). Root, for dpkg -i; not part of
+# doc-tests, since it installs the package on this machine for a moment.
+deb-tests: $(OUT)/kmemsnoop
+	@tests/run-doc.sh tests/doc/test_deb.sh
 
 # The man pages (rendering, options against --help), the completion and
 # make install into a DESTDIR: nothing here needs the kernel.
@@ -266,7 +329,7 @@ doc-tests: $(OUT)/kmemsnoop $(OUT)/tests/list_options
 $(OUT)/tests/list_options: tests/doc/list_options.c record/options.h \
 		report/report_opts.h $(OUT)/libkmemsnoop.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
 
 format:
 	clang-format -i $(wildcard bpf/*.c bpf/*.h main.c $(COMMON) $(RECORD) \
@@ -288,13 +351,13 @@ FUZZ_TIME ?= 60
 
 $(OUT)/fuzz_report: tests/fuzz/fuzz_report.c $(FUZZ_SRCS) $(HEADERS) \
 		$(OUT)/kmemsnoop.skel.h
-	@echo "  FUZZ    $@"
-	@$(CLANG) $(FUZZ_CFLAGS) tests/fuzz/fuzz_report.c $(FUZZ_SRCS) -o $@ \
+	$(say) FUZZ $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) tests/fuzz/fuzz_report.c $(FUZZ_SRCS) -o $@ \
 		$(LDLIBS)
 
 $(OUT)/make_seeds: tests/fuzz/make_seeds.c $(OUT)/make_seeds.d \
 		$(OUT)/libkmemsnoop.a
-	@$(CC) $(CFLAGS) $(DEPFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(DEPFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
 
 .PHONY: fuzz
 fuzz: $(OUT)/fuzz_report $(OUT)/make_seeds
@@ -308,7 +371,7 @@ fuzz: $(OUT)/fuzz_report $(OUT)/make_seeds
 $(OUT)/tests/fg_trace: tests/browser/fg_trace.c $(OUT)/tests/fg_trace.d \
 		$(OUT)/libkmemsnoop.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(DEPFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(DEPFLAGS) $< $(OUT)/libkmemsnoop.a -o $@ $(LDLIBS)
 
 browser-tests: $(OUT)/kmemsnoop $(OUT)/trigger $(OUT)/tests/fg_trace
 	@tests/browser/test_flamegraph.sh

@@ -2,6 +2,8 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <bpf/libbpf.h>
 #include "error.h"
 
 int km_usage_error;
@@ -31,6 +33,18 @@ static void capture(const char *prefix, const char *line)
 	captured_error = !warning;
 }
 
+static bool quiet;
+
+void km_set_quiet(bool on)
+{
+	quiet = on;
+}
+
+bool km_quiet(void)
+{
+	return quiet;
+}
+
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
 	char line[1024];
@@ -57,8 +71,21 @@ void km_warn(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (quiet)
+		return;
 	va_start(ap, fmt);
 	vreport("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void km_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (quiet)
+		return;
+	va_start(ap, fmt);
+	vreport("", fmt, ap);
 	va_end(ap);
 }
 
@@ -77,4 +104,17 @@ void km_usage(const char *fmt, ...)
 	va_start(ap, fmt);
 	vreport("", fmt, ap);
 	va_end(ap);
+}
+
+/* libbpf speaks only when asked to: KMEMSNOOP_DEBUG=1. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	(void)level;
+	return getenv("KMEMSNOOP_DEBUG") ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+void km_libbpf_quiet(void)
+{
+	libbpf_set_print(libbpf_print);
 }

@@ -7,6 +7,7 @@
 #ifndef KM_ERROR_H
 #define KM_ERROR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Documented exit codes (README, kmemsnoop --help). */
@@ -20,6 +21,14 @@ enum km_exit {
 void km_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Same, prefixed "warning: "; never changes the exit code. */
 void km_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * "kmemsnoop: <message>": what was done, not what went wrong (which
+ * symbols, what was fetched). Quiet, as warnings are, after
+ * km_set_quiet(true) (report -q); errors are never quiet.
+ */
+void km_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void km_set_quiet(bool on);
+bool km_quiet(void);
 
 /*
  * Until called again with buf NULL, messages go into buf[size] instead
@@ -43,5 +52,12 @@ void km_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * The one mapping every command uses.
  */
 int km_exit_status(int err);
+
+/*
+ * libbpf prints its own lines ("libbpf: ...") on stderr; after this,
+ * only when KMEMSNOOP_DEBUG is set, so that an error stays the one
+ * line kmemsnoop says. Called before any libbpf call that may print.
+ */
+void km_libbpf_quiet(void);
 
 #endif

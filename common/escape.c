@@ -78,12 +78,30 @@ static size_t one_char(const char *in, size_t len, char *out, size_t *w)
 	return n;
 }
 
+/* Printable ASCII other than the backslash: the common case, in runs. */
+static bool plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '\\';
+}
+
 char *km_escape_text(char *out, size_t size, const char *in, size_t len)
 {
-	size_t i = 0, n = 0, used, w;
+	size_t i = 0, n = 0, used, w, run;
 	char piece[16];
 
 	while (i < len) {
+		/* Task and symbol names are plain: copy them in one piece. */
+		for (run = i; run < len && plain(in[run]); run++)
+			;
+		if (run > i) {
+			w = run - i < size - n - 1 ? run - i : size - n - 1;
+			memcpy(out + n, in + i, w);
+			n += w;
+			if (w < run - i)
+				break;
+			i = run;
+			continue;
+		}
 		used = one_char(in + i, len - i, piece, &w);
 		if (n + w >= size)
 			break;
@@ -93,12 +111,6 @@ char *km_escape_text(char *out, size_t size, const char *in, size_t len)
 	}
 	out[n] = '\0';
 	return out;
-}
-
-/* Printable ASCII other than the backslash: the common case, in runs. */
-static bool plain(unsigned char c)
-{
-	return c >= 0x20 && c < 0x7f && c != '\\';
 }
 
 void km_put_text(FILE *f, const char *s, size_t len)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdlib.h>
+#include "error.h"
 #include "optable.h"
 
 static bool is_short(int val)
@@ -17,6 +18,8 @@ const char *km_opt_shorts(const struct option *t, bool in_order, char *buf,
 		abort();
 	if (in_order)
 		*p++ = '+';
+	/* getopt then tells a missing value (':') from an unknown option. */
+	*p++ = ':';
 	for (; t->name; t++) {
 		if (!is_short(t->val))
 			continue;
@@ -43,4 +46,15 @@ void km_opt_list(FILE *f, const struct option *t)
 {
 	for (; t->name; t++)
 		km_opt_list_one(f, t);
+}
+
+void km_opt_error(int c, const char *word, const char *cmd)
+{
+	if (c == ':')
+		km_usage(
+			"option '%s' needs a value; see 'kmemsnoop %s%s--help'",
+			word, cmd, *cmd ? " " : "");
+	else
+		km_usage("unknown option '%s'; see 'kmemsnoop %s%s--help'",
+			 word, cmd, *cmd ? " " : "");
 }

@@ -17,9 +17,11 @@
 
 /*
  * getopt_long's short-option string for table t (ended by a zeroed
- * entry): the vals below 256, each followed by ':' if it takes a value,
- * after a '+' if in_order (stop at the first non-option). buf must
- * hold 2 * entries + 2 characters; aborts if not. Returns buf.
+ * entry): ':' (getopt returns ':' for a missing value, '?' for an
+ * unknown option), then the vals below 256, each followed by ':' if it
+ * takes a value, all after a '+' if in_order (stop at the first
+ * non-option). buf must hold 2 * entries + 3 characters; aborts if
+ * not. Returns buf.
  */
 const char *km_opt_shorts(const struct option *t, bool in_order, char *buf,
 			  size_t size);
@@ -32,5 +34,13 @@ const char *km_opt_shorts(const struct option *t, bool in_order, char *buf,
  */
 void km_opt_list(FILE *f, const struct option *t);
 void km_opt_list_one(FILE *f, const struct option *opt);
+
+/*
+ * Says, through km_usage(), what getopt_long's answer c ('?' or ':')
+ * for the word argv[optind - 1] means: an unknown option, or one whose
+ * value is missing; cmd names the command for its --help ("" for live
+ * mode).
+ */
+void km_opt_error(int c, const char *word, const char *cmd);
 
 #endif

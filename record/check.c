@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 #include "commands.h"
 #include "../common/error.h"
+#include "../common/version.h"
 #include "../common/json.h"
 #include "capture/arm.h"
 #include "check.h"
@@ -77,6 +78,7 @@ static void usage(FILE *f)
 	      "Tests what kmemsnoop needs on this machine and prints one line per\n"
 	      "check: its name, ok, missing or error, and why.\n"
 	      "      --format FMT   text (the default) or json (one object)\n"
+	      "  -V, --version      print the versions of kmemsnoop and its libraries\n"
 	      "Checks, in this order (* required):\n"
 	      "  privileges*  btf*  bpf-load*  breakpoint-events*  slots*\n"
 	      "  kernel-watch-fires*  user-watch-fires  exec-breakpoint\n"
@@ -137,9 +139,7 @@ static int run(bool json)
 	size_t i;
 	bool ok;
 
-	/* libbpf's own warnings only with KMEMSNOOP_DEBUG, as elsewhere. */
-	if (!getenv("KMEMSNOOP_DEBUG"))
-		libbpf_set_print(NULL);
+	km_libbpf_quiet();
 	if (km_online_cpus(&c.cpu, 1) < 0)
 		c.cpu = 0;
 	for (i = 0; i < NR_CHECKS; i++) {
@@ -159,6 +159,7 @@ enum { OPT_FORMAT = 256 }; /* long-only: no character stands for it */
 const struct option km_check_opts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
 	{ 0 },
 };
 
@@ -177,6 +178,10 @@ int km_cmd_check(int argc, char **argv)
 			usage(stdout);
 			return KM_EXIT_OK;
 		}
+		if (c == 'V') {
+			km_print_version(stdout);
+			return KM_EXIT_OK;
+		}
 		if (c == OPT_FORMAT &&
 		    (!strcmp(optarg, "text") || !strcmp(optarg, "json"))) {
 			json = !strcmp(optarg, "json");
@@ -186,9 +191,7 @@ int km_cmd_check(int argc, char **argv)
 			km_usage("unknown format '%s': use text or json",
 				 optarg);
 		else
-			km_usage(
-				"unknown option or missing value in '%s'; see 'kmemsnoop check --help'",
-				argv[optind - 1]);
+			km_opt_error(c, argv[optind - 1], "check");
 		return KM_EXIT_USAGE;
 	}
 	if (optind < argc) {

@@ -106,7 +106,7 @@ static int on_armed(void *ctx, uint64_t now_ns)
 
 	(void)now_ns;
 	for (i = 0; !l->o->life && i < l->o->nr_watches; i++)
-		printf("Watchpoint attached on %" PRIx64 "\n",
+		printf("Watchpoint attached on 0x%016" PRIx64 "\n",
 		       l->o->watches[i].addr);
 	if (l->o->life)
 		printf("Watching objects from --on %s: %d at once\n",

@@ -11,6 +11,7 @@
 #include "../common/btf_path.h"
 #include "commands.h"
 #include "../common/error.h"
+#include "../common/version.h"
 #include "capture/kbtf.h"
 #include "options.h"
 
@@ -18,6 +19,7 @@ const struct option km_offsetof_opts[] = {
 	{ "btf", required_argument, NULL, 'b' },
 	{ "vmlinux", required_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
 	{ 0 },
 };
 
@@ -28,6 +30,7 @@ static void usage(FILE *f)
 	      "  MEMBER  a member path: se.nr_migrations, comm[3], ...\n"
 	      "  -b, --btf FILE      another kernel's BTF: raw, or an ELF file with .BTF\n"
 	      "  -v, --vmlinux FILE  the same, for a vmlinux\n"
+	      "  -V, --version       print the versions of kmemsnoop and its libraries\n"
 	      "Prints each member's offset, size and type; by default from the\n"
 	      "running kernel's BTF (/sys/kernel/btf, modules included).\n"
 	      "Exit status: 0 done, 1 failure at run time, 2 bad usage.\n",
@@ -105,10 +108,11 @@ int km_cmd_offsetof(int argc, char **argv)
 		} else if (c == 'h') {
 			usage(stdout);
 			return KM_EXIT_OK;
+		} else if (c == 'V') {
+			km_print_version(stdout);
+			return KM_EXIT_OK;
 		} else {
-			km_usage(
-				"unknown option or missing value in '%s'; see 'kmemsnoop offsetof --help'",
-				argv[optind - 1]);
+			km_opt_error(c, argv[optind - 1], "offsetof");
 			return KM_EXIT_USAGE;
 		}
 	}

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "../common/error.h"
+#include "../common/version.h"
 #include "../common/trace/trace_format.h"
 #include "capture/filter.h"
 #include "capture/lifetime.h"
@@ -28,6 +29,7 @@ enum {
 	OPT_EXCLUDE_SELF,
 	OPT_IF,
 	OPT_REGS,
+	OPT_FORCE,
 	OPT_ON,
 	OPT_OFF,
 	OPT_OBJECTS,
@@ -56,6 +58,7 @@ static const struct {
 	{ { "duration", required_argument, NULL, 'd' }, ON_BOTH },
 	{ { "count", required_argument, NULL, 'c' }, ON_BOTH },
 	{ { "vmlinux", required_argument, NULL, 'v' }, ON_BOTH },
+	{ { "force", no_argument, NULL, OPT_FORCE }, ON_BOTH },
 	{ { "modules", required_argument, NULL, OPT_MODULES },
 	  ON_LIVE,
 	  "--modules is for symbolizing: record keeps where the modules were, 'kmemsnoop report --modules DIR' reads their debug files" },
@@ -72,6 +75,7 @@ static const struct {
 	  ON_RECORD,
 	  "-q quiets record's status line: live mode has none" },
 	{ { "help", no_argument, NULL, 'h' }, ON_BOTH },
+	{ { "version", no_argument, NULL, 'V' }, ON_BOTH },
 	{ { "pid-task", required_argument, NULL, KM_OPT_PID_TASK }, ON_BOTH },
 	{ { "pci-dev", required_argument, NULL, KM_OPT_PCI_DEV }, ON_BOTH },
 	{ { "usb-dev", required_argument, NULL, KM_OPT_USB_DEV }, ON_BOTH },
@@ -104,7 +108,9 @@ void km_opts_usage(FILE *f, bool record)
 	      "  EXPR  a kernel symbol, symbol+offset, or a hex address\n"
 	      "  -d, --duration SECONDS   stop after this long\n"
 	      "  -c, --count COUNT        stop after COUNT hits\n"
-	      "  -v, --vmlinux VMLINUX    take symbol names from this vmlinux\n",
+	      "  -v, --vmlinux VMLINUX    take symbol names from this vmlinux (its build-id\n"
+	      "                           must be the running kernel's)\n"
+	      "      --force              use that vmlinux even if its build-id differs\n",
 	      f);
 	if (!record)
 		fputs("      --modules DIR        module debug files (NAME.ko[.debug]) are here too;\n"
@@ -140,7 +146,9 @@ void km_opts_usage(FILE *f, bool record)
 		fputs("Subcommands: kmemsnoop record --help, kmemsnoop report --help,\n"
 		      "kmemsnoop offsetof --help\n",
 		      f);
-	fputs("Exit status: 0 done, 1 failure at run time, 2 bad usage.\n", f);
+	fputs("  -V, --version            print the versions of kmemsnoop and its libraries\n"
+	      "Exit status: 0 done, 1 failure at run time, 2 bad usage.\n",
+	      f);
 }
 
 static int parse_seconds(const char *s, uint64_t *ns)
@@ -262,6 +270,9 @@ static int handle_opt(struct km_opts *o, int c, const char *arg)
 	case 'v':
 		o->vmlinux = arg;
 		return 0;
+	case OPT_FORCE:
+		o->force = true;
+		return 0;
 	case OPT_MODULES:
 		o->modules_dir = arg;
 		return 0;
@@ -297,10 +308,11 @@ static int handle_opt(struct km_opts *o, int c, const char *arg)
 	case 'h':
 		km_opts_usage(stdout, o->record);
 		return 1;
+	case 'V':
+		km_print_version(stdout);
+		return 1;
 	}
-	km_usage(
-		"unknown option or missing value in '%s'; see 'kmemsnoop %s--help'",
-		arg, o->record ? "record " : "");
+	km_opt_error(c, arg, o->record ? "record" : "");
 	return -EINVAL;
 }
 
@@ -309,7 +321,7 @@ static int scan_args(struct km_opts *o, int argc, char **argv, char **words,
 		     int *nr_words)
 {
 	struct option long_opts[NR_OPTS + 1] = { 0 };
-	char shorts[2 * NR_OPTS + 2];
+	char shorts[2 * NR_OPTS + 3];
 	size_t i;
 	int c, before, err;
 
@@ -474,9 +486,18 @@ static int parse_watch(struct km_opts *o, int i, const char *bp,
 {
 	struct km_object *obj = km_objects_for(o->objects, i);
 
+	uint64_t addr;
+
 	if (obj)
 		return km_object_watch(o->objects, obj, &o->watches[i], bp,
 				       expr, &o->syms);
+	if (!o->vmlinux && km_resolve_expr(expr, &o->syms, &addr) == -ENOENT &&
+	    km_kallsyms_lacks_data(o->kallsyms, o->kallsyms_len)) {
+		km_usage(
+			"unknown symbol '%.*s': this kernel's /proc/kallsyms lists no data symbols (built without CONFIG_KALLSYMS_ALL); give -v VMLINUX (its vmlinux with symbols, e.g. from the -dbg package), an object option such as --pid-task, or a hex address",
+			(int)strcspn(expr, "+"), expr);
+		return -ENOENT;
+	}
 	return km_watch_parse(&o->watches[i], bp, expr, &o->syms);
 }
 
@@ -507,23 +528,10 @@ int km_opts_parse(struct km_opts *o, int argc, char **argv)
 	if (err)
 		return err;
 	o->filter.max_kept = o->count;
+	err = km_opts_validate(o);
+	if (err)
+		return err;
 	o->reader = km_kallsyms_reader_start();
-	return 0;
-}
-
-/* Execute breakpoints have no value for --if to compare. */
-static int check_value_filter(const struct km_opts *o)
-{
-	int i;
-
-	for (i = 0; o->filter.value_op && i < o->nr_watches; i++) {
-		if (o->watches[i].type != KM_BP_X)
-			continue;
-		km_usage(
-			"--if compares values, and execute breakpoints (%s) have none",
-			o->watches[i].expr);
-		return -EINVAL;
-	}
 	return 0;
 }
 
@@ -539,7 +547,7 @@ int km_opts_resolve(struct km_opts *o)
 	for (i = 0; !err && i < o->nr_watches; i++)
 		err = parse_watch(o, i, o->words[2 * i], o->words[2 * i + 1]);
 	err = km_objects_finish(o->objects, err);
-	return err ?: check_value_filter(o);
+	return err ?: km_opts_check_resolved(o);
 }
 
 void km_opts_session(const struct km_opts *o, struct km_session_opts *so)

@@ -17,6 +17,7 @@ struct km_opts {
 	bool record; /* accept record-only options */
 	const char *output;
 	const char *vmlinux;
+	bool force; /* use -v VMLINUX whatever its build-id */
 	const char *modules_dir; /* live: --modules DIR, module debug files */
 	uint64_t duration_ns;
 	uint64_t count;
@@ -57,6 +58,18 @@ int km_opts_parse(struct km_opts *o, int argc, char **argv);
  * explaining.
  */
 int km_opts_resolve(struct km_opts *o);
+/*
+ * record/options_check.c. What km_opts_parse checks beyond the
+ * syntax of each option, needing no privilege: BP and EXPR syntax,
+ * --if against the watch lengths, the same watch twice, -C, -p and
+ * --tid against this machine, -v's build-id. Returns 0 or a negative
+ * errno after explaining.
+ */
+int km_opts_validate(struct km_opts *o);
+/* Once resolved: no two watches of the same bytes. */
+int km_opts_check_resolved(const struct km_opts *o);
+/* Whether kallsyms text lists no data symbols (no CONFIG_KALLSYMS_ALL). */
+bool km_kallsyms_lacks_data(const char *text, size_t len);
 /* Makes syms the whole symbol table, as printing stacks needs. */
 int km_opts_all_symbols(struct km_opts *o);
 /* The session options both live mode and record start from. */

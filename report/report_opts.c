@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 #include "../common/optable.h"
 #include "../common/error.h"
+#include "../common/version.h"
 #include "report_opts.h"
 
 void km_report_usage(FILE *f)
@@ -18,12 +20,18 @@ void km_report_usage(FILE *f)
 	      "                          first) or callee (innermost first)\n"
 	      "      --timeline          hits per second per watchpoint, as bars\n"
 	      "      --header            the trace's metadata\n"
+	      "  -F, --fields KEYS       the same as --sort (perf's name for the columns)\n"
+	      "      --percent-limit N   leave out stacks, rows and calls under N%% of the hits\n"
 	      "Output:\n"
 	      "      --format FMT        text (default), json (JSON Lines), folded (for\n"
 	      "                          flame graphs), perf-script (as perf script prints),\n"
 	      "                          svg (an interactive flame graph)\n"
 	      "      --time-format FMT   relative (seconds since the start, the default)\n"
 	      "                          or wall (UTC date and time)\n"
+	      "      --stdio             text on standard output: the default, for perf's users\n"
+	      "  -n, --show-nr-samples   accepted as perf takes it: hit counts always show\n"
+	      "      --no-pager          on a terminal, do not page through less -FRX\n"
+	      "  -q, --quiet             no notes or warnings, only errors\n"
 	      "Filters, for every view and format:\n"
 	      "      --pid LIST          only these processes (thread groups), e.g. 1,5-7\n"
 	      "      --tid LIST          only these threads\n"
@@ -33,13 +41,17 @@ void km_report_usage(FILE *f)
 	      "      --time FROM,TO      only hits this many seconds after the start;\n"
 	      "                          either side may be empty\n"
 	      "Symbols:\n"
-	      "      --vmlinux PATH      take symbols, file:line and inlined calls from this\n"
+	      "  -k, --vmlinux PATH      take symbols, file:line and inlined calls from this\n"
 	      "                          vmlinux (its DWARF, else its symbol table)\n"
 	      "      --force             use the vmlinux even if its build-id is not the trace's\n"
 	      "      --kallsyms PATH     take symbols from this kallsyms file\n"
 	      "      --modules DIR       look for modules' debug files (NAME.ko, NAME.ko.debug)\n"
 	      "                          anywhere under DIR\n"
+	      "      --no-debuginfod     ask no debuginfod server, whatever DEBUGINFOD_URLS says\n"
+	      "      --symfs DIR         look for debug files under DIR, as perf does (the\n"
+	      "                          same as KMEMSNOOP_DEBUG_ROOT=DIR)\n"
 	      "  -h, --help              this help\n"
+	      "  -V, --version           kmemsnoop's version and its libraries'\n"
 	      "Without --vmlinux or --kallsyms, the vmlinux with the trace's build-id is\n"
 	      "looked for in /usr/lib/debug/.build-id, /usr/lib/debug/boot, /boot and\n"
 	      "/lib/modules/RELEASE/build (under $KMEMSNOOP_DEBUG_ROOT), then through\n"
@@ -47,6 +59,10 @@ void km_report_usage(FILE *f)
 	      "trace's kallsyms snapshot. A module's frames come from its debug file, found\n"
 	      "by build-id: under --modules DIR, /usr/lib/debug/.build-id,\n"
 	      "/usr/lib/debug/lib/modules/RELEASE, or through debuginfod; else from kallsyms.\n"
+	      "debuginfod is asked at most 16 times a run: for the kernel, and for modules\n"
+	      "the shown stacks pass through.\n"
+	      "Unlike perf report, -C is a CPU list filter here and there is no -v:\n"
+	      "-q silences notes and warnings instead.\n"
 	      "More in kmemsnoop-report(1).\n"
 	      "Exit status: 0 done, 1 failure at run time, 2 bad usage.\n",
 	      f);
@@ -57,10 +73,10 @@ void km_report_usage(FILE *f)
  * no letter stands for an option it is not.
  */
 enum {
-	OPT_VMLINUX = 256,
-	OPT_KALLSYMS,
+	OPT_KALLSYMS = 256,
 	OPT_FORCE,
 	OPT_MODULES,
+	OPT_NO_DEBUGINFOD,
 	OPT_HITS,
 	OPT_HEADER,
 	OPT_FORMAT,
@@ -71,6 +87,10 @@ enum {
 	OPT_COMM,
 	OPT_WATCH,
 	OPT_TIME,
+	OPT_PERCENT_LIMIT,
+	OPT_STDIO,
+	OPT_NO_PAGER,
+	OPT_SYMFS,
 };
 
 /*
@@ -79,17 +99,25 @@ enum {
  */
 static const struct option long_opts[] = {
 	{ "input", required_argument, NULL, 'i' },
-	{ "vmlinux", required_argument, NULL, OPT_VMLINUX },
+	{ "vmlinux", required_argument, NULL, 'k' },
 	{ "kallsyms", required_argument, NULL, OPT_KALLSYMS },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "modules", required_argument, NULL, OPT_MODULES },
+	{ "no-debuginfod", no_argument, NULL, OPT_NO_DEBUGINFOD },
+	{ "symfs", required_argument, NULL, OPT_SYMFS },
 	{ "hits", no_argument, NULL, OPT_HITS },
 	{ "header", no_argument, NULL, OPT_HEADER },
 	{ "sort", required_argument, NULL, 's' },
+	{ "fields", required_argument, NULL, 'F' },
+	{ "percent-limit", required_argument, NULL, OPT_PERCENT_LIMIT },
 	{ "call-graph", required_argument, NULL, 'g' },
 	{ "timeline", no_argument, NULL, OPT_TIMELINE },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "time-format", required_argument, NULL, OPT_TIME_FORMAT },
+	{ "stdio", no_argument, NULL, OPT_STDIO },
+	{ "show-nr-samples", no_argument, NULL, 'n' },
+	{ "no-pager", no_argument, NULL, OPT_NO_PAGER },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "pid", required_argument, NULL, OPT_PID },
 	{ "tid", required_argument, NULL, OPT_TID },
 	{ "comm", required_argument, NULL, OPT_COMM },
@@ -97,6 +125,7 @@ static const struct option long_opts[] = {
 	{ "watch", required_argument, NULL, OPT_WATCH },
 	{ "time", required_argument, NULL, OPT_TIME },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
 	{ 0 },
 };
 
@@ -150,14 +179,58 @@ static int call_graph(struct km_report_opts *o, const char *s)
 	return err;
 }
 
+/*
+ * --symfs DIR: the debug files' root, which the symbolize layer takes
+ * from KMEMSNOOP_DEBUG_ROOT (common/symbolize/vmlinux.c); one setting,
+ * two spellings.
+ */
+static int symfs(const char *dir)
+{
+	if (!*dir) {
+		km_usage("--symfs needs a directory");
+		return -EINVAL;
+	}
+	return setenv("KMEMSNOOP_DEBUG_ROOT", dir, 1) ? -errno : 0;
+}
+
+static int percent_limit(struct km_report_opts *o, const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= 0 && v <= 100)) {
+		km_usage(
+			"bad --percent-limit '%s': give a percentage from 0 to 100, e.g. 1 or 0.5",
+			s);
+		return -EINVAL;
+	}
+	o->percent_limit = v;
+	return 0;
+}
+
 static int handle(struct km_report_opts *o, int c, const char *arg)
 {
 	switch (c) {
 	case 'i':
 		o->input = arg;
 		return 0;
-	case OPT_VMLINUX:
+	case 'k':
 		o->sym.vmlinux = arg;
+		return 0;
+	case OPT_SYMFS:
+		return symfs(arg);
+	case OPT_PERCENT_LIMIT:
+		return percent_limit(o, arg);
+	case OPT_STDIO:
+	case 'n':
+		return 0;
+	case OPT_NO_PAGER:
+		o->no_pager = true;
+		return 0;
+	case 'q':
+		o->quiet = true;
 		return 0;
 	case OPT_KALLSYMS:
 		o->sym.kallsyms = arg;
@@ -168,6 +241,9 @@ static int handle(struct km_report_opts *o, int c, const char *arg)
 	case OPT_MODULES:
 		o->sym.modules = arg;
 		return 0;
+	case OPT_NO_DEBUGINFOD:
+		o->sym.no_debuginfod = true;
+		return 0;
 	case OPT_HITS:
 		o->hits = true;
 		return 0;
@@ -175,6 +251,7 @@ static int handle(struct km_report_opts *o, int c, const char *arg)
 		o->header = true;
 		return 0;
 	case 's':
+	case 'F':
 		o->sorted = true;
 		return km_sort_parse(&o->sort, arg);
 	case 'g':
@@ -200,9 +277,8 @@ static int handle(struct km_report_opts *o, int c, const char *arg)
 	case OPT_TIME:
 		return km_hit_filter_time(&o->filter, arg);
 	}
-	km_usage(
-		"unknown or incomplete option '%s'; see 'kmemsnoop report --help'",
-		arg);
+	/* Every val of the table is handled above. */
+	km_usage("internal error: option %d has no handler", c);
 	return -EINVAL;
 }
 
@@ -227,8 +303,9 @@ static int one_view(const struct km_report_opts *o)
 			 views[1]);
 		return -EINVAL;
 	}
-	if (o->header && o->format != KM_FMT_TEXT) {
-		km_usage("--header prints text: leave out --format");
+	if (o->header && o->format != KM_FMT_TEXT && o->format != KM_FMT_JSON) {
+		km_usage("--header prints text or json: leave out --format %s",
+			 formats[o->format]);
 		return -EINVAL;
 	}
 	return 0;
@@ -252,8 +329,15 @@ int km_report_parse(struct km_report_opts *o, int argc, char **argv)
 			km_report_usage(stdout);
 			return 1;
 		}
-		err = handle(o, c,
-			     c == '?' || c == ':' ? argv[optind - 1] : optarg);
+		if (c == 'V') {
+			km_print_version(stdout);
+			return 1;
+		}
+		if (c == '?' || c == ':') {
+			km_opt_error(c, argv[optind - 1], "report");
+			return -EINVAL;
+		}
+		err = handle(o, c, optarg);
 		if (err)
 			return err;
 	}

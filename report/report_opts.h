@@ -13,6 +13,8 @@ struct km_report_opts {
 	const char *input;
 	struct km_symbol_opts sym;
 	bool hits, header, timeline, wall;
+	bool quiet, no_pager;
+	double percent_limit; /* 0: every row */
 	bool sorted; /* --sort given */
 	struct km_sort sort;
 	enum km_call_graph cg;

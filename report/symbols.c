@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../common/bytes.h"
+#include "../common/escape.h"
 #include "../common/error.h"
 #include "../common/symbolize/dwarf.h"
 #include "../common/symbolize/modules.h"
@@ -226,34 +227,30 @@ static int from_snapshot(struct km_symbolizer **out,
 }
 
 /* The vmlinux of the trace's kernel on this machine, or from debuginfod. */
-static char *find_vmlinux(const struct km_trace_data *t)
+static char *find_vmlinux(const struct km_trace_data *t, const char *release)
 {
 	char *path;
-	int err;
 
-	path = km_find_vmlinux_local(t->build_id, t->build_id_len, t->release);
-	if (path)
-		return path;
-	err = km_find_vmlinux_debuginfod(&path, t->build_id, t->build_id_len);
-	if (!err)
-		return path;
-	if (err == -ELIBACC)
-		km_warn("DEBUGINFOD_URLS is set, but libdebuginfod.so.1 cannot be loaded: install libdebuginfod1 to use it");
-	else if (err != -ENOSYS && err != -ENOENT)
-		km_warn("debuginfod (%s) gave no vmlinux: %s",
-			getenv("DEBUGINFOD_URLS"), strerror(-err));
-	return NULL;
+	path = km_find_vmlinux_local(t->build_id, t->build_id_len, release);
+	if (!path)
+		km_debuginfod_find(&path, t->build_id, t->build_id_len,
+				   "vmlinux");
+	return path;
 }
 
 /* No vmlinux given: the one found by build-id, else the snapshot. */
-static int from_found(struct km_symbolizer **out, const struct km_trace_data *t)
+static int from_found(struct km_symbolizer **out, const struct km_trace_data *t,
+		      const char *release)
 {
 	char hex[2 * KM_BUILD_ID_MAX + 1];
-	char *path = find_vmlinux(t);
+	char *path = NULL;
 	int err;
 
+	/* Without a build-id, any file at the usual paths would pass. */
+	if (t->build_id_len)
+		path = find_vmlinux(t, release);
 	if (path) {
-		fprintf(stderr, "kmemsnoop: symbols from %s\n", path);
+		km_note("symbols from %s", path);
 		err = from_vmlinux(out, t, path, false);
 		free(path);
 		return err;
@@ -262,29 +259,28 @@ static int from_found(struct km_symbolizer **out, const struct km_trace_data *t)
 		km_warn("%s holds no kallsyms snapshot: addresses stay unnamed (give --kallsyms or --vmlinux)",
 			t->path);
 	else if (t->build_id_len)
-		fprintf(stderr,
-			"kmemsnoop: no vmlinux with build-id %s found: symbols from the trace's kallsyms snapshot, without file:line\n",
+		km_note("no vmlinux with build-id %s found: symbols from the trace's kallsyms snapshot, without file:line",
 			km_build_id_hex(hex, t->build_id, t->build_id_len));
 	else
-		fprintf(stderr,
-			"kmemsnoop: no vmlinux found for the trace (it records no build-id): symbols from its kallsyms snapshot, without file:line\n");
+		km_note("the trace records no kernel build-id, so no vmlinux is looked for (one found by path could be any kernel's): symbols from its kallsyms snapshot, without file:line; give --vmlinux to use one");
 	return from_snapshot(out, t);
 }
 
 static int kernel_symbols(struct km_symbolizer **out,
 			  const struct km_trace_data *t,
-			  const struct km_symbol_opts *o)
+			  const struct km_symbol_opts *o, const char *release)
 {
 	if (o->vmlinux)
 		return from_vmlinux(out, t, o->vmlinux, o->force);
 	if (o->kallsyms)
 		return from_kallsyms_file(out, o->kallsyms);
-	return from_found(out, t);
+	return from_found(out, t, release);
 }
 
 /* Frames in the modules the trace places, from their debug files. */
 static int module_symbols(struct km_symbolizer **out,
-			  const struct km_trace_data *t, const char *dir)
+			  const struct km_trace_data *t, const char *dir,
+			  const char *release, bool debuginfod)
 {
 	if (!t->nr_mods) {
 		if (dir)
@@ -292,19 +288,84 @@ static int module_symbols(struct km_symbolizer **out,
 				t->path, dir);
 		return 0;
 	}
-	return km_modules_symbolizer(out, t->mods, t->nr_mods, t->release, dir,
-				     true);
+	return km_modules_symbolizer(out, t->mods, t->nr_mods, release, dir,
+				     debuginfod);
+}
+
+/*
+ * The trace's release, if it may name directories; else NULL, said in
+ * one line for the kernel and the modules both.
+ */
+static const char *path_release(const struct km_trace_data *t)
+{
+	char shown[4 * KM_PATH_NAME_MAX + 8];
+
+	if (!t->release || !*t->release || km_path_name_ok(t->release))
+		return t->release;
+	km_escape_text(shown, sizeof(shown), t->release,
+		       strnlen(t->release, KM_PATH_NAME_MAX + 1));
+	km_warn("%s records kernel release '%s%s', which is no plain directory name: not used to look for debug files",
+		t->path, shown,
+		strlen(t->release) > KM_PATH_NAME_MAX ? "..." : "");
+	return NULL;
+}
+
+/*
+ * The symbolizer report uses, and the run's debuginfod line when it is
+ * done with it: modules are looked for as frames reach them, so only
+ * then is the count known.
+ */
+struct run_symbolizer {
+	struct km_symbolizer base;
+	struct km_symbolizer *inner;
+};
+
+static int run_resolve(struct km_symbolizer *s, uint64_t addr,
+		       struct km_frame *out, int max)
+{
+	return km_resolve(((struct run_symbolizer *)s)->inner, addr, out, max);
+}
+
+static void run_destroy(struct km_symbolizer *s)
+{
+	km_symbolizer_destroy(((struct run_symbolizer *)s)->inner);
+	free(s);
+	km_debuginfod_summary(stderr);
+}
+
+static const struct km_symbolizer_ops run_ops = {
+	.resolve = run_resolve,
+	.destroy = run_destroy,
+};
+
+static int run_symbolizer(struct km_symbolizer **out)
+{
+	struct run_symbolizer *r = calloc(1, sizeof(*r));
+
+	if (!r) {
+		km_err("out of memory");
+		return -ENOMEM;
+	}
+	r->base.ops = &run_ops;
+	r->inner = *out;
+	*out = &r->base;
+	return 0;
 }
 
 int km_report_symbols(struct km_symbolizer **out, const struct km_trace_data *t,
 		      const struct km_symbol_opts *o)
 {
+	const char *release = path_release(t);
 	int err;
 
 	*out = NULL;
-	err = kernel_symbols(out, t, o);
+	km_debuginfod_begin(!o->no_debuginfod);
+	err = kernel_symbols(out, t, o, release);
 	if (!err)
-		err = module_symbols(out, t, o->modules);
+		err = module_symbols(out, t, o->modules, release,
+				     !o->no_debuginfod);
+	if (!err)
+		err = run_symbolizer(out);
 	if (err) {
 		km_symbolizer_destroy(*out);
 		*out = NULL;

@@ -12,6 +12,7 @@ struct km_symbol_opts {
 	const char *kallsyms; /* --kallsyms: a kallsyms file */
 	bool force; /* use a vmlinux whose build-id is not the trace's */
 	const char *modules; /* --modules: a tree with modules' debug files */
+	bool no_debuginfod; /* --no-debuginfod: ask no debuginfod server */
 };
 
 /*
@@ -19,10 +20,16 @@ struct km_symbol_opts {
  * given kallsyms file, else the vmlinux found by the trace's build-id
  * (km_find_vmlinux_local, then debuginfod), else the trace's own
  * kallsyms snapshot. A vmlinux whose build-id differs from the trace's
- * is refused unless o->force. Frames inside a module come from the
- * module's debug file when one is found (common/symbolize/modules.h). Returns 0,
- * or a negative errno after explaining; a trace without a snapshot
- * gives a symbolizer that knows no names, and a warning.
+ * is refused unless o->force; a trace without a build-id gets no
+ * vmlinux but the one given. Frames inside a module come from the
+ * module's debug file, looked for when a frame first falls in the
+ * module (common/symbolize/modules.h). The trace's release names
+ * directories only if km_path_name_ok (else one warning). debuginfod
+ * is asked within the run's limit (KM_DEBUGINFOD_MAX, vmlinux.h), not
+ * at all with o->no_debuginfod; destroying the symbolizer prints what
+ * it fetched, in one line. Returns 0, or a negative errno after
+ * explaining; a trace without a snapshot gives a symbolizer that
+ * knows no names, and a warning.
  */
 int km_report_symbols(struct km_symbolizer **out, const struct km_trace_data *t,
 		      const struct km_symbol_opts *o);

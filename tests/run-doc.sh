@@ -5,7 +5,10 @@
 # install, none of which needs the kernel. Runs every test_* function
 # of tests/doc/test_*.sh in its own subshell and temp dir, with the
 # helpers of tests/kernel/lib.sh; prints one line per test and
-# "doc: N passed, N failed".
+# "doc: N passed, N failed". test_deb.sh, which installs the Debian
+# package on this machine, only when named (make deb-tests):
+#
+#   tests/run-doc.sh [FILE...]   (default: tests/doc/test_*.sh but test_deb.sh)
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
@@ -21,8 +24,15 @@ done
 SUITE_TMP=$(mktemp -d "${TMPDIR:-/tmp}/kmemsnoop-doc-tests.XXXXXX") || exit 1
 trap 'rm -rf "$SUITE_TMP"' EXIT
 
+files=("$@")
+if ((${#files[@]} == 0)); then
+	for f in tests/doc/test_*.sh; do
+		[[ $f == tests/doc/test_deb.sh ]] || files+=("$f")
+	done
+fi
+
 tests=()
-for f in tests/doc/test_*.sh; do
+for f in "${files[@]}"; do
 	# shellcheck source=/dev/null
 	. "$f"
 	while read -r name; do

@@ -250,8 +250,7 @@ const struct km_sym *km_symtab_find(const struct km_symtab *t, const char *name)
 	return NULL;
 }
 
-/* Levenshtein distance, giving up (returning cap) once it exceeds cap. */
-static int distance(const char *a, const char *b, int cap)
+int km_edit_distance(const char *a, const char *b, int cap)
 {
 	size_t la = strlen(a), lb = strlen(b), i, j;
 	int row[64], prev, cur, best;
@@ -314,7 +313,7 @@ int km_symtab_near(const struct km_symtab *t, const char *name,
 		const char *s = t->syms[i].name;
 
 		d = strstr(s, name) ? 1 + (int)(strlen(s) - strlen(name)) / 8 :
-				      distance(name, s, cap);
+				      km_edit_distance(name, s, cap);
 		if (d < cap)
 			keep_best(out, score, max, &n, s, d);
 	}

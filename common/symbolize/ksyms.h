@@ -84,5 +84,10 @@ const struct km_sym *km_symtab_find(const struct km_symtab *t,
  */
 int km_symtab_near(const struct km_symtab *t, const char *name,
 		   const char **out, int max);
+/*
+ * The Levenshtein distance of a and b, or cap once it reaches cap (and
+ * for names of 64 bytes or more): for "did you mean" messages.
+ */
+int km_edit_distance(const char *a, const char *b, int cap);
 
 #endif

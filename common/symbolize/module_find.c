@@ -253,7 +253,11 @@ static char *by_build_id(const uint8_t *id, size_t len)
 	return strdup(path);
 }
 
-/* Debian's -dbg packages: ROOT/usr/lib/debug/lib/modules/RELEASE. */
+/*
+ * Debian's -dbg packages: ROOT/usr/lib/debug/lib/modules/RELEASE. Only
+ * for a build-id to check the file by: what sits at a path could be
+ * any build's.
+ */
 static char *in_dbg_tree(struct km_module_search *s, const char *name,
 			 const uint8_t *id, size_t len)
 {
@@ -261,8 +265,7 @@ static char *in_dbg_tree(struct km_module_search *s, const char *name,
 	const char *root;
 	int root_len;
 
-	/* A release with a '/' would lead out of the tree. */
-	if (!s->release || !*s->release || strchr(s->release, '/'))
+	if (!len || !s->release || !km_path_name_ok(s->release))
 		return NULL;
 	root = km_debug_root(&root_len);
 	snprintf(dir, sizeof(dir), "%.*s/usr/lib/debug/lib/modules/%s",
@@ -270,46 +273,38 @@ static char *in_dbg_tree(struct km_module_search *s, const char *name,
 	return by_name(index_of(&s->in_dbg, dir), name, id, len, false);
 }
 
-static char *from_debuginfod(struct km_module_search *s, const char *name,
-			     const uint8_t *id, size_t len)
+static char *from_debuginfod(const char *name, const uint8_t *id, size_t len)
 {
 	uint8_t got[KM_BUILD_ID_MAX];
+	char what[NAME_MAX + 8];
 	char *path;
 	ssize_t n;
-	int err;
 
-	if (s->debuginfod_down)
+	snprintf(what, sizeof(what), "module %s", name);
+	if (km_debuginfod_find(&path, id, len, what))
 		return NULL;
-	err = km_find_vmlinux_debuginfod(&path, id, len);
-	if (!err && check_file(path, id, len, got, &n) == USABLE)
+	if (check_file(path, id, len, got, &n) == USABLE)
 		return path;
 	free(path);
-	/* Not there (-ENOENT) is one module's news; anything else, all's. */
-	if (err && err != -ENOSYS && err != -ENOENT) {
-		km_warn("debuginfod (%s) gave no debug file for module %s: %s; not asked for other modules",
-			getenv("DEBUGINFOD_URLS"), name,
-			err == -ELIBACC ?
-				"libdebuginfod.so.1 cannot be loaded" :
-				strerror(-err));
-		s->debuginfod_down = true;
-	}
 	return NULL;
 }
 
 char *km_find_module_debug(struct km_module_search *s, const char *name,
 			   const uint8_t *id, size_t len)
 {
+	/* A name no module file could have ("../x", "a/b") is not looked for. */
+	bool named = km_path_name_ok(name);
 	char *path = NULL;
 
-	if (s->dir)
+	if (s->dir && named)
 		path = by_name(index_of(&s->in_dir, s->dir), name, id, len,
 			       len > 0);
 	if (!path)
 		path = by_build_id(id, len);
-	if (!path)
+	if (!path && named)
 		path = in_dbg_tree(s, name, id, len);
-	if (!path && len)
-		path = from_debuginfod(s, name, id, len);
+	if (!path && len && s->debuginfod)
+		path = from_debuginfod(name, id, len);
 	return path;
 }
 

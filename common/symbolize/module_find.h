@@ -14,7 +14,7 @@ struct km_module_search {
 	const char *release; /* the recording kernel's, or NULL */
 	/* The module files under dir and under the -dbg tree, once read. */
 	struct km_ko_index *in_dir, *in_dbg;
-	bool debuginfod_down; /* it failed once: not asked again */
+	bool debuginfod; /* may ask it (km_debuginfod_find: a run's limit) */
 };
 
 /*
@@ -23,10 +23,13 @@ struct km_module_search {
  * as the kernel has them), then ROOT/usr/lib/debug/.build-id/xx/
  * rest.debug, then NAME.ko[.debug] under ROOT/usr/lib/debug/lib/
  * modules/RELEASE (Debian's -dbg packages: ROOT is the debug root of
- * common/symbolize/vmlinux.h), then through debuginfod. Only a relocatable ELF
- * file with DWARF and this build-id counts (with len 0: any). Returns
- * a malloc'ed path or NULL; warns about a file of another build-id
- * under s->dir.
+ * common/symbolize/vmlinux.h), then, if s->debuginfod, through
+ * km_debuginfod_find. Only a relocatable ELF file with DWARF and this
+ * build-id counts. With len 0 (none recorded) only s->dir, which the
+ * user chose, is searched, and any file there of that name counts. A
+ * name or release that fails km_path_name_ok is not searched by.
+ * Returns a malloc'ed path or NULL; warns about a file of another
+ * build-id under s->dir.
  */
 char *km_find_module_debug(struct km_module_search *s, const char *name,
 			   const uint8_t *id, size_t len);

@@ -61,8 +61,7 @@ static void look(struct modules_symbolizer *ms, struct mod *m)
 	m->looked = true;
 	m->path = km_find_module_debug(&ms->search, m->name, m->id, m->id_len);
 	if (!m->path) {
-		fprintf(stderr,
-			"kmemsnoop: no debug file for module %s (build-id %s): its names from kallsyms, without file:line\n",
+		km_note("no debug file for module %s (build-id %s): its names from kallsyms, without file:line",
 			m->name,
 			m->id_len ? km_build_id_hex(hex, m->id, m->id_len) :
 				    "not recorded");
@@ -71,8 +70,7 @@ static void look(struct modules_symbolizer *ms, struct mod *m)
 	m->place.path = m->path;
 	err = km_module_dwarf(&m->dwarf, &m->place);
 	if (!err) {
-		fprintf(stderr, "kmemsnoop: symbols for module %s from %s\n",
-			m->name, m->path);
+		km_note("symbols for module %s from %s", m->name, m->path);
 		return;
 	}
 	km_warn("cannot read the DWARF of %s: %s; module %s's names from kallsyms",
@@ -203,7 +201,7 @@ static int setup(struct modules_symbolizer *ms,
 	}
 	ms->search.dir = ms->dir;
 	ms->search.release = ms->release;
-	ms->search.debuginfod_down = !debuginfod;
+	ms->search.debuginfod = debuginfod;
 	err = km_module_search_check(&ms->search);
 	if (err)
 		return err;

@@ -17,7 +17,8 @@
  * one of its addresses comes up. Addresses elsewhere, those of modules
  * without a debug file and modules with no address leave *s to answer.
  * An empty list leaves *s as it is. debuginfod: whether a module's
- * file may be downloaded (not while hits wait to be shown). mods is
+ * file may be downloaded (not while hits wait to be shown), within the
+ * run's limit (km_debuginfod_find, vmlinux.h). mods is
  * copied. Returns 0, or a negative errno after explaining, *s then
  * unchanged.
  */

@@ -4,11 +4,14 @@
 #include <elfutils/libdwelf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include "../error.h"
 #include "vmlinux.h"
 
 char *km_build_id_hex(char *buf, const uint8_t *id, size_t len)
@@ -52,13 +55,11 @@ out:
 	return len;
 }
 
-/* Whether the file at path is there and, given an id, carries it. */
-static int carries(const char *path, const uint8_t *id, size_t len)
+/* Whether the file at path carries the build-id id[len] (len > 0). */
+static bool carries(const char *path, const uint8_t *id, size_t len)
 {
 	uint8_t got[KM_BUILD_ID_MAX];
 
-	if (!len)
-		return access(path, R_OK) == 0;
 	return km_elf_build_id(path, got, sizeof(got)) == (int)len &&
 	       !memcmp(got, id, len);
 }
@@ -66,6 +67,17 @@ static int carries(const char *path, const uint8_t *id, size_t len)
 static char *try_path(const char *path, const uint8_t *id, size_t len)
 {
 	return carries(path, id, len) ? strdup(path) : NULL;
+}
+
+bool km_path_name_ok(const char *name)
+{
+	size_t n;
+
+	for (n = 0; name[n]; n++)
+		if (n >= KM_PATH_NAME_MAX || name[n] <= ' ' || name[n] > '~' ||
+		    name[n] == '/')
+			return false;
+	return n && strcmp(name, ".") && strcmp(name, "..");
 }
 
 const char *km_debug_root(int *len)
@@ -104,22 +116,25 @@ char *km_find_vmlinux_local(const uint8_t *id, size_t len, const char *release)
 		"boot/vmlinux-%s",
 		"lib/modules/%s/build/vmlinux",
 	};
-	char path[4096], name[1024];
+	char path[4096];
 	char *found = NULL;
 	const char *root;
 	int root_len;
 	size_t i;
 
+	/* Without an id to check, a file at a path could be any kernel's. */
+	if (!len)
+		return NULL;
 	root = km_debug_root(&root_len);
 	if (!km_build_id_path(path, sizeof(path), id, len))
 		found = try_path(path, id, len);
-	/* A release name with a '/' would lead out of these directories. */
-	if (!release || !*release || strchr(release, '/'))
+	if (!release || !km_path_name_ok(release))
 		return found;
 	for (i = 0; !found && i < sizeof(by_release) / sizeof(*by_release);
 	     i++) {
-		snprintf(name, sizeof(name), by_release[i], release);
-		snprintf(path, sizeof(path), "%.*s/%s", root_len, root, name);
+		snprintf(path, sizeof(path), "%.*s/", root_len, root);
+		snprintf(path + strlen(path), sizeof(path) - strlen(path),
+			 by_release[i], release);
 		found = try_path(path, id, len);
 	}
 	return found;
@@ -157,21 +172,43 @@ static const struct debuginfod_lib *debuginfod_lib(void)
 	return NULL;
 }
 
-int km_find_vmlinux_debuginfod(char **path, const uint8_t *id, size_t len)
+/* What this run asked debuginfod, and whether it may ask more. */
+static struct {
+	bool off; /* report --no-debuginfod */
+	bool down; /* a request failed for all: none more */
+	struct km_debuginfod_stats stats;
+} run;
+
+void km_debuginfod_begin(bool allowed)
 {
-	const char *urls = getenv("DEBUGINFOD_URLS");
-	const struct debuginfod_lib *lib;
+	memset(&run, 0, sizeof(run));
+	run.off = !allowed;
+}
+
+void km_debuginfod_stats(struct km_debuginfod_stats *out)
+{
+	*out = run.stats;
+}
+
+/* Not found is one build-id's news; anything else holds for all. */
+static void went_down(int err, const char *what)
+{
+	run.down = true;
+	if (err == -ELIBACC)
+		km_warn("DEBUGINFOD_URLS is set, but libdebuginfod.so.1 cannot be loaded: install libdebuginfod1 to use it");
+	else
+		km_warn("debuginfod (%s) gave no debug file for %s: %s; not asked again",
+			getenv("DEBUGINFOD_URLS"), what, strerror(-err));
+}
+
+/* One request, counted; the file's size is added to the bytes. */
+static int ask(const struct debuginfod_lib *lib, char **path, const uint8_t *id,
+	       size_t len)
+{
 	debuginfod_client *client;
+	struct stat st;
 	int fd;
 
-	*path = NULL;
-	if (!urls || !*urls)
-		return -ENOSYS;
-	if (!len)
-		return -ENOENT;
-	lib = debuginfod_lib();
-	if (!lib)
-		return -ELIBACC;
 	/*
 	 * libdebuginfod waits 90 s for a server's first byte by default;
 	 * a report should not hang that long on a server that is down.
@@ -180,10 +217,81 @@ int km_find_vmlinux_debuginfod(char **path, const uint8_t *id, size_t len)
 	client = lib->begin();
 	if (!client)
 		return -ENOMEM;
+	run.stats.asked++;
 	fd = lib->find_debuginfo(client, id, len, path);
 	lib->end(client);
 	if (fd < 0)
 		return fd;
+	run.stats.found++;
+	if (!fstat(fd, &st))
+		run.stats.bytes += st.st_size;
 	close(fd);
 	return 0;
+}
+
+int km_debuginfod_find(char **path, const uint8_t *id, size_t len,
+		       const char *what)
+{
+	const char *urls = getenv("DEBUGINFOD_URLS");
+	const struct debuginfod_lib *lib;
+	int err;
+
+	*path = NULL;
+	if (run.off || run.down || !urls || !*urls)
+		return -ENOSYS;
+	if (!len)
+		return -ENOENT;
+	if (run.stats.asked >= KM_DEBUGINFOD_MAX) {
+		run.stats.refused++;
+		return -EDQUOT;
+	}
+	lib = debuginfod_lib();
+	err = lib ? ask(lib, path, id, len) : -ELIBACC;
+	if (err && err != -ENOENT)
+		went_down(err, what);
+	if (err) {
+		free(*path);
+		*path = NULL;
+	}
+	return err;
+}
+
+/* n bytes for a person: "812 bytes", "1.6 MiB". */
+static void human_size(char *buf, size_t size, uint64_t n)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	double v = n;
+	int i = -1;
+
+	if (n < 1024) {
+		snprintf(buf, size, "%" PRIu64 " bytes", n);
+		return;
+	}
+	while (v >= 1024 && i < 3) {
+		v /= 1024;
+		i++;
+	}
+	snprintf(buf, size, "%.1f %s", v, units[i]);
+}
+
+void km_debuginfod_summary(FILE *f)
+{
+	const struct km_debuginfod_stats *s = &run.stats;
+	char bytes[32];
+
+	if ((!s->asked && !s->refused) || km_quiet())
+		return;
+	fprintf(f, "kmemsnoop: debuginfod: %u request%s, ", s->asked,
+		s->asked == 1 ? "" : "s");
+	if (s->found) {
+		human_size(bytes, sizeof(bytes), s->bytes);
+		fprintf(f, "%u debug file%s (%s)", s->found,
+			s->found == 1 ? "" : "s", bytes);
+	} else {
+		fputs("no debug file", f);
+	}
+	if (s->refused)
+		fprintf(f, "; %u more not made: at most %d a run", s->refused,
+			KM_DEBUGINFOD_MAX);
+	fputc('\n', f);
 }

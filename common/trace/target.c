@@ -131,27 +131,62 @@ static void explain_unknown(const char *expr, const struct km_symtab *syms)
 			 n > 2 ? ", " : "", n > 2 ? near[2] : "");
 }
 
+static int parse_bp_explained(const char *bp, uint32_t *type, uint32_t *len)
+{
+	if (!km_parse_bp(bp, type, len))
+		return 0;
+	km_usage(
+		"bad breakpoint type '%s': use r, w, rw or x followed by a length of 1, 2, 4 or 8 (e.g. rw4)",
+		bp);
+	return -EINVAL;
+}
+
+static void bad_expr(const char *expr)
+{
+	km_usage(
+		"bad address expression '%s': give a symbol, symbol+offset or a hex address",
+		expr);
+}
+
+int km_watch_check(const char *bp, const char *expr, bool member_path,
+		   uint32_t *type, uint32_t *len)
+{
+	uint64_t addr;
+
+	/* A member's length may be left to its type (record/capture/objects.c). */
+	if (member_path && km_parse_bp_field(bp, type, len)) {
+		km_usage(
+			"bad breakpoint type '%s': use r, w, rw or x, then a length of 1, 2, 4 or 8, or none for the field's own (e.g. rw8 or rw)",
+			bp);
+		return -EINVAL;
+	}
+	if (member_path)
+		return 0;
+	if (parse_bp_explained(bp, type, len))
+		return -EINVAL;
+	/* Without a table every name is unknown (-ENOENT), not wrong. */
+	if (km_resolve_expr(expr, NULL, &addr) == -EINVAL) {
+		bad_expr(expr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int km_watch_parse(struct km_watch *w, const char *bp, const char *expr,
 		   const struct km_symtab *syms)
 {
 	int err;
 
 	memset(w, 0, sizeof(*w));
-	if (km_parse_bp(bp, &w->type, &w->len)) {
-		km_usage(
-			"bad breakpoint type '%s': use r, w, rw or x followed by a length of 1, 2, 4 or 8 (e.g. rw4)",
-			bp);
+	if (parse_bp_explained(bp, &w->type, &w->len))
 		return -EINVAL;
-	}
 	err = km_resolve_expr(expr, syms, &w->addr);
 	if (err == -ENOENT) {
 		explain_unknown(expr, syms);
 		return err;
 	}
 	if (err) {
-		km_usage(
-			"bad address expression '%s': give a symbol, symbol+offset or a hex address",
-			expr);
+		bad_expr(expr);
 		return err;
 	}
 	/* Execute breakpoints need no alignment; the kernel decides. */

@@ -3,6 +3,7 @@
 #ifndef KM_TARGET_H
 #define KM_TARGET_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "../symbolize/ksyms.h"
 
@@ -39,6 +40,15 @@ const char *km_bp_name(uint32_t type);
  */
 int km_resolve_expr(const char *expr, const struct km_symtab *syms,
 		    uint64_t *addr);
+
+/*
+ * What can be told of BP and EXPR without symbols: BP's type and
+ * length into *type and *len, and EXPR's syntax unless it is a member
+ * path (of an object; its BP may leave the length, *len 0, to the
+ * member's type). Explains any problem as km_watch_parse() does.
+ */
+int km_watch_check(const char *bp, const char *expr, bool member_path,
+		   uint32_t *type, uint32_t *len);
 
 /*
  * Parses BP and EXPR into w, checking alignment. Explains any problem

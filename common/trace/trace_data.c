@@ -14,6 +14,7 @@ void km_trace_data_free(struct km_trace_data *d)
 	free(d->tool_version);
 	free(d->cmdline);
 	free(d->filters);
+	free(d->export_note);
 	for (i = 0; i < d->nr_watches; i++)
 		km_watch_free(&d->watches[i]);
 	free(d->kallsyms);

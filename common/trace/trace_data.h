@@ -33,6 +33,7 @@ struct km_trace_data {
 	uint64_t realtime_ns, monotonic_ns, nr_cpus;
 	uint64_t nr_regs; /* registers per hit when captured */
 	char *filters; /* as record describes them, or NULL */
+	char *export_note; /* an export's META EXPORT, or NULL: not one */
 	/* WATCH */
 	struct km_watch watches[KM_MAX_WATCHES];
 	int nr_watches;

@@ -71,6 +71,8 @@ static int meta_entry(struct km_trace *t, const struct km_tlv *v)
 		return km_tlv_u64(v, &t->d.nr_regs);
 	case KM_META_FILTERS:
 		return set_str(&t->d.filters, km_tlv_strdup(v));
+	case KM_META_EXPORT:
+		return set_str(&t->d.export_note, km_tlv_strdup(v));
 	}
 	return 0; /* a newer writer's tag: skip it */
 }

@@ -63,6 +63,7 @@ enum km_meta_tag {
 	KM_META_TOOL_VERSION = 10,
 	KM_META_FILTERS = 11, /* the filters, as "key=value" words */
 	KM_META_NR_REGS = 12, /* registers in a KM_HITS_REGS group */
+	KM_META_EXPORT = 13, /* only in an export: what it removed */
 };
 
 enum km_watch_tag {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <bpf/libbpf.h>
 #include "../../common/btf_path.h"
 #include "../../common/error.h"
 #include "kbtf.h"
@@ -21,11 +22,18 @@ int km_kbtf_load(struct km_kbtf *k, const char *file)
 		       "/vmlinux): kmemsnoop needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
 		return -ENOTSUP;
 	}
+	km_libbpf_quiet();
 	k->vmlinux = btf__parse(file ? file : SYSFS_BTF "/vmlinux", NULL);
 	if (k->vmlinux)
 		return 0;
 	err = -errno;
-	if (file && (err == -ENOENT || err == -EPROTO) && !access(file, R_OK))
+	/* libbpf's own code: no ELF header, and no raw BTF magic either. */
+	if (file && err == -LIBBPF_ERRNO__FORMAT)
+		km_err("%s is neither an ELF file with BTF nor raw BTF: give a vmlinux built with CONFIG_DEBUG_INFO_BTF=y, or a copy of " SYSFS_BTF
+		       "/vmlinux",
+		       file);
+	else if (file && (err == -ENOENT || err == -EPROTO) &&
+		 !access(file, R_OK))
 		km_err("no BTF in %s: give a vmlinux built with CONFIG_DEBUG_INFO_BTF=y, or raw BTF such as a copy of " SYSFS_BTF
 		       "/vmlinux",
 		       file);

@@ -20,14 +20,6 @@ struct km_resolver {
 	struct resolve_bpf *skel;
 };
 
-/* libbpf speaks only when asked to: KMEMSNOOP_DEBUG=1. */
-static int libbpf_print(enum libbpf_print_level level, const char *fmt,
-			va_list ap)
-{
-	(void)level;
-	return getenv("KMEMSNOOP_DEBUG") ? vfprintf(stderr, fmt, ap) : 0;
-}
-
 int km_resolver_open(struct km_resolver **rp)
 {
 	struct km_resolver *r = calloc(1, sizeof(*r));
@@ -37,7 +29,7 @@ int km_resolver_open(struct km_resolver **rp)
 		km_err("out of memory");
 		return -ENOMEM;
 	}
-	libbpf_set_print(libbpf_print);
+	km_libbpf_quiet();
 	r->skel = resolve_bpf__open();
 	err = r->skel ? resolve_bpf__load(r->skel) : -errno;
 	if (err) {

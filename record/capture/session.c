@@ -106,18 +106,6 @@ static int prime_values(struct kmemsnoop_bpf *skel)
 	return 0;
 }
 
-/* libbpf speaks only when asked to: KMEMSNOOP_DEBUG=1. */
-static int libbpf_print(enum libbpf_print_level level, const char *fmt,
-			va_list ap)
-{
-	static int debug = -1;
-
-	(void)level;
-	if (debug < 0)
-		debug = getenv("KMEMSNOOP_DEBUG") != NULL;
-	return debug ? vfprintf(stderr, fmt, ap) : 0;
-}
-
 static int load(struct kmemsnoop_bpf **skelp, const struct km_session_opts *o)
 {
 	struct kmemsnoop_bpf *skel;
@@ -127,7 +115,7 @@ static int load(struct kmemsnoop_bpf **skelp, const struct km_session_opts *o)
 		km_err("this kernel has no BTF (/sys/kernel/btf/vmlinux): kmemsnoop needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
 		return -ENOTSUP;
 	}
-	libbpf_set_print(libbpf_print);
+	km_libbpf_quiet();
 	skel = kmemsnoop_bpf__open();
 	if (!skel) {
 		km_err("cannot open the BPF program: %s", strerror(errno));

@@ -46,7 +46,8 @@ static double percent(uint64_t part, uint64_t total)
 	return total ? 100.0 * part / total : 0;
 }
 
-static int text(FILE *f, const struct km_fg_node *n, uint64_t total, int depth)
+static int text(FILE *f, const struct km_fg_node *n, uint64_t total, int depth,
+		double limit)
 {
 	struct km_fg_node **k;
 	size_t i;
@@ -57,22 +58,25 @@ static int text(FILE *f, const struct km_fg_node *n, uint64_t total, int depth)
 	k = sorted_kids(n);
 	if (!k)
 		return -ENOMEM;
+	/* Most hits first: the first under the limit ends the level. */
 	for (i = 0; !err && i < n->nr_kids; i++) {
+		if (percent(k[i]->count, total) < limit)
+			break;
 		fprintf(f, "%9.2f%%  %8" PRIu64 "  %*s",
 			percent(k[i]->count, total), k[i]->count, 2 * depth,
 			"");
 		km_puts_text(f, k[i]->name);
 		fputc('\n', f);
-		err = text(f, k[i], total, depth + 1);
+		err = text(f, k[i], total, depth + 1, limit);
 	}
 	free(k);
 	return err;
 }
 
 int km_call_tree_text(FILE *f, const struct km_fg_node *root, uint64_t total,
-		      int depth)
+		      int depth, double limit)
 {
-	return text(f, root, total, depth);
+	return text(f, root, total, depth, limit);
 }
 
 /*
@@ -81,7 +85,7 @@ int km_call_tree_text(FILE *f, const struct km_fg_node *root, uint64_t total,
  * nothing after an error but what closes the row at km_jw_end.
  */
 static int json(struct km_jw *w, const struct km_fg_node *n, uint64_t total,
-		int depth)
+		int depth, double limit)
 {
 	struct km_fg_node **k = NULL;
 	size_t i;
@@ -96,6 +100,8 @@ static int json(struct km_jw *w, const struct km_fg_node *n, uint64_t total,
 	}
 	km_jw_open_array(w);
 	for (i = 0; k && !err && i < n->nr_kids; i++) {
+		if (percent(k[i]->count, total) < limit)
+			break;
 		km_jw_open_object(w);
 		km_jw_key(w, "name");
 		km_jw_string(w, k[i]->name);
@@ -104,7 +110,7 @@ static int json(struct km_jw *w, const struct km_fg_node *n, uint64_t total,
 		km_jw_key(w, "percent");
 		km_jw_fixed(w, percent(k[i]->count, total), 4);
 		km_jw_key(w, "calls");
-		err = json(w, k[i], total, depth + 1);
+		err = json(w, k[i], total, depth + 1, limit);
 		km_jw_close_object(w);
 	}
 	km_jw_close_array(w);
@@ -113,7 +119,7 @@ static int json(struct km_jw *w, const struct km_fg_node *n, uint64_t total,
 }
 
 int km_call_tree_json(struct km_jw *w, const struct km_fg_node *root,
-		      uint64_t total)
+		      uint64_t total, double limit)
 {
-	return json(w, root, total, 0);
+	return json(w, root, total, 0, limit);
 }

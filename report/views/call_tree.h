@@ -12,17 +12,18 @@ struct km_jw;
 /*
  * Each node below root, one a line: percent of total, hits, and the
  * name, indented two spaces a level from depth; children by hits, most
- * first.
+ * first; a node under limit percent of total is left out with what
+ * hangs from it (--percent-limit; 0 keeps all).
  * Returns 0 or -ENOMEM.
  */
 int km_call_tree_text(FILE *f, const struct km_fg_node *root, uint64_t total,
-		      int depth);
+		      int depth, double limit);
 /*
  * The same as a JSON array of {"name","hits","percent","calls":[...]},
  * the next value of w. Returns 0, or -ENOMEM having recorded it in w
  * (which then writes nothing more: km_jw_end closes what is open).
  */
 int km_call_tree_json(struct km_jw *w, const struct km_fg_node *root,
-		      uint64_t total);
+		      uint64_t total, double limit);
 
 #endif

@@ -133,15 +133,19 @@ static int print_lines(FILE *f, struct km_htab *lines)
 	return 0;
 }
 
-static void svg_title(const struct km_trace_data *t, char *buf, size_t size)
+/* The watches --watch keeps, as the title says what the graph is of. */
+static void svg_title(const struct km_report *r, char *buf, size_t size)
 {
+	const struct km_trace_data *t = r->d;
 	size_t len = snprintf(buf, size, "kmemsnoop:");
-	int w;
+	int w, n = 0;
 
 	for (w = 0; w < t->nr_watches && len < size; w++)
-		len += snprintf(buf + len, size - len, "%s %s%u %s",
-				w ? "," : "", km_bp_name(t->watches[w].type),
-				t->watches[w].len, t->watches[w].expr);
+		if (km_ranges_match(&r->filter->watch, w))
+			len += snprintf(buf + len, size - len, "%s %s%u %s",
+					n++ ? "," : "",
+					km_bp_name(t->watches[w].type),
+					t->watches[w].len, t->watches[w].expr);
 }
 
 static int emit(FILE *f, struct fold *fo, struct km_hent *e)
@@ -166,7 +170,7 @@ static int emit(FILE *f, struct fold *fo, struct km_hent *e)
 		free(names);
 	}
 	if (!err && root) {
-		svg_title(fo->r->d, title, sizeof(title));
+		svg_title(fo->r, title, sizeof(title));
 		err = km_flamegraph_svg(f, root, title);
 	} else if (!err) {
 		err = print_lines(f, &lines);

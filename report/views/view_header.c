@@ -2,6 +2,8 @@
 #include <inttypes.h>
 #include <time.h>
 #include "../../common/escape.h"
+#include "../../common/json.h"
+#include "../../common/symbolize/vmlinux.h"
 #include "../../common/trace/trace_format.h"
 #include "views.h"
 
@@ -44,6 +46,8 @@ static void print_meta(FILE *f, const struct km_trace_data *t)
 	print_str(f, "filters",
 		  t->filters && *t->filters ? t->filters : "none");
 	print_str(f, "recorded-by", t->tool_version);
+	if (t->export_note)
+		print_str(f, "export", t->export_note);
 }
 
 static void print_watches(FILE *f, const struct km_trace_data *t)
@@ -99,7 +103,143 @@ static void print_totals(FILE *f, const struct km_trace_data *t)
 		(double)(t->t_end_ns - t->monotonic_ns) / 1e9);
 }
 
-int km_view_header(FILE *f, struct km_trace *t)
+/* A string key, null where the trace did not record it. */
+static void json_str(struct km_jw *w, const char *key, const char *val)
+{
+	km_jw_key(w, key);
+	if (val)
+		km_jw_string(w, val);
+	else
+		km_jw_null(w);
+}
+
+static void json_build_id(struct km_jw *w, const uint8_t *id, size_t len)
+{
+	char hex[2 * KM_BUILD_ID_MAX + 1];
+	size_t i;
+
+	km_jw_key(w, "build_id");
+	if (!len || len > KM_BUILD_ID_MAX) {
+		km_jw_null(w);
+		return;
+	}
+	for (i = 0; i < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	km_jw_string(w, hex);
+}
+
+static void json_meta(struct km_jw *w, const struct km_trace_data *t)
+{
+	km_jw_key(w, "kmemsnoop");
+	km_jw_string(w, KM_TOOL_VERSION);
+	km_jw_key(w, "schema");
+	km_jw_u64(w, 1);
+	json_str(w, "file", t->path);
+	km_jw_key(w, "format_version");
+	km_jw_u64(w, t->version);
+	json_build_id(w, t->build_id, t->build_id_len);
+	json_str(w, "kernel_release", t->release);
+	json_str(w, "kernel_version", t->kversion);
+	json_str(w, "machine", t->machine);
+	json_str(w, "hostname", t->hostname);
+	km_jw_key(w, "realtime_ns");
+	km_jw_u64(w, t->realtime_ns);
+	json_str(w, "command", t->cmdline);
+	km_jw_key(w, "cpus");
+	km_jw_u64(w, t->nr_cpus);
+	json_str(w, "filters", t->filters);
+	json_str(w, "recorded_by", t->tool_version);
+}
+
+static void json_watches(struct km_jw *w, const struct km_trace_data *t)
+{
+	int i;
+
+	km_jw_key(w, "watches");
+	km_jw_open_array(w);
+	for (i = 0; i < t->nr_watches; i++) {
+		km_jw_open_object(w);
+		km_jw_key(w, "watch");
+		km_jw_i64(w, i);
+		km_jw_key(w, "bp");
+		km_jw_string(w, km_bp_name(t->watches[i].type));
+		km_jw_key(w, "len");
+		km_jw_u64(w, t->watches[i].len);
+		json_str(w, "expr", t->watches[i].expr);
+		json_str(w, "object", t->watches[i].object);
+		km_jw_key(w, "addr");
+		km_jw_hex(w, t->watches[i].addr);
+		km_jw_close_object(w);
+	}
+	km_jw_close_array(w);
+}
+
+static void json_modules(struct km_jw *w, const struct km_trace_data *t)
+{
+	size_t i;
+
+	km_jw_key(w, "modules");
+	km_jw_open_array(w);
+	for (i = 0; i < t->nr_mods; i++) {
+		km_jw_open_object(w);
+		json_str(w, "name", t->mods[i].name);
+		km_jw_key(w, "addr");
+		km_jw_hex(w, t->mods[i].addr);
+		km_jw_key(w, "size");
+		km_jw_u64(w, t->mods[i].size);
+		json_build_id(w, t->mods[i].build_id, t->mods[i].build_id_len);
+		km_jw_close_object(w);
+	}
+	km_jw_close_array(w);
+}
+
+/* The trailer's totals, null in a trace that has none. */
+static void json_totals(struct km_jw *w, const struct km_trace_data *t)
+{
+	static const char *const keys[] = { "hits", "lost", "filtered", "seen",
+					    "stacks" };
+	const uint64_t vals[] = { t->t_hits, t->t_lost, t->t_filtered,
+				  t->t_seen, t->t_stacks };
+	size_t i;
+
+	km_jw_key(w, "hits_read");
+	km_jw_u64(w, t->hits_read);
+	km_jw_key(w, "stacks_read");
+	km_jw_u64(w, t->nr_stacks);
+	km_jw_key(w, "complete");
+	km_jw_bool(w, t->has_trailer);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		km_jw_key(w, keys[i]);
+		if (t->has_trailer)
+			km_jw_u64(w, vals[i]);
+		else
+			km_jw_null(w);
+	}
+	km_jw_key(w, "duration_ns");
+	if (t->has_trailer && t->t_end_ns >= t->monotonic_ns)
+		km_jw_u64(w, t->t_end_ns - t->monotonic_ns);
+	else
+		km_jw_null(w);
+}
+
+/* --header --format json: one object, keys as docs/report.md lists. */
+static int print_json(FILE *f, const struct km_trace_data *t)
+{
+	struct km_jw w;
+
+	km_jw_init(&w, f, KM_JW_LINES);
+	km_jw_open_object(&w);
+	json_meta(&w, t);
+	json_watches(&w, t);
+	json_modules(&w, t);
+	json_totals(&w, t);
+	km_jw_close_object(&w);
+	/* Only stdout can fail here, and report checks it at its flush. */
+	km_jw_end(&w);
+	return 0;
+}
+
+int km_view_header(FILE *f, struct km_trace *t, bool json)
 {
 	const struct km_hit *hits;
 	long n;
@@ -109,6 +249,8 @@ int km_view_header(FILE *f, struct km_trace *t)
 		;
 	if (n < 0)
 		return n;
+	if (json)
+		return print_json(f, &t->d);
 	print_meta(f, &t->d);
 	print_watches(f, &t->d);
 	print_totals(f, &t->d);

@@ -109,7 +109,8 @@ static int print_text_row(FILE *f, struct km_report *r, const struct km_sort *s,
 tree:
 	if (g->tree) {
 		/* Under its group's row, or alone when no key groups. */
-		err = km_call_tree_text(f, g->tree, total, s->n ? 1 : 0);
+		err = km_call_tree_text(f, g->tree, total, s->n ? 1 : 0,
+					r->percent_limit);
 		fputc('\n', f);
 		return err;
 	}
@@ -147,7 +148,7 @@ static int print_json_row(FILE *f, struct km_report *r, const struct km_sort *s,
 			km_sort_json(&w, s->key[i], &v);
 	if (g->tree) {
 		km_jw_key(&w, "calls");
-		km_call_tree_json(&w, g->tree, total);
+		km_call_tree_json(&w, g->tree, total, r->percent_limit);
 	} else if (km_sort_has(s, KM_KEY_STACK)) {
 		km_jw_key(&w, "stack");
 		if (v.stack_id == KM_NO_STACK) {
@@ -168,6 +169,11 @@ static int print_json_row(FILE *f, struct km_report *r, const struct km_sort *s,
 	return err;
 }
 
+static bool under_limit(const struct km_report *r, uint64_t n, uint64_t total)
+{
+	return total && 100.0 * n / total < r->percent_limit;
+}
+
 static int print_groups(FILE *f, struct km_report *r, const struct km_sort *s,
 			const struct km_group *g, size_t nr, uint64_t total)
 {
@@ -183,11 +189,12 @@ static int print_groups(FILE *f, struct km_report *r, const struct km_sort *s,
 		      r->cg == KM_CG_CALLEE ? " (calls: callee first)\n" :
 					      "\n",
 		      f);
-		km_print_watch_lines(f, r->d);
+		km_print_watch_lines(f, r);
 		measure(s, g, nr, width);
 		print_columns(f, s, width);
 	}
-	for (j = 0; !err && j < nr; j++)
+	/* Groups come most hits first: the first under the limit ends it. */
+	for (j = 0; !err && j < nr && !under_limit(r, g[j].count, total); j++)
 		err = r->format == KM_FMT_JSON ?
 			      print_json_row(f, r, s, &g[j], total) :
 			      print_text_row(f, r, s, &g[j], total, width);

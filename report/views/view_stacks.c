@@ -49,10 +49,11 @@ static int by_count(const void *a, const void *b)
 	return x->stack_id < y->stack_id ? -1 : x->stack_id > y->stack_id;
 }
 
-static void print_watch(FILE *f, const struct km_trace_data *t,
-			const struct km_print_ctx *pc, const struct tally *ty,
-			int w, struct row *rows)
+static void print_watch(FILE *f, const struct km_report *r,
+			const struct tally *ty, int w, struct row *rows)
 {
+	const struct km_trace_data *t = r->d;
+	const struct km_print_ctx *pc = &r->pc;
 	size_t n = 0, slot;
 
 	km_print_watch_head(f, t, w);
@@ -67,6 +68,9 @@ static void print_watch(FILE *f, const struct km_trace_data *t,
 	for (slot = 0; slot < n; slot++) {
 		const struct km_stack *s;
 
+		/* Most hits first: the first under the limit ends the list. */
+		if (100.0 * rows[slot].count / ty->total[w] < r->percent_limit)
+			break;
 		fprintf(f, "\n%8.2f%%  %" PRIu64 " hits\n",
 			100.0 * rows[slot].count / ty->total[w],
 			rows[slot].count);
@@ -90,12 +94,14 @@ void km_print_watch_head(FILE *f, const struct km_trace_data *t, int w)
 	fprintf(f, " (0x%" PRIx64 ")", wa->addr);
 }
 
-void km_print_watch_lines(FILE *f, const struct km_trace_data *t)
+void km_print_watch_lines(FILE *f, const struct km_report *r)
 {
 	int w;
 
-	for (w = 0; w < t->nr_watches; w++) {
-		km_print_watch_head(f, t, w);
+	for (w = 0; w < r->d->nr_watches; w++) {
+		if (!km_ranges_match(&r->filter->watch, w))
+			continue;
+		km_print_watch_head(f, r->d, w);
 		fputc('\n', f);
 	}
 }
@@ -116,7 +122,7 @@ int km_view_stacks(FILE *f, struct km_report *r)
 		goto nomem;
 	for (w = 0; w < r->d->nr_watches; w++)
 		if (km_ranges_match(&r->filter->watch, w))
-			print_watch(f, r->d, &r->pc, &ty, w, rows);
+			print_watch(f, r, &ty, w, rows);
 	if (ty.lifetime && km_view_objects(f, r, &ty.objs))
 		goto nomem;
 	goto out;

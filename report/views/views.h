@@ -33,6 +33,7 @@ struct km_report {
 	enum km_format format;
 	struct km_sort sort;
 	enum km_call_graph cg;
+	double percent_limit; /* rows under this share of the hits: left out */
 	/* Caches, filled as views ask (stack_names.c, sort_keys.c). */
 	struct km_htab names_index; /* stack key bytes -> names[] index */
 	struct km_names *names;
@@ -70,7 +71,7 @@ int km_view_perf_script(FILE *f, struct km_report *r);
 /* Hits per second, per watchpoint, as bars. */
 int km_view_timeline(FILE *f, struct km_report *r);
 /* The trace's metadata as "key: value" lines. */
-int km_view_header(FILE *f, struct km_trace *t);
+int km_view_header(FILE *f, struct km_trace *t, bool json);
 
 /*
  * Objects watched from birth to death (view_objects.c). A trace
@@ -103,7 +104,7 @@ void km_print_hit_object(FILE *f, const struct km_trace_data *d,
  * is the trace's, escaped (common/escape.h).
  */
 void km_print_watch_head(FILE *f, const struct km_trace_data *t, int w);
-/* That line for each watch: what the hits are of. */
-void km_print_watch_lines(FILE *f, const struct km_trace_data *t);
+/* That line for each watch --watch keeps: what the hits are of. */
+void km_print_watch_lines(FILE *f, const struct km_report *r);
 
 #endif

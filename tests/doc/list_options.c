@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * list_options CMD: the options kmemsnoop's command CMD (live, record,
- * report, offsetof or check) takes, from the tables its parser reads,
+ * report, offsetof, check or export) takes, from the tables its parser reads,
  * one a line as km_opts_list() prints them. tests/doc/test_options.sh
  * holds --help, the man pages and the bash completion to this list; it
  * is a program of its own so that kmemsnoop has no hidden option.
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "../../record/options.h"
+#include "../../report/export.h"
 #include "../../report/report_opts.h"
 
 int main(int argc, char **argv)
@@ -23,8 +24,10 @@ int main(int argc, char **argv)
 		km_opt_list(stdout, km_offsetof_opts);
 	else if (!strcmp(cmd, "check"))
 		km_opt_list(stdout, km_check_opts);
+	else if (!strcmp(cmd, "export"))
+		km_export_list_options(stdout);
 	else {
-		fputs("usage: list_options live|record|report|offsetof|check\n",
+		fputs("usage: list_options live|record|report|offsetof|check|export\n",
 		      stderr);
 		return 2;
 	}

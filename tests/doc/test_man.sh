@@ -69,6 +69,12 @@ test_man_report_options() {
 	pass "$(wc -l <help.opts) options"
 }
 
+test_man_export_options() {
+	"$KM" export --help >help.txt || fail "export --help exited $?"
+	same_options kmemsnoop-export.1 help.txt
+	pass "$(wc -l <help.opts) options"
+}
+
 # check has one option besides --help.
 test_man_check_options() {
 	"$KM" check --help >help.txt || fail "check --help exited $?"
@@ -94,12 +100,12 @@ test_man_check_names() {
 test_help_command() {
 	local cmd
 
-	for cmd in record report offsetof check; do
+	for cmd in record report offsetof check export; do
 		cmp -s <("$KM" help "$cmd") <("$KM" "$cmd" --help) ||
 			fail "'kmemsnoop help $cmd' differs from '$cmd --help'"
 	done
 	"$KM" help >help.txt || fail "kmemsnoop help exited $?"
-	for cmd in record report offsetof check help; do
+	for cmd in record report offsetof check export help; do
 		grep -q "^ *\(usage: \)\?kmemsnoop $cmd " help.txt ||
 			fail "kmemsnoop help does not show 'kmemsnoop $cmd'"
 		render "$MAN_DIR/kmemsnoop.1" | grep -qE "^ *kmemsnoop +$cmd " ||

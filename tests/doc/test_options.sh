@@ -123,3 +123,7 @@ test_options_offsetof() {
 test_options_check() {
 	check_command check kmemsnoop-check.1
 }
+
+test_options_export() {
+	check_command export kmemsnoop-export.1
+}

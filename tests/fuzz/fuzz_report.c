@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer harness over the whole report path: each input is a trace
- * file, read by `kmemsnoop report` in each of its views. Run it with
+ * file, read by `kmemsnoop report` in each of its views, and exported
+ * by `kmemsnoop export`, whose output report then reads. Run it with
  * -close_fd_mask=3 (make fuzz does): the report itself is noise; only
  * crashes, sanitizer findings, hangs and leaks count.
  */
@@ -11,7 +12,28 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "../../report/export.h"
 #include "../../report/report.h"
+
+/* Exports the trace at path, and reports on the export if there is one. */
+static void export(const char *path)
+{
+	static char out[64], old[80];
+	char *argv[] = { "export", "-i", (char *)path, "-o", out, NULL };
+	char *rargv[] = { "report", "-i", out, NULL };
+
+	if (!out[0]) {
+		snprintf(out, sizeof(out), "/tmp/fuzz-export.%d",
+			 (int)getpid());
+		snprintf(old, sizeof(old), "%s.old", out);
+	}
+	unlink(out);
+	unlink(old);
+	if (km_cmd_export(5, argv) == 0)
+		km_cmd_report(3, rargv);
+	unlink(out);
+	unlink(old);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -46,6 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		km_cmd_report(argc, argv);
 	}
+	export(path);
 	close(fd);
 	return 0;
 }

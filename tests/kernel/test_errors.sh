@@ -31,6 +31,11 @@ test_errors_usage() {
 	error_case 2 "duration" -- -d -1 rw4 __start_BTF
 	error_case 2 "no_such_symbol_xyz" -- record -o t rw4 no_such_symbol_xyz
 	error_case 2 "count" -- record -o t -c 0 rw4 __start_BTF
+	# x86 cannot watch reads alone: a request it cannot express.
+	if [[ $(uname -m) == x86_64 || $(uname -m) == i?86 ]]; then
+		error_case 2 "rw4" -- -c 1 r4 __start_BTF
+		error_case 2 "rw4" -- record -o t -c 1 r4 __start_BTF
+	fi
 	[[ ! -e t ]] || note_failure "a record refused for bad usage left a trace file"
 	check_done
 }
@@ -45,10 +50,6 @@ test_errors_no_arguments() {
 test_errors_kernel_refuses() {
 	local x
 
-	# x86 has no read-only watchpoints.
-	error_case 1 "rw4" -- -c 1 r4 __start_BTF
-	error_case 1 "rw4" -- record -o t -c 1 r4 __start_BTF
-	[[ ! -e t ]] || note_failure "a record that could not arm left a trace file"
 	x=$(exec_bp) || exit 1
 	if [[ $x == no ]]; then
 		# Without CONFIG_KPROBES the kernel refuses execute breakpoints.

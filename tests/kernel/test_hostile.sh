@@ -71,7 +71,7 @@ test_hostile_comm_live() {
 	timeout -s INT "$(scaled 20)" "$KM" --comm "$HOSTILE_COMM" -c 5 rw4 __start_BTF >out 2>err &
 	pid=$!
 	track "$pid"
-	poll 20 grep -qx "Watchpoint attached on $addr" out ||
+	poll 20 grep -qx "Watchpoint attached on 0x$addr" out ||
 		fail "live mode did not attach: $(oneline err)"
 	"$trig" "$BTF" 0 4 10 >/dev/null || fail "the trigger failed"
 	wait_pid "$pid" 20

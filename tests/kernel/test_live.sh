@@ -3,7 +3,7 @@
 # Live mode: kmemsnoop BP EXPR prints hits as they happen.
 
 _attached() {
-	grep -qx "Watchpoint attached on $2" "$1" && return 0
+	grep -qx "Watchpoint attached on 0x$2" "$1" && return 0
 	alive "$3" || fail "live mode exited before attaching: $(oneline err)"
 	return 1
 }
@@ -11,7 +11,7 @@ _attached() {
 # wait_attached OUT ADDR PID: waits for live mode's "Watchpoint
 # attached on ADDR" line.
 wait_attached() {
-	poll 20 _attached "$1" "$2" "$3" || fail "no 'Watchpoint attached on $2' within 20 s"
+	poll 20 _attached "$1" "$2" "$3" || fail "no 'Watchpoint attached on 0x$2' within 20 s"
 }
 
 # -c 5: stops by itself after printing exactly 5 hits.

@@ -83,7 +83,7 @@ test_objects_task_comm_count() {
 	poll 20 grep -q '^Watchpoint attached on ' live.out ||
 		fail "live mode did not attach: $(oneline live.err)"
 	wait_armed "$km_pid" 1 live.err
-	addr=$(sed -n 's/^Watchpoint attached on //p' live.out)
+	addr=$(sed -n 's/^Watchpoint attached on 0x//p' live.out)
 	if [[ $overlap == both ]]; then
 		want=$(obj_perf_go "$addr") || exit 1
 	else

@@ -129,7 +129,7 @@ static void test_header(void **state)
 	assert_int_equal(open_trace(&t), 0);
 	f = open_memstream(&out, &len);
 	assert_non_null(f);
-	assert_int_equal(km_view_header(f, &t), 0);
+	assert_int_equal(km_view_header(f, &t, false), 0);
 	fclose(f);
 	km_trace_close(&t);
 	assert_non_null(strstr(out, "\nmodule-info: 2 modules\n"));

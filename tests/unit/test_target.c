@@ -258,6 +258,42 @@ static void test_watch_parse_errors(void **state)
 	assert_null(w.expr);
 }
 
+/* Without symbols: BP and EXPR syntax only; names are not judged. */
+static void test_watch_check(void **state)
+{
+	uint32_t type, len;
+
+	(void)state;
+	assert_int_equal(km_watch_check("rw4", "jiffies", false, &type, &len),
+			 0);
+	assert_int_equal(type, KM_BP_RW);
+	assert_int_equal(len, 4);
+	assert_int_equal(km_watch_check("w8", "0xffffffff81000000", false,
+					&type, &len),
+			 0);
+	assert_int_equal(km_watch_check("rw3", "jiffies", false, &type, &len),
+			 -EINVAL);
+	assert_int_equal(km_watch_check("rw4", "", false, &type, &len),
+			 -EINVAL);
+	assert_int_equal(km_watch_check("rw4", "jiffies+zz", false, &type,
+					&len),
+			 -EINVAL);
+	/* A member path: any text, and the length may be left out. */
+	assert_int_equal(km_watch_check("rw", "&se.x", true, &type, &len), 0);
+	assert_int_equal(len, 0);
+	assert_int_equal(km_watch_check("rw", "jiffies", false, &type, &len),
+			 -EINVAL);
+}
+
+/* What "did you mean" for commands and symbols measures. */
+static void test_edit_distance(void **state)
+{
+	(void)state;
+	assert_int_equal(km_edit_distance("recrod", "record", 3), 2);
+	assert_int_equal(km_edit_distance("report", "report", 3), 0);
+	assert_int_equal(km_edit_distance("rw4", "record", 3), 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +308,8 @@ int main(void)
 		cmocka_unit_test(test_expr_long_symbol),
 		cmocka_unit_test(test_watch_parse_ok),
 		cmocka_unit_test(test_watch_parse_errors),
+		cmocka_unit_test(test_watch_check),
+		cmocka_unit_test(test_edit_distance),
 	};
 
 	return cmocka_run_group_tests(tests, setup_syms, teardown_syms);
