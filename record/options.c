@@ -221,8 +221,9 @@ static int parse_objects(const char *s, int *n)
 }
 
 /*
- * --on: one BP EXPR, a member path of its objects, and one watch per
- * object slot; no object options beside it.
+ * --on: one BP EXPR, a member path of its objects; no object options
+ * beside it. Its one watch per object slot (--objects) is counted only
+ * after km_opts_validate(), which checks the words typed, one pair.
  */
 static int check_lifetime(struct km_opts *o, int nr_words)
 {
@@ -239,7 +240,6 @@ static int check_lifetime(struct km_opts *o, int nr_words)
 	}
 	if (!o->life_objects)
 		o->life_objects = 1;
-	o->nr_watches = o->life_objects;
 	return 0;
 }
 
@@ -528,9 +528,13 @@ int km_opts_parse(struct km_opts *o, int argc, char **argv)
 	if (err)
 		return err;
 	o->filter.max_kept = o->count;
+	/* Checks the words typed: one BP EXPR pair under --on. */
 	err = km_opts_validate(o);
 	if (err)
 		return err;
+	/* From here on, one watch per --on slot, all from that one pair. */
+	if (o->life_on)
+		o->nr_watches = o->life_objects;
 	o->reader = km_kallsyms_reader_start();
 	return 0;
 }
