@@ -93,6 +93,8 @@ struct kmemsnoop_filter {
 #define KM_LIFE_DISARM 2
 /* Pointers read on the way from the object to the watched field. */
 #define KM_LIFE_MAX_DEREFS 8
+/* Objects not watched (every slot taken) remembered, to count each once. */
+#define KM_LIFE_UNWATCHED_MAX 16384
 
 struct km_life_event {
 	__u64 time_ns; /* CLOCK_MONOTONIC, at the call */
@@ -110,7 +112,7 @@ struct km_life_event {
 /* Per-CPU counts of the arming programs' runs that armed nothing. */
 struct km_life_counters {
 	__u64 arms; /* objects a slot took */
-	__u64 unwatched; /* arrived with every slot taken */
+	__u64 unwatched; /* objects that arrived with every slot taken (once each) */
 	__u64 again; /* already watched: the same object once more */
 	__u64 filtered; /* the task filters said no */
 	__u64 unreadable; /* a pointer on the member path was NULL or unreadable */

@@ -41,6 +41,21 @@ __u32 arm_seq;
 #include "task_filter.bpf.h"
 
 /*
+ * The objects counted as not watched (every slot taken), so that each
+ * counts once however often it comes back to the --on function: the
+ * count is of objects, as of armings. An object leaves the set at its
+ * --off call (its memory may be a new object's next) or when a slot
+ * takes it. Past KM_LIFE_UNWATCHED_MAX objects at once, the oldest are
+ * forgotten, and may count again.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, KM_LIFE_UNWATCHED_MAX);
+	__type(key, __u64);
+	__type(value, __u8);
+} unwatched_seen SEC(".maps");
+
+/*
  * At most two events per slot are ever waiting (an ARM, then its
  * DISARM): a slot takes no object until user space has handled both.
  */
@@ -146,9 +161,14 @@ static __always_inline int arm(__u64 obj)
 		}
 	}
 	if (slot < 0) {
-		cnt->unwatched++;
+		__u8 one = 1;
+
+		if (!bpf_map_update_elem(&unwatched_seen, &obj, &one,
+					 BPF_NOEXIST))
+			cnt->unwatched++;
 		return 0;
 	}
+	bpf_map_delete_elem(&unwatched_seen, &obj);
 	slot_seq[slot & (KM_MAX_WATCHES - 1)] =
 		__sync_fetch_and_add(&arm_seq, 1) + 1;
 	if (send(KM_LIFE_ARM, slot, obj, addr)) {
@@ -180,6 +200,8 @@ static __always_inline int disarm(__u64 obj)
 			cnt->disarms++;
 		return 0;
 	}
+	/* Freed: its memory may come back as a new object, to count anew. */
+	bpf_map_delete_elem(&unwatched_seen, &obj);
 	cnt->ignored++;
 	return 0;
 }
