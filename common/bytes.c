@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -114,4 +116,21 @@ int km_read_file(const char *path, char **text, size_t *len)
 	*text = buf;
 	*len = n;
 	return 0;
+}
+
+void km_human_size(char *buf, size_t size, uint64_t n)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	double v = n;
+	int i = -1;
+
+	if (n < 1024) {
+		snprintf(buf, size, "%" PRIu64 " bytes", n);
+		return;
+	}
+	while (v >= 1024 && i < 3) {
+		v /= 1024;
+		i++;
+	}
+	snprintf(buf, size, "%.1f %s", v, units[i]);
 }

@@ -73,4 +73,7 @@ int km_grow_array(void **p, size_t *cap, size_t need, size_t elem);
  */
 int km_read_file(const char *path, char **text, size_t *len);
 
+/* n bytes for a person, in buf[size]: "812 bytes", "996.8 KiB", "1.6 MiB". */
+void km_human_size(char *buf, size_t size, uint64_t n);
+
 #endif

@@ -21,6 +21,7 @@
 struct live {
 	struct km_print_ctx pc;
 	struct km_opts *o;
+	struct km_targets t; /* what o's watches resolved to */
 	uint64_t nr;
 };
 
@@ -28,7 +29,7 @@ static int resolve(void *ctx)
 {
 	struct live *l = ctx;
 
-	return km_opts_resolve(l->o);
+	return km_opts_resolve(l->o, &l->t);
 }
 
 /* How many of mods[0..nr) are placed (kptr_restrict shows 0). */
@@ -83,14 +84,14 @@ static int open_symbolizer(struct live *l)
 	int err = -ENODATA;
 
 	if (o->vmlinux)
-		err = km_dwarf_symbolizer(&l->pc.sym, o->vmlinux, o->slide);
+		err = km_dwarf_symbolizer(&l->pc.sym, o->vmlinux, l->t.slide);
 	if (err == -ENODATA && o->vmlinux)
 		km_warn("%s has no DWARF: stacks show symbols without file:line",
 			o->vmlinux);
-	if (err && km_opts_all_symbols(o))
+	if (err && km_targets_all_symbols(&l->t, o->vmlinux))
 		return -ENOMEM;
 	if (err)
-		l->pc.sym = km_symbolizer_from_symtab(&o->syms);
+		l->pc.sym = km_symbolizer_from_symtab(&l->t.syms);
 	if (!l->pc.sym) {
 		km_err("out of memory");
 		return -ENOMEM;
@@ -107,7 +108,7 @@ static int on_armed(void *ctx, uint64_t now_ns)
 	(void)now_ns;
 	for (i = 0; !l->o->life && i < l->o->nr_watches; i++)
 		printf("Watchpoint attached on 0x%016" PRIx64 "\n",
-		       l->o->watches[i].addr);
+		       l->t.watches[i].addr);
 	if (l->o->life)
 		printf("Watching objects from --on %s: %d at once\n",
 		       l->o->life_on, l->o->nr_watches);
@@ -129,7 +130,8 @@ static int on_life(void *ctx, const struct km_life_rec *r)
 	(void)ctx;
 	if (r->kind == KM_LIFE_ARM)
 		printf("Object %u armed on watch %u: 0x%" PRIx64
-		       ", field at 0x%" PRIx64 ", given by %s %u/%u, live %.1f us after the call\n",
+		       ", field at 0x%" PRIx64
+		       ", given by %s %u/%u, live %.1f us after the call\n",
 		       r->seq, r->slot, r->object, r->addr, r->comm, r->pid,
 		       r->tid, (r->live_ns - r->event_ns) / 1e3);
 	else
@@ -150,8 +152,7 @@ static int on_tick(void *ctx, uint64_t now_ns)
 
 static int live(struct km_opts *o)
 {
-	struct live l = { .pc = { .watches = o->watches,
-				  .nr_watches = o->nr_watches,
+	struct live l = { .pc = { .nr_watches = o->nr_watches,
 				  .color = km_color_wanted(stdout) },
 			  .o = o };
 	struct km_module_search ms = { .dir = o->modules_dir };
@@ -163,7 +164,9 @@ static int live(struct km_opts *o)
 	err = km_module_search_check(&ms);
 	if (err)
 		return err;
-	km_opts_session(o, &so);
+	l.pc.watches = l.t.watches;
+	km_targets_start(&l.t);
+	km_opts_session(o, &l.t, &so);
 	so.ctx = &l;
 	so.resolve = resolve;
 	so.on_armed = on_armed;
@@ -174,6 +177,7 @@ static int live(struct km_opts *o)
 	l.pc.start_ns = km_now_ns();
 	err = km_session_run(&so, &st);
 	km_symbolizer_destroy(l.pc.sym);
+	km_targets_free(&l.t);
 	fflush(stdout);
 	if (!err)
 		fprintf(stderr,

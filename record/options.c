@@ -373,134 +373,6 @@ static int scan_args(struct km_opts *o, int argc, char **argv, char **words,
 	return 0;
 }
 
-static int load_vmlinux(struct km_opts *o)
-{
-	struct km_symtab running;
-	int err;
-
-	err = km_symtab_from_elf(&o->syms, o->vmlinux);
-	if (err) {
-		km_err("cannot read symbols from %s: %s", o->vmlinux,
-		       err == -ENOEXEC ? "not an ELF file" : strerror(-err));
-		return err;
-	}
-	err = km_symtab_from_kallsyms(&running, o->kallsyms, o->kallsyms_len);
-	if (!err)
-		err = km_symtab_rebase(&o->syms, &running, &o->slide);
-	km_symtab_free(&running);
-	if (err)
-		km_err("cannot place %s in the running kernel: no _text symbol to compare",
-		       o->vmlinux);
-	return err;
-}
-
-/*
- * Before arming, only the symbols the watches name: finding a few
- * lines is much quicker than parsing all of /proc/kallsyms. Anything
- * unusual (objects, a name not found, a bare hex address) falls back
- * to the whole table, which also gives near matches for typos.
- */
-static int load_named(struct km_opts *o)
-{
-	char names[KM_MAX_WATCHES][KM_SYM_NAME_MAX];
-	const char *want[KM_MAX_WATCHES] = { 0 };
-	int i, n = 0, err;
-
-	if (o->objects || o->life_on)
-		return 1;
-	for (i = 0; i < o->nr_watches; i++) {
-		const char *expr = o->words[2 * i + 1];
-
-		if (!strncmp(expr, "0x", 2) || !strncmp(expr, "0X", 2))
-			continue;
-		snprintf(names[n], sizeof(names[n]), "%.*s",
-			 (int)strcspn(expr, "+"), expr);
-		want[n] = names[n];
-		n++;
-	}
-	err = km_symtab_from_kallsyms_names(&o->syms, o->kallsyms,
-					    o->kallsyms_len, want, n);
-	if (err)
-		return err;
-	o->syms_partial = true;
-	for (i = 0; i < n; i++)
-		if (!km_symtab_find(&o->syms, want[i]))
-			return 1;
-	return 0;
-}
-
-int km_opts_all_symbols(struct km_opts *o)
-{
-	if (o->vmlinux || (o->syms.nr && !o->syms_partial))
-		return 0; /* already whole */
-	km_symtab_free(&o->syms);
-	o->syms_partial = false;
-	return km_symtab_from_kallsyms(&o->syms, o->kallsyms, o->kallsyms_len);
-}
-
-/*
- * Without CAP_SYSLOG the kernel prints every address as zeros. Per-CPU
- * symbols are at 0 anyway, and come first on many kernels (Debian's
- * 6.1), so _text's line decides.
- */
-static bool addresses_hidden(const char *text, size_t len)
-{
-	const char *p = memmem(text, len, " T _text\n", 9);
-
-	if (!p || p - text < 16)
-		return !len || !strncmp(text, "0000000000000000 ", 17);
-	return !strncmp(p - 16, "0000000000000000", 16);
-}
-
-/* Symbols for EXPR and stacks; the kallsyms text is kept for record. */
-static int load_names(struct km_opts *o)
-{
-	int err;
-
-	err = km_kallsyms_reader_join(o->reader, &o->kallsyms,
-				      &o->kallsyms_len);
-	o->reader = NULL;
-	if (err) {
-		km_err("cannot read /proc/kallsyms: %s", strerror(-err));
-		return err;
-	}
-	if (o->vmlinux)
-		return load_vmlinux(o);
-	if (addresses_hidden(o->kallsyms, o->kallsyms_len)) {
-		km_err("/proc/kallsyms shows no addresses: run as root (or with CAP_SYSLOG)");
-		return -EPERM;
-	}
-	err = load_named(o);
-	if (err > 0)
-		err = km_opts_all_symbols(o);
-	if (!err && !o->syms.nr && !o->syms_partial) {
-		km_err("/proc/kallsyms shows no addresses: run as root (or with CAP_SYSLOG)");
-		err = -EPERM;
-	}
-	return err;
-}
-
-/* A symbol or address, or a member path of the object option before it. */
-static int parse_watch(struct km_opts *o, int i, const char *bp,
-		       const char *expr)
-{
-	struct km_object *obj = km_objects_for(o->objects, i);
-
-	uint64_t addr;
-
-	if (obj)
-		return km_object_watch(o->objects, obj, &o->watches[i], bp,
-				       expr, &o->syms);
-	if (!o->vmlinux && km_resolve_expr(expr, &o->syms, &addr) == -ENOENT &&
-	    km_kallsyms_lacks_data(o->kallsyms, o->kallsyms_len)) {
-		km_usage(
-			"unknown symbol '%.*s': this kernel's /proc/kallsyms lists no data symbols (built without CONFIG_KALLSYMS_ALL); give -v VMLINUX (its vmlinux with symbols, e.g. from the -dbg package), an object option such as --pid-task, or a hex address",
-			(int)strcspn(expr, "+"), expr);
-		return -ENOENT;
-	}
-	return km_watch_parse(&o->watches[i], bp, expr, &o->syms);
-}
-
 int km_opts_parse(struct km_opts *o, int argc, char **argv)
 {
 	int nr_words, err;
@@ -535,29 +407,43 @@ int km_opts_parse(struct km_opts *o, int argc, char **argv)
 	/* From here on, one watch per --on slot, all from that one pair. */
 	if (o->life_on)
 		o->nr_watches = o->life_objects;
-	o->reader = km_kallsyms_reader_start();
 	return 0;
 }
 
-int km_opts_resolve(struct km_opts *o)
+struct km_target_request km_opts_request(const struct km_opts *o)
 {
-	int err, i;
-
-	err = load_names(o);
-	if (!err && o->life_on)
-		return km_life_resolve(&o->life, o->life_on, o->life_off,
-				       o->life_objects, o->words[0],
-				       o->words[1], &o->syms, o->watches);
-	for (i = 0; !err && i < o->nr_watches; i++)
-		err = parse_watch(o, i, o->words[2 * i], o->words[2 * i + 1]);
-	err = km_objects_finish(o->objects, err);
-	return err ?: km_opts_check_resolved(o);
+	return (struct km_target_request){ .words = o->words,
+					   .nr_watches = o->nr_watches,
+					   .vmlinux = o->vmlinux,
+					   .objects = o->objects,
+					   .all_names = o->life_on != NULL };
 }
 
-void km_opts_session(const struct km_opts *o, struct km_session_opts *so)
+int km_opts_resolve(struct km_opts *o, struct km_targets *t)
+{
+	struct km_target_request rq = km_opts_request(o);
+	int err;
+
+	if (!o->life_on) {
+		err = km_targets_resolve(t, &rq);
+		return err ?: km_opts_check_resolved(o, t);
+	}
+	/* --on: one member path, placed in each object as it comes. */
+	err = km_targets_load_names(t, &rq);
+	if (!err)
+		err = km_life_resolve(&o->life, o->life_on, o->life_off,
+				      o->life_objects, o->words[0], o->words[1],
+				      &t->syms, t->watches);
+	if (!err)
+		t->nr_watches = o->nr_watches;
+	return err;
+}
+
+void km_opts_session(const struct km_opts *o, const struct km_targets *t,
+		     struct km_session_opts *so)
 {
 	*so = (struct km_session_opts){
-		.watches = o->watches,
+		.watches = t->watches,
 		.nr_watches = o->nr_watches,
 		.stacks = o->stacks,
 		.regs = o->regs,
@@ -573,15 +459,6 @@ void km_opts_session(const struct km_opts *o, struct km_session_opts *so)
 
 void km_opts_free(struct km_opts *o)
 {
-	int i;
-
-	for (i = 0; i < o->nr_watches; i++)
-		km_watch_free(&o->watches[i]);
-	if (o->reader)
-		km_kallsyms_reader_join(o->reader, &o->kallsyms,
-					&o->kallsyms_len);
 	km_objects_free(o->objects);
 	km_life_free(o->life);
-	km_symtab_free(&o->syms);
-	free(o->kallsyms);
 }

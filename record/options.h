@@ -12,6 +12,7 @@
 #include "../common/trace/target.h"
 #include "../bpf/kmemsnoop.h"
 #include "capture/session.h"
+#include "capture/targets.h"
 
 struct km_opts {
 	bool record; /* accept record-only options */
@@ -27,17 +28,9 @@ struct km_opts {
 	bool quiet; /* record: no status line */
 	struct kmemsnoop_filter filter;
 	char **command;
-	struct km_watch watches[KM_MAX_WATCHES];
-	int nr_watches;
-	/* BP EXPR as typed, until km_opts_resolve() parses them. */
+	int nr_watches; /* BP EXPR pairs */
+	/* BP EXPR as typed: record/capture/targets.h resolves them. */
 	char *words[2 * KM_MAX_WATCHES];
-	/* Names for EXPR and for printing stacks. */
-	char *kallsyms; /* /proc/kallsyms text, kept for the snapshot */
-	size_t kallsyms_len;
-	struct km_symtab syms; /* kallsyms, or the vmlinux's, rebased */
-	bool syms_partial; /* syms holds only the names EXPR uses */
-	int64_t slide; /* of the running kernel against -v VMLINUX */
-	struct km_kallsyms_reader *reader; /* reading in the background */
 	struct km_objects *objects; /* --pid-task ..., record/capture/objects.h */
 	/* --on, --off, --objects: record/capture/lifetime.h */
 	const char *life_on, *life_off;
@@ -46,18 +39,20 @@ struct km_opts {
 };
 
 /*
- * Parses argv (after the subcommand name) and starts reading
- * /proc/kallsyms in the background, so that it overlaps loading the
- * BPF program. Returns 0, 1 after --help was printed, or a negative
- * errno after explaining the problem. nr_watches is known afterwards.
+ * Parses argv (after the subcommand name) and checks what can be
+ * checked without privilege (km_opts_validate). Returns 0, 1 after
+ * --help was printed, or a negative errno after explaining the
+ * problem. nr_watches is known afterwards.
  */
 int km_opts_parse(struct km_opts *o, int argc, char **argv);
+/* What o asks record/capture/targets.h to resolve. */
+struct km_target_request km_opts_request(const struct km_opts *o);
 /*
- * Waits for the kallsyms read and turns every BP EXPR into a watch
- * (names, objects, member paths). Returns 0 or a negative errno after
- * explaining.
+ * Resolves o's watches into t (km_targets_resolve) and checks them
+ * against o: --if values, the same bytes twice. Returns 0 or a negative
+ * errno after explaining.
  */
-int km_opts_resolve(struct km_opts *o);
+int km_opts_resolve(struct km_opts *o, struct km_targets *t);
 /*
  * record/options_check.c. What km_opts_parse checks beyond the
  * syntax of each option, needing no privilege: BP and EXPR syntax,
@@ -66,14 +61,11 @@ int km_opts_resolve(struct km_opts *o);
  * errno after explaining.
  */
 int km_opts_validate(struct km_opts *o);
-/* Once resolved: no two watches of the same bytes. */
-int km_opts_check_resolved(const struct km_opts *o);
-/* Whether kallsyms text lists no data symbols (no CONFIG_KALLSYMS_ALL). */
-bool km_kallsyms_lacks_data(const char *text, size_t len);
-/* Makes syms the whole symbol table, as printing stacks needs. */
-int km_opts_all_symbols(struct km_opts *o);
+/* Once resolved: --if against each length, no two of the same bytes. */
+int km_opts_check_resolved(const struct km_opts *o, const struct km_targets *t);
 /* The session options both live mode and record start from. */
-void km_opts_session(const struct km_opts *o, struct km_session_opts *so);
+void km_opts_session(const struct km_opts *o, const struct km_targets *t,
+		     struct km_session_opts *so);
 void km_opts_free(struct km_opts *o);
 void km_opts_usage(FILE *f, bool record);
 

@@ -222,17 +222,17 @@ int km_opts_validate(struct km_opts *o)
 	return err;
 }
 
-int km_opts_check_resolved(const struct km_opts *o)
+int km_opts_check_resolved(const struct km_opts *o, const struct km_targets *t)
 {
 	const struct km_watch *a, *b;
 	int i, j;
 
 	for (i = 0; i < o->nr_watches; i++) {
-		if (check_value(o, i, o->watches[i].type, o->watches[i].len))
+		if (check_value(o, i, t->watches[i].type, t->watches[i].len))
 			return -EINVAL;
 		for (j = 0; j < i; j++) {
-			a = &o->watches[j];
-			b = &o->watches[i];
+			a = &t->watches[j];
+			b = &t->watches[i];
 			if (a->addr != b->addr || a->len != b->len)
 				continue;
 			km_usage(
@@ -245,26 +245,4 @@ int km_opts_check_resolved(const struct km_opts *o)
 		}
 	}
 	return 0;
-}
-
-/*
- * Without CONFIG_KALLSYMS_ALL the kernel lists only code and a few
- * global section markers (D, B: __start_rodata...), never a static
- * variable (d, b), which every kernel with all symbols has thousands
- * of. Module lines (a tab, then [name]) have theirs either way.
- */
-bool km_kallsyms_lacks_data(const char *text, size_t len)
-{
-	const char *p = text, *end = text + len, *nl, *sp;
-
-	for (; p < end; p = nl + 1) {
-		nl = memchr(p, '\n', end - p);
-		if (!nl)
-			nl = end;
-		sp = memchr(p, ' ', nl - p);
-		if (sp && nl - sp > 3 && (sp[1] == 'd' || sp[1] == 'b') &&
-		    sp[2] == ' ' && !memchr(sp, '\t', nl - sp))
-			return false;
-	}
-	return true;
 }

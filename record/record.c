@@ -60,6 +60,7 @@ static int write_modules(struct km_trace_writer *w)
 struct rec {
 	struct km_trace_writer w;
 	struct km_opts *o;
+	struct km_targets t; /* what o's watches resolved to */
 	const struct km_session_stats *st; /* current at each tick */
 	struct km_status status;
 	uint64_t last_flush_ns; /* a flush is due FLUSH_NS after it */
@@ -89,9 +90,9 @@ static int resolve(void *ctx)
 	struct rec *r = ctx;
 	int err, i;
 
-	err = km_opts_resolve(r->o);
+	err = km_opts_resolve(r->o, &r->t);
 	for (i = 0; !err && i < r->o->nr_watches; i++)
-		err = write_watch(&r->w, i, &r->o->watches[i]);
+		err = write_watch(&r->w, i, &r->t.watches[i]);
 	return err;
 }
 
@@ -105,8 +106,8 @@ static int on_armed(void *ctx, uint64_t now_ns)
 	int err;
 
 	r->last_flush_ns = now_ns;
-	err = km_tw_chunk(&r->w, KM_CHUNK_KALLSYMS, r->o->kallsyms,
-			  r->o->kallsyms_len);
+	err = km_tw_chunk(&r->w, KM_CHUNK_KALLSYMS, r->t.kallsyms,
+			  r->t.kallsyms_len);
 	return err ?: write_modules(&r->w);
 }
 
@@ -239,7 +240,8 @@ static int record(struct km_opts *o, int argc, char **argv, int *cmd_rc)
 	struct rec r = { .o = o, .st = &st, .owner = -1 };
 	int err;
 
-	km_opts_session(o, &so);
+	km_targets_start(&r.t);
+	km_opts_session(o, &r.t, &so);
 	so.ctx = &r;
 	so.resolve = resolve;
 	so.on_armed = on_armed;
@@ -253,6 +255,7 @@ static int record(struct km_opts *o, int argc, char **argv, int *cmd_rc)
 	err = err ?: write_meta(&r.w, o, argc, argv);
 	err = err ?: km_session_run(&so, &st);
 	km_status_clear(&r.status);
+	km_targets_free(&r.t);
 	if (err && !st.delivered) {
 		/* Nothing was recorded: leave things as they were. */
 		km_tw_abort(&r.w);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <inttypes.h>
 #include <unistd.h>
+#include "../common/bytes.h"
 #include "status.h"
 
 #define EVERY_NS 1000000000ull
@@ -9,24 +10,6 @@
 void km_status_init(struct km_status *s, FILE *f, bool quiet)
 {
 	*s = (struct km_status){ .f = f, .on = !quiet && isatty(fileno(f)) };
-}
-
-/* 1020702 -> "996.8 KiB": a status line is read at a glance. */
-static void human(char *buf, size_t size, uint64_t bytes)
-{
-	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB" };
-	double v = bytes;
-	int u = -1;
-
-	if (bytes < 1024) {
-		snprintf(buf, size, "%" PRIu64 " bytes", bytes);
-		return;
-	}
-	while (v >= 1024 && u < 3) {
-		v /= 1024;
-		u++;
-	}
-	snprintf(buf, size, "%.1f %s", v, unit[u]);
 }
 
 void km_status_tick(struct km_status *s, uint64_t now_ns, uint64_t start_ns,
@@ -44,7 +27,7 @@ void km_status_tick(struct km_status *s, uint64_t now_ns, uint64_t start_ns,
 		return;
 	}
 	s->last_ns = now_ns;
-	human(written, sizeof(written), bytes);
+	km_human_size(written, sizeof(written), bytes);
 	/* One write: a line half drawn would flicker. */
 	fprintf(s->f,
 		ERASE "kmemsnoop: recording: %" PRIu64 " hits, %" PRIu64

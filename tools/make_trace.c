@@ -40,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "tool_number.h"
 #include "../common/bytes.h"
 #include "../common/trace/tlv.h"
 #include "../common/trace/trace_format.h"
@@ -397,18 +398,6 @@ static void usage(void)
 	exit(2);
 }
 
-static uint64_t number(const char *s, const char *what)
-{
-	char *end;
-	uint64_t v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s || *end)
-		errx(1, "bad %s: %s", what, s);
-	return v;
-}
-
 int main(int argc, char **argv)
 {
 	struct opts o = { .hits = 1000000,
@@ -429,16 +418,16 @@ int main(int argc, char **argv)
 	while ((c = getopt(argc, argv, "n:s:f:S:r:w:z:")) != -1) {
 		switch (c) {
 		case 'n':
-			o.hits = number(optarg, "hit count");
+			o.hits = tool_number(optarg, "hit count");
 			break;
 		case 's':
-			o.stacks = number(optarg, "stack count");
+			o.stacks = tool_number(optarg, "stack count");
 			break;
 		case 'f':
-			o.frames = number(optarg, "frame count");
+			o.frames = tool_number(optarg, "frame count");
 			break;
 		case 'S':
-			o.slide = number(optarg, "slide");
+			o.slide = tool_number(optarg, "slide");
 			break;
 		case 'r':
 			o.release = optarg;
@@ -447,7 +436,7 @@ int main(int argc, char **argv)
 			o.watch = optarg;
 			break;
 		case 'z':
-			o.seed = number(optarg, "seed");
+			o.seed = tool_number(optarg, "seed");
 			break;
 		default:
 			usage();

@@ -41,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "tool_number.h"
 #include "../common/bytes.h"
 #include "../common/trace/tlv.h"
 #include "../common/trace/trace_format.h"
@@ -152,18 +153,6 @@ static void usage(void)
 	exit(2);
 }
 
-static uint64_t number(const char *s, const char *what)
-{
-	char *end;
-	uint64_t v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s || *end)
-		errx(1, "bad %s: %s", what, s);
-	return v;
-}
-
 int main(int argc, char **argv)
 {
 	uint64_t n = 0, seed = 1, i, t = START_NS, s0, *ips = NULL;
@@ -177,13 +166,13 @@ int main(int argc, char **argv)
 	while ((c = getopt(argc, argv, "n:b:z:")) != -1) {
 		switch (c) {
 		case 'n':
-			n = number(optarg, "hit count");
+			n = tool_number(optarg, "hit count");
 			break;
 		case 'b':
-			bits = number(optarg, "bit count");
+			bits = tool_number(optarg, "bit count");
 			break;
 		case 'z':
-			seed = number(optarg, "seed");
+			seed = tool_number(optarg, "seed");
 			break;
 		default:
 			usage();

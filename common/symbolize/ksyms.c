@@ -319,3 +319,25 @@ int km_symtab_near(const struct km_symtab *t, const char *name,
 	}
 	return n;
 }
+
+/*
+ * Without CONFIG_KALLSYMS_ALL the kernel lists only code and a few
+ * global section markers (D, B: __start_rodata...), never a static
+ * variable (d, b), which every kernel with all symbols has thousands
+ * of. Module lines (a tab, then [name]) have theirs either way.
+ */
+bool km_kallsyms_lacks_data(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len, *nl, *sp;
+
+	for (; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', end - p);
+		if (!nl)
+			nl = end;
+		sp = memchr(p, ' ', nl - p);
+		if (sp && nl - sp > 3 && (sp[1] == 'd' || sp[1] == 'b') &&
+		    sp[2] == ' ' && !memchr(sp, '\t', nl - sp))
+			return false;
+	}
+	return true;
+}

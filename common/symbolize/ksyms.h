@@ -7,6 +7,7 @@
 #ifndef KM_KSYMS_H
 #define KM_KSYMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -89,5 +90,8 @@ int km_symtab_near(const struct km_symtab *t, const char *name,
  * for names of 64 bytes or more): for "did you mean" messages.
  */
 int km_edit_distance(const char *a, const char *b, int cap);
+
+/* Whether kallsyms text lists no data symbols (no CONFIG_KALLSYMS_ALL). */
+bool km_kallsyms_lacks_data(const char *text, size_t len);
 
 #endif

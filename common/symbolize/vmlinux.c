@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "../bytes.h"
 #include "../error.h"
 #include "vmlinux.h"
 
@@ -256,24 +257,6 @@ int km_debuginfod_find(char **path, const uint8_t *id, size_t len,
 	return err;
 }
 
-/* n bytes for a person: "812 bytes", "1.6 MiB". */
-static void human_size(char *buf, size_t size, uint64_t n)
-{
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
-	double v = n;
-	int i = -1;
-
-	if (n < 1024) {
-		snprintf(buf, size, "%" PRIu64 " bytes", n);
-		return;
-	}
-	while (v >= 1024 && i < 3) {
-		v /= 1024;
-		i++;
-	}
-	snprintf(buf, size, "%.1f %s", v, units[i]);
-}
-
 void km_debuginfod_summary(FILE *f)
 {
 	const struct km_debuginfod_stats *s = &run.stats;
@@ -284,7 +267,7 @@ void km_debuginfod_summary(FILE *f)
 	fprintf(f, "kmemsnoop: debuginfod: %u request%s, ", s->asked,
 		s->asked == 1 ? "" : "s");
 	if (s->found) {
-		human_size(bytes, sizeof(bytes), s->bytes);
+		km_human_size(bytes, sizeof(bytes), s->bytes);
 		fprintf(f, "%u debug file%s (%s)", s->found,
 			s->found == 1 ? "" : "s", bytes);
 	} else {

@@ -444,11 +444,13 @@ static const char style[] =
 	"text { font-family: \"DejaVu Sans Mono\", monospace; font-size: 12px;"
 	" fill: #000; }\n"
 	"#title { font-size: 17px; text-anchor: middle; }\n"
-	"#reset { cursor: pointer; fill: #1a5fb4; }\n"
+	"#reset, #search { cursor: pointer; fill: #1a5fb4; }\n"
+	"#search, #matched { text-anchor: end; }\n"
 	"g.frame { cursor: pointer; }\n"
 	"g.frame:hover rect { stroke: #000; stroke-width: 0.5; }\n"
 	"g.frame text { pointer-events: none; }\n"
 	"g.parent { opacity: 0.6; }\n"
+	"g.match rect { fill: rgb(230,0,230); }\n"
 	".hide { display: none; }\n"
 	"</style>\n";
 
@@ -457,6 +459,13 @@ static const char style[] =
  * the width, the frames above it (its callees) widen with it, all
  * others hide. The root, or "Reset zoom", zooms back out. Hovering a
  * frame writes its <title> into the line at the bottom.
+ *
+ * Search, as flamegraph.pl's: Ctrl-F or "Search" asks for a regular
+ * expression (one that does not parse is a plain substring), paints
+ * the frames whose names match (a class, so that the fill attributes
+ * stay as written) and writes what share of all hits they cover, of
+ * the whole graph whatever the zoom. A match above another is within
+ * its hits and not counted again. Esc or "Reset search" clears it.
  */
 static const char script[] =
 	"<script type=\"text/ecmascript\"><![CDATA[\n"
@@ -470,6 +479,9 @@ static const char script[] =
 	"  var root = frames[0];\n"
 	"  var reset = document.getElementById(\"reset\");\n"
 	"  var details = document.getElementById(\"details\");\n"
+	"  var search = document.getElementById(\"search\");\n"
+	"  var matched = document.getElementById(\"matched\");\n"
+	"  var searching = false;\n"
 	"\n"
 	"  function num(g, key) {\n"
 	"    return Number(g.getAttribute(\"data-\" + key));\n"
@@ -511,12 +523,67 @@ static const char script[] =
 	"    });\n"
 	"    reset.classList.toggle(\"hide\", z === root);\n"
 	"  }\n"
+	"  function matcher(term) {\n"
+	"    try {\n"
+	"      var re = new RegExp(term);\n"
+	"      return function (name) { return re.test(name); };\n"
+	"    } catch (err) {\n"
+	"      return function (name) { return name.indexOf(term) !== -1; };\n"
+	"    }\n"
+	"  }\n"
+	"  /*\n"
+	"   * Frames come depth first (a frame, then those above it, left to\n"
+	"   * right): a frame above the last match counted starts before that\n"
+	"   * match ends, any other frame after it starts at or past its end.\n"
+	"   */\n"
+	"  function find(term) {\n"
+	"    var match = matcher(term), hits = 0, end = 0, pct;\n"
+	"    frames.forEach(function (g) {\n"
+	"      var s = num(g, \"start\"), c = num(g, \"count\");\n"
+	"      var m = match(g.getAttribute(\"data-name\"));\n"
+	"      g.classList.toggle(\"match\", m);\n"
+	"      if (m && s >= end) {\n"
+	"        hits += c;\n"
+	"        end = s + c;\n"
+	"      }\n"
+	"    });\n"
+	"    pct = 100 * hits / Math.max(num(root, \"count\"), 1);\n"
+	"    matched.textContent = \"Matched: \" + pct.toFixed(1) + \"%\";\n"
+	"    search.textContent = \"Reset search\";\n"
+	"    searching = true;\n"
+	"  }\n"
+	"  function unfind() {\n"
+	"    frames.forEach(function (g) {\n"
+	"      g.classList.remove(\"match\");\n"
+	"    });\n"
+	"    matched.textContent = \"\";\n"
+	"    search.textContent = \"Search\";\n"
+	"    searching = false;\n"
+	"  }\n"
+	"  function ask() {\n"
+	"    var term = prompt(\"Search for (a regular expression):\", \"\");\n"
+	"    if (term)\n"
+	"      find(term);\n"
+	"  }\n"
 	"  svg.addEventListener(\"click\", function (e) {\n"
 	"    var g = e.target.closest(\"g.frame\");\n"
 	"    if (g)\n"
 	"      zoom(g);\n"
 	"    else if (e.target === reset)\n"
 	"      zoom(root);\n"
+	"    else if (e.target === search && searching)\n"
+	"      unfind();\n"
+	"    else if (e.target === search)\n"
+	"      ask();\n"
+	"  });\n"
+	"  window.addEventListener(\"keydown\", function (e) {\n"
+	"    if ((e.ctrlKey || e.metaKey) && !e.altKey &&\n"
+	"        e.key.toLowerCase() === \"f\") {\n"
+	"      e.preventDefault();\n"
+	"      ask();\n"
+	"    } else if (e.key === \"Escape\" && searching) {\n"
+	"      unfind();\n"
+	"    }\n"
 	"  });\n"
 	"  svg.addEventListener(\"mouseover\", function (e) {\n"
 	"    var g = e.target.closest(\"g.frame\");\n"
@@ -549,8 +616,12 @@ static void put_head(const struct svg *s, const char *title)
 		"</text>\n<text id=\"reset\" class=\"hide\" x=\"%u\""
 		" y=\"24\">Reset zoom</text>\n",
 		FG_PAD);
+	fprintf(f, "<text id=\"search\" x=\"%u\" y=\"24\">Search</text>\n",
+		FG_WIDTH - FG_PAD);
 	fprintf(f, "<text id=\"details\" x=\"%u\" y=\"%u\"></text>\n", FG_PAD,
 		s->height - 10);
+	fprintf(f, "<text id=\"matched\" x=\"%u\" y=\"%u\"></text>\n",
+		FG_WIDTH - FG_PAD, s->height - 10);
 }
 
 int km_flamegraph_svg(FILE *f, const struct km_fg_node *root, const char *title)

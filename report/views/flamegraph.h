@@ -2,7 +2,7 @@
 /*
  * A flame graph of stacks: a tree of frames, each counting the hits in
  * it and below, and a self-contained interactive SVG drawn from it
- * (hover shows a frame and its count, click zooms).
+ * (hover shows a frame and its count, click zooms, Ctrl-F searches).
  *
  * Errors come back as a negative errno and are not explained here: the
  * caller knows which trace or output file it was and says so.

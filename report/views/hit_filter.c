@@ -94,11 +94,15 @@ int km_hit_filter_time(struct km_hit_filter *f, const char *s)
 	const char *comma = strchr(s, ',');
 
 	if (!comma || parse_side(s, comma - s, &f->has_from, &f->from_ns) ||
-	    parse_side(comma + 1, strlen(comma + 1), &f->has_to, &f->to_ns) ||
-	    (f->has_from && f->has_to && f->to_ns < f->from_ns)) {
+	    parse_side(comma + 1, strlen(comma + 1), &f->has_to, &f->to_ns)) {
 		km_usage(
 			"bad --time '%s': give FROM,TO in seconds since the start, either side may be empty (e.g. 1.5,3 or 10,)",
 			s);
+		return -EINVAL;
+	}
+	if (f->has_from && f->has_to && f->to_ns < f->from_ns) {
+		km_usage("bad --time '%s': FROM (%.*s) is after TO (%s), so no hit could match",
+			 s, (int)(comma - s), s, comma + 1);
 		return -EINVAL;
 	}
 	return 0;

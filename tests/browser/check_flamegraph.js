@@ -2,14 +2,17 @@
 //
 // Opens a flame graph written by kmemsnoop in headless Chromium and
 // checks what a person would see: each frame's rendered width against
-// its count, labels that fit their frames, the hover line, and zoom.
+// its count, labels that fit their frames, the hover line, zoom and
+// search.
 //
 //   node check_flamegraph.js SVG [--expect NAME[=COUNT]]... [--absent NAME]...
-//                                [--screenshot PNG]
+//                                [--search TERM[=PERCENT]]... [--screenshot PNG]
 //
 // --expect: a frame of that name is drawn (with that count); --absent:
-// none is. Prints "ok - ..." or "not ok - ..." per check; exits 1 if any
-// failed.
+// none is; --search: searching for TERM highlights the frames it matches
+// and says what share of all hits they cover (PERCENT, e.g. 94.0, if
+// given; always the share worked out here from the frames' counts).
+// Prints "ok - ..." or "not ok - ..." per check; exits 1 if any failed.
 'use strict';
 
 const fs = require('fs');
@@ -29,19 +32,25 @@ function check(ok, what) {
 }
 
 function parseArgs(argv) {
-	const o = { svg: null, expect: [], absent: [], screenshot: null };
+	const o = { svg: null, expect: [], absent: [], search: [],
+		screenshot: null };
 
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 
-		if (a === '--expect' || a === '--absent' || a === '--screenshot') {
+		if (a === '--expect' || a === '--absent' || a === '--search' ||
+		    a === '--screenshot') {
 			if (i + 1 >= argv.length)
 				throw new Error(`${a} needs a value`);
 			const v = argv[++i];
+			const pct = /^(.+)=(\d+\.\d)$/.exec(v);
 			if (a === '--screenshot') {
 				o.screenshot = v;
 			} else if (a === '--absent') {
 				o.absent.push(v);
+			} else if (a === '--search') {
+				o.search.push(pct ? { term: pct[1], pct: pct[2] } :
+					{ term: v });
 			} else {
 				const eq = v.lastIndexOf('=');
 				o.expect.push(eq < 0 ? { name: v } :
@@ -158,13 +167,18 @@ function byIndex(fs) {
 	return m;
 }
 
-async function checkZoom(page, before) {
-	const root = before[0];
-	// Zoom into a narrow frame, one with callers besides the root
-	// and callees where there is one.
-	const z = before.filter((f) => f.depth >= 1 && f.w >= 4 && f.w < root.w / 2)
+// A narrow frame to zoom into, one with callers besides the root and
+// callees where there is one.
+function zoomTarget(before) {
+	return before.filter((f) => f.depth >= 1 && f.w >= 4 &&
+		f.w < before[0].w / 2)
 		.sort((a, b) => a.w - b.w || (a.depth >= 2 ? a.depth : 99) -
 			(b.depth >= 2 ? b.depth : 99))[0];
+}
+
+async function checkZoom(page, before) {
+	const root = before[0];
+	const z = zoomTarget(before);
 	if (!check(!!z, 'there is a frame narrow enough to zoom into'))
 		return;
 
@@ -211,6 +225,171 @@ async function checkUnzoomed(page, before, how) {
 	check(!(await page.isVisible('#reset')), `${how} hides "Reset zoom"`);
 }
 
+const HIGHLIGHT = 'rgb(230, 0, 230)';
+
+// What searching shows now: each frame's fill as drawn, the "Matched"
+// line, the search control, and whether the last keys pressed were
+// taken from the browser (see checkSearch).
+function searchState(page) {
+	return page.evaluate(() => ({
+		fills: Array.from(document.querySelectorAll('g.frame rect'),
+			(r) => getComputedStyle(r).fill),
+		matched: document.getElementById('matched').textContent,
+		control: document.getElementById('search').textContent,
+		keys: window.kmKeys.splice(0),
+	}));
+}
+
+// Searches for term by Ctrl-F (how 'key') or a click on "Search",
+// answering the prompt with term (null: cancelling it). Returns how many
+// prompts there were.
+async function search(page, term, how) {
+	let prompts = 0;
+	const answer = (d) => {
+		prompts++;
+		return term === null ? d.dismiss() : d.accept(term);
+	};
+
+	page.on('dialog', answer);
+	if (how === 'key')
+		await page.keyboard.press('Control+f');
+	else
+		await page.click('#search');
+	page.off('dialog', answer);
+	return prompts;
+}
+
+// What a search for term should show, worked out from the frames'
+// names and counts: the frames it matches, and the share of all hits
+// in those without a matching frame below them (with it, and so
+// counted twice by a plain sum, as "nested").
+function expectSearch(fs, term) {
+	let match;
+	try {
+		const re = new RegExp(term);
+		match = (name) => re.test(name);
+	} catch (e) {
+		match = (name) => name.includes(term);
+	}
+	const hits = new Set(fs.filter((f) => match(f.name)).map((f) => f.i));
+	let outer = 0, nested = 0;
+	for (const f of fs) {
+		if (!hits.has(f.i))
+			continue;
+		let p = parentOf(fs, f);
+		while (p && !hits.has(p.i))
+			p = parentOf(fs, p);
+		if (p)
+			nested++;
+		else
+			outer += f.count;
+	}
+	const pct = (100 * outer / Math.max(fs[0].count, 1)).toFixed(1);
+	return { hits, nested, matched: `Matched: ${pct}%` };
+}
+
+// The search state after a search for s (of expectSearch's want).
+function checkFound(st, fs, s, want, how) {
+	const what = `search for "${s.term}" by ${how}`;
+	const bad = fs.filter((f) => want.hits.has(f.i) !==
+		(st.fills[f.i] === HIGHLIGHT)).map((f) => f.name);
+	check(bad.length === 0, `${what} highlights the ${want.hits.size} ` +
+		`frames it matches and no other` +
+		(bad.length ? `: wrong for ${bad.slice(0, 5).join(', ')}` : ''));
+	check(st.matched === want.matched, `${what} shows "${want.matched}"` +
+		(want.nested ? `, ${want.nested} within another match counted once` : '') +
+		` (${st.matched})`);
+	if (s.pct !== undefined)
+		check(st.matched === `Matched: ${s.pct}%`,
+			`${what} covers ${s.pct}% of all hits (${st.matched})`);
+	check(st.control === 'Reset search',
+		`${what} turns "Search" into "Reset search" (${st.control})`);
+}
+
+// The state before any search, back again.
+function checkCleared(st, orig, how) {
+	const bad = st.fills.filter((f, k) => f !== orig.fills[k]);
+	check(bad.length === 0 && st.matched === '' && st.control === 'Search',
+		`${how} restores every fill, clears "Matched" and shows ` +
+		`"Search"` + (bad.length ? `: ${bad.length} fills differ` : '') +
+		(st.matched ? `: "${st.matched}" still shown` : ''));
+}
+
+// Each search in turn: by Ctrl-F, which the browser must not also
+// take for its own find (a listener after the graph's sees the key
+// default-prevented), and cleared by Esc; then by a click on "Search",
+// cleared by a click on "Reset search"; one search straight after
+// another; a search while zoomed in, which still counts the whole
+// graph's hits; a cancelled prompt and a plain "f", which change nothing.
+async function checkSearch(page, before, o) {
+	const searches = o.search.length ? o.search : [{ term: before[1].name }];
+
+	await page.evaluate(() => {
+		window.kmKeys = [];
+		window.addEventListener('keydown', (e) =>
+			window.kmKeys.push(`${e.key}:${e.defaultPrevented}`));
+	});
+	const orig = await searchState(page);
+	check(!orig.fills.includes(HIGHLIGHT) && orig.matched === '' &&
+		orig.control === 'Search', 'no frame highlighted before a search, ' +
+		'"Search" shown, no "Matched"');
+
+	for (const s of searches) {
+		const want = expectSearch(before, s.term);
+
+		let prompts = await search(page, s.term, 'key');
+		let st = await searchState(page);
+		check(prompts === 1 && st.keys.includes('f:true'),
+			`Ctrl-F asks for a term and keeps the browser's find ` +
+			`(${prompts} prompts, keys ${st.keys.join(' ')})`);
+		checkFound(st, before, s, want, 'Ctrl-F');
+		await page.keyboard.press('Escape');
+		checkCleared(await searchState(page), orig, 'Esc');
+
+		prompts = await search(page, s.term, 'click');
+		st = await searchState(page);
+		check(prompts === 1, `a click on "Search" asks for a term ` +
+			`(${prompts} prompts)`);
+		checkFound(st, before, s, want, 'a click');
+		prompts = await search(page, s.term, 'click');
+		check(prompts === 0, `a click on "Reset search" asks for nothing ` +
+			`(${prompts} prompts)`);
+		checkCleared(await searchState(page), orig, '"Reset search"');
+	}
+
+	if (searches.length > 1) {
+		const [a, b] = searches;
+		await search(page, a.term, 'key');
+		await search(page, b.term, 'key');
+		checkFound(await searchState(page), before, b,
+			expectSearch(before, b.term), `Ctrl-F after "${a.term}"`);
+		await page.keyboard.press('Escape');
+		checkCleared(await searchState(page), orig, 'Esc');
+	}
+
+	const z = zoomTarget(before);
+	if (z) {
+		const s = searches[0];
+		await page.locator('g.frame rect').nth(z.i).click();
+		await search(page, s.term, 'key');
+		checkFound(await searchState(page), before, s,
+			expectSearch(before, s.term), `Ctrl-F zoomed into "${z.name}"`);
+		await page.keyboard.press('Escape');
+		checkCleared(await searchState(page), orig, 'Esc when zoomed');
+		await page.click('#reset');
+	}
+
+	const prompts = await search(page, null, 'key');
+	let st = await searchState(page);
+	check(prompts === 1 && st.matched === '' &&
+		st.fills.every((f, k) => f === orig.fills[k]),
+		'a cancelled prompt changes nothing');
+	await page.keyboard.press('f');
+	st = await searchState(page);
+	check(st.keys.includes('f:false') && st.matched === '',
+		`a plain "f" is left to the browser (keys ${st.keys.join(' ')})`);
+}
+
 async function main() {
 	const o = parseArgs(process.argv.slice(2));
 	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'kmemsnoop-chromium-'));
@@ -236,6 +415,7 @@ async function main() {
 		checkLayout(before, label);
 		await checkHover(page, before);
 		await checkZoom(page, before);
+		await checkSearch(page, before, o);
 		if (o.screenshot) {
 			// Show the line hovering writes, on a frame most graphs have.
 			const f = before.filter((g) => g.name === 'do_syscall_64')

@@ -81,7 +81,10 @@ sample() {
 	check sample "$TMP/sample.svg" --expect all=5000 --expect trigger=4000 \
 		--expect memcpy=3000 --expect vfs_read --expect cat=700 \
 		--expect "a<b>&\"'c=250" --expect kworker/0:1=48 \
-		--absent narrow --absent too_narrow_to_draw
+		--absent narrow --absent too_narrow_to_draw \
+		--search vfs_read=94.0 --search '^(memcpy|k\w+)$=74.9' \
+		--search '[unknown=5.0' --search "<b>&\"'c=5.0" \
+		--search no_such_frame=0.0
 }
 
 # Every way the trigger knows to read, where it knows several (-m).
@@ -116,6 +119,7 @@ real_trace() {
 	check "real trace ($hits hits${mode:+, trigger $mode})" \
 		"$TMP/trace.svg" --expect "all=$hits" --expect trigger \
 		--expect head --expect do_syscall_64 --expect vfs_read \
+		--search vfs_read --search '^(do_sys|ksys_)' \
 		${screenshot:+--screenshot "$screenshot"}
 }
 

@@ -214,6 +214,16 @@ static void test_watch_headings(void **state)
 	free(tree);
 }
 
+/* --time with FROM after TO says so, rather than "bad --time". */
+static void test_time_order(void **state)
+{
+	char *err = report_stderr(*state, "--time", "5,1");
+
+	assert_non_null(strstr(err, "FROM (5) is after TO (1)"));
+	assert_null(strchr(strchr(err, '\n') + 1, '\n'));
+	free(err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +234,7 @@ int main(void)
 		cmocka_unit_test(test_terminal),
 		cmocka_unit_test(test_header_json),
 		cmocka_unit_test(test_watch_headings),
+		cmocka_unit_test(test_time_order),
 	};
 
 	return cmocka_run_group_tests(tests, rf_setup, rf_teardown);
