@@ -39,7 +39,7 @@ ALL_FILES=$(for f in tests/kernel/test_*.sh; do
 	echo "${f%.sh}"
 done)
 FILES_612=${KM_VM_612_FILES:-$ALL_FILES}
-FILES_61=${KM_VM_61_FILES:-"counts stacks objects filters crash check"}
+FILES_61=${KM_VM_61_FILES:-"counts stacks objects filters crash check lifetime"}
 TIERS=("$@")
 ((${#TIERS[@]})) || TIERS=(host vm-6.12 vm-6.1)
 
