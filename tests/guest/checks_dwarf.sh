@@ -48,6 +48,48 @@ check_dwarf_inlined() {
 	REASON="$(grep -c '\[inlined\]' "$WORK/sysctl.vmlinux.txt") [inlined] lines in the sysctl report"
 }
 
+# frames_no_addr REPORT: each frame line as report --vmlinux prints it,
+# its addresses left out: function, offset into it, file:line.
+frames_no_addr() {
+	sed -n 's/^ *0x[0-9a-f]*: \(.*\) @ 0x[0-9a-f]*+\(0x[0-9a-f]*\)\(.*\)/\1 +\2\3/p; s/^ *0x[0-9a-f]*: \(.* \[inlined\].*\)/\1/p' "$1"
+}
+
+# A share-safe export (kmemsnoop export, issue 13), reported with the same
+# -dbg vmlinux, shows the same frames, offsets and file:line as the
+# recording it came from, in the same order: only the addresses differ,
+# as the export has moved the kernel to no slide. Needs
+# check_vmlinux_slide's reports.
+check_dwarf_export() {
+	local t n
+
+	for t in sched sysctl; do
+		rm -f "$WORK/$t.export"
+		if ! timeout "$REPORT_TIMEOUT" "$KM" export -i "$OUT/$t.data" -o "$WORK/$t.export" \
+			-v "$VMLINUX" 2>"$WORK/$t.err" ||
+			! report -i "$WORK/$t.export" --vmlinux "$VMLINUX" \
+				>"$WORK/$t.export.txt" 2>>"$WORK/$t.err"; then
+			bad "export of $t.data, or its report, failed: $(head -n 1 "$WORK/$t.err")"
+			return
+		fi
+		frames_no_addr "$WORK/$t.vmlinux.txt" >"$WORK/$t.e1"
+		frames_no_addr "$WORK/$t.export.txt" >"$WORK/$t.e2"
+		grep -q ':[0-9]*)$' "$WORK/$t.e1" || {
+			bad "$t: no frame with file:line in the original's report"
+			return
+		}
+		cmp -s "$WORK/$t.e1" "$WORK/$t.e2" || {
+			bad "$t: the export's frames differ: $(diff "$WORK/$t.e1" "$WORK/$t.e2" | grep '^[<>]' | head -n 2 | tr '\n' ' ')"
+			return
+		}
+		grep -q "$(head -c 16 <<<"${BUILD_ID}")" <(report -i "$WORK/$t.export" --header 2>/dev/null) || {
+			bad "$t: the export's header lost the kernel's build-id"
+			return
+		}
+	done
+	n=$(cat "$WORK/sched.e1" "$WORK/sysctl.e1" | grep -c ':[0-9]*)$')
+	REASON="$n frame lines with file:line alike in both exports"
+}
+
 # A vmlinux of another build (the same symbols, another build-id) is
 # refused, naming both ids, unless --force.
 make_other_vmlinux() {

@@ -142,6 +142,7 @@ check live check_live
 check vmlinux_slide check_vmlinux_slide
 check dwarf_file_line check_dwarf_file_line
 check dwarf_inlined check_dwarf_inlined
+check dwarf_export check_dwarf_export
 check dwarf_buildid_mismatch check_dwarf_buildid_mismatch
 check dwarf_buildid_force check_dwarf_buildid_force
 check dwarf_lookup_build_id check_dwarf_lookup_build_id

@@ -378,7 +378,8 @@ static void fake_trace(struct km_trace_data *d, const char *release,
 	memset(d, 0, sizeof(*d));
 	d->path = "t.kmt";
 	d->release = (char *)release;
-	memcpy(d->build_id, id, len);
+	if (len) /* id may be NULL then, and memcpy's may not */
+		memcpy(d->build_id, id, len);
 	d->build_id_len = len;
 	d->kallsyms = (char *)kallsyms;
 	d->kallsyms_len = strlen(kallsyms);
