@@ -11,14 +11,33 @@
 
 static pid_t pager_pid;
 
+/* Whether an executable less is on PATH: not every system has one. */
+static bool have_less(void)
+{
+	const char *path = getenv("PATH");
+	char dir[4096], file[4200];
+	size_t n;
+
+	while (path && *path) {
+		n = strcspn(path, ":");
+		snprintf(dir, sizeof(dir), "%.*s", (int)n, path);
+		snprintf(file, sizeof(file), "%s/less", *dir ? dir : ".");
+		if (!access(file, X_OK))
+			return true;
+		path += n + (path[n] == ':');
+	}
+	return false;
+}
+
 static const char *pager_command(void)
 {
 	const char *p = getenv("KMEMSNOOP_PAGER");
 
 	if (!p)
 		p = getenv("PAGER");
+	/* The default only where it exists: a missing one would eat it all. */
 	if (!p)
-		p = "less";
+		p = have_less() ? "less" : "";
 	return *p && strcmp(p, "cat") ? p : NULL;
 }
 

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * report on a terminal pages its output, as perf report and git do:
- * through $KMEMSNOOP_PAGER, else $PAGER, else less, with LESS=FRX
- * unless LESS is set (quit at once on less than a screen, colours
- * kept, the screen not cleared). An empty pager or "cat" means none.
+ * through $KMEMSNOOP_PAGER, else $PAGER, else less if it is on PATH,
+ * with LESS=FRX unless LESS is set (quit at once on less than a screen,
+ * colours kept, the screen not cleared). An empty pager or "cat" means
+ * none.
  */
 #ifndef KM_PAGER_H
 #define KM_PAGER_H
