@@ -86,8 +86,8 @@ static int setup(struct km_report *r, const struct km_report_opts *o,
 	 * nor a word about where they would have come from; a symbol file
 	 * given is still read, so that a wrong one is said.
 	 */
-	if (o->timeline || (t->at_end && !t->pending && !o->sym.vmlinux &&
-			    !o->sym.kallsyms))
+	if (o->timeline ||
+	    (km_trace_no_hits(t) && !o->sym.vmlinux && !o->sym.kallsyms))
 		return 0;
 	/* A stack is shown many times over; render it once (or each time). */
 	r->pc.stack_text = km_stack_text_new();

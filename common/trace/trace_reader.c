@@ -366,6 +366,11 @@ long km_trace_next_hits(struct km_trace *t, const struct km_hit **hits)
 	return n;
 }
 
+bool km_trace_no_hits(const struct km_trace *t)
+{
+	return t->at_end && !t->pending && !t->d.hits_read;
+}
+
 void km_trace_close(struct km_trace *t)
 {
 	if (t->own_fd)

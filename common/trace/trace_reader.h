@@ -57,6 +57,11 @@ int km_trace_open(struct km_trace *t, const char *path);
  * (explained). A file cut short ends with a warning, not an error.
  */
 long km_trace_next_hits(struct km_trace *t, const struct km_hit **hits);
+/*
+ * After km_trace_open: true when the file holds no hits at all (open
+ * read to its end and found no HITS chunk), before any is asked for.
+ */
+bool km_trace_no_hits(const struct km_trace *t);
 void km_trace_close(struct km_trace *t);
 
 #endif
