@@ -201,8 +201,27 @@ void km_print_hit(FILE *f, const struct km_print_ctx *pc, uint64_t nr,
 	km_stack_text_put(pc->stack_text, f, pc, h, false);
 }
 
+/* "object": {"seq": N, "addr": "0x...", "after_free": B}, or null. */
+static void put_owner(struct km_jw *w, const struct km_hit_owner *owner)
+{
+	km_jw_key(w, "object");
+	if (!owner->armed) {
+		km_jw_null(w);
+		return;
+	}
+	km_jw_open_object(w);
+	km_jw_key(w, "seq");
+	km_jw_u64(w, owner->seq);
+	km_jw_key(w, "addr");
+	km_jw_hex(w, owner->object);
+	km_jw_key(w, "after_free");
+	km_jw_bool(w, owner->after_free);
+	km_jw_close_object(w);
+}
+
 void km_print_hit_json(FILE *f, const struct km_print_ctx *pc,
-		       const struct km_hit *h)
+		       const struct km_hit *h,
+		       const struct km_hit_owner *owner)
 {
 	struct km_jw w;
 	FILE *stack;
@@ -248,6 +267,8 @@ void km_print_hit_json(FILE *f, const struct km_print_ctx *pc,
 		}
 		km_jw_close_object(&w);
 	}
+	if (owner)
+		put_owner(&w, owner);
 	km_jw_key(&w, "ip");
 	km_jw_hex(&w, h->ip);
 	km_jw_key(&w, "stack");

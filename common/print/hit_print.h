@@ -3,6 +3,7 @@
 #ifndef KM_HIT_PRINT_H
 #define KM_HIT_PRINT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "../trace/hit.h"
@@ -17,8 +18,24 @@ void km_format_time(const struct km_print_ctx *pc, uint64_t time_ns, char *buf,
 /* The header line and one line per frame, as live mode shows them. */
 void km_print_hit(FILE *f, const struct km_print_ctx *pc, uint64_t nr,
 		  const struct km_hit *h);
-/* One JSON Lines object; keys are documented in docs/report.md. */
+/*
+ * The object a hit of a record --on trace belongs to, from its LIFE
+ * records: none armed on the watch at that time, or the arming's
+ * number, its object, and whether the hit came after the free.
+ */
+struct km_hit_owner {
+	bool armed;
+	bool after_free;
+	uint32_t seq;
+	uint64_t object;
+};
+
+/*
+ * One JSON Lines object; keys are documented in docs/report.md. owner
+ * (NULL for traces without --on) adds the "object" key.
+ */
 void km_print_hit_json(FILE *f, const struct km_print_ctx *pc,
-		       const struct km_hit *h);
+		       const struct km_hit *h,
+		       const struct km_hit_owner *owner);
 
 #endif

@@ -12,8 +12,13 @@ static int print_one(void *arg, const struct km_hit *h)
 {
 	struct listing *l = arg;
 
+	struct km_hit_owner owner;
+
 	if (l->r->format == KM_FMT_JSON) {
-		km_print_hit_json(l->f, &l->r->pc, h);
+		if (l->lifetime)
+			km_hit_owner_of(l->r->d, h, &owner);
+		km_print_hit_json(l->f, &l->r->pc, h,
+				  l->lifetime ? &owner : NULL);
 		return 0;
 	}
 	/* --on: whose hit it is, on a line of its own before it. */

@@ -45,20 +45,31 @@ void km_obj_tally_free(struct km_obj_tally *ot)
 	memset(ot, 0, sizeof(*ot));
 }
 
+void km_hit_owner_of(const struct km_trace_data *d, const struct km_hit *h,
+		     struct km_hit_owner *owner)
+{
+	long i = km_life_object_of(d->life, d->nr_life, h->watch, h->addr,
+				   h->time_ns, &owner->after_free);
+
+	owner->armed = i >= 0;
+	owner->seq = i >= 0 ? d->life[i].seq : 0;
+	owner->object = i >= 0 ? d->life[i].object : 0;
+	if (i < 0)
+		owner->after_free = false;
+}
+
 void km_print_hit_object(FILE *f, const struct km_trace_data *d,
 			 const struct km_hit *h)
 {
-	bool after_free;
-	long i = km_life_object_of(d->life, d->nr_life, h->watch, h->addr,
-				   h->time_ns, &after_free);
+	struct km_hit_owner o;
 
-	if (i < 0)
+	km_hit_owner_of(d, h, &o);
+	if (!o.armed)
 		fprintf(f, "object: none armed on watch %u at 0x%" PRIx64 "\n",
 			h->watch, h->addr);
 	else
-		fprintf(f, "object %u (0x%" PRIx64 ")%s\n", d->life[i].seq,
-			d->life[i].object,
-			after_free ? ", after its free: not its hit" : "");
+		fprintf(f, "object %u (0x%" PRIx64 ")%s\n", o.seq, o.object,
+			o.after_free ? ", after its free: not its hit" : "");
 }
 
 static int cmp_u64(const void *a, const void *b)

@@ -98,6 +98,9 @@ int km_view_objects(FILE *f, struct km_report *r, struct km_obj_tally *ot);
  */
 void km_print_hit_object(FILE *f, const struct km_trace_data *d,
 			 const struct km_hit *h);
+/* The same as a struct, for JSON. */
+void km_hit_owner_of(const struct km_trace_data *d, const struct km_hit *h,
+		     struct km_hit_owner *owner);
 
 /*
  * "# watch N: BP EXPR (0xADDR)" for watch w, without the newline; EXPR

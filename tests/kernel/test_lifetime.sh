@@ -90,6 +90,9 @@ test_lifetime_one_object() {
 		elif index("ksys_lseek") then "lseek"
 		else "other:" + join(",") end' t.json | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')
 	expect_eq "$by" "lseek=$n read=$n " "hits by syscall on the stack"
+	# --format json says whose each hit is: all file a's, none after.
+	expect_eq "$(jq -r '"\(.object.seq) \(.object.after_free)"' t.json | sort | uniq -c | awk '{ print $1, $2, $3 }')" \
+		"$((2 * n)) $seq false" "hits' object in JSON"
 	pass "$hits hits = 2 x $n rounds; $(km report -i t 2>/dev/null | grep -o 'median .*')"
 }
 
@@ -166,4 +169,38 @@ test_lifetime_errors() {
 	rm -f x2
 	((st < 128)) || fail "record --objects 2 exited $st: $out"
 	pass
+}
+
+# The ftrace wprobe series' own example, on kernels without it: d_flags
+# (the dentry's first 4 bytes; the series watched 8) of the dentry
+# do_truncate() is given, until __dentry_kill() frees it. truncate(1) arms on its file's dentry; rm,
+# a moment later, looks the name up and unlinks it (d_flags read, then
+# written as the dentry turns negative), and the last dput of a tmpfs
+# dentry kills it at once: a disarm by rm. Hits from inside
+# __dentry_kill, after the call the disarm is timed from, are the
+# free's own, reported after the free.
+test_lifetime_dentry() {
+	local rows st by
+
+	lt_need_fentry
+	[[ $(stat -f -c %T .) == tmpfs ]] ||
+		skip "the test directory is not on tmpfs, where unlink kills the dentry at once"
+	printf 'abcdef' >victim
+	km record -o t --on do_truncate:dentry --off __dentry_kill:dentry rw4 '&d_flags' -- \
+		sh -c 'truncate -s 0 victim && sleep 0.2 && rm victim && sleep 0.2' \
+		>/dev/null 2>rec.err || fail "record exited $?: $(oneline rec.err)"
+	rows=$(lt_rows t)
+	expect_eq "$(wc -l <<<"$rows")" 1 "objects armed ($(tr '\n' '|' <<<"$rows"))"
+	km report -i t 2>/dev/null | grep -q '^ *1 .* truncate ' ||
+		fail "the object was not given by truncate: $(km report -i t 2>/dev/null | grep -A1 '# *object')"
+	st=$(km report -i t 2>/dev/null | grep '^# .* objects armed')
+	[[ $st == "# 1 objects armed, 1 freed;"* ]] || fail "the dentry's free was not seen: $st"
+	hits_json t
+	# Before the free: rm's lookup and unlink, through do_unlinkat.
+	by=$(jq -r 'select(.object.after_free == false) | [.stack[].sym] |
+		if index("do_unlinkat") then .[0] + "<do_unlinkat" else empty end' t.json |
+		sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')
+	[[ -n $by ]] || fail "no hit on the dentry through rm's do_unlinkat: $(jq -c '[.comm, .object.after_free, .stack[0].sym]' t.json | tr '\n' ' ')"
+	expect_eq "$(jq -r 'select(.object == null) | .ip' t.json | wc -l)" 0 "hits outside the object's life"
+	pass "before the free: $by; after: $(jq -r 'select(.object.after_free) | .stack[0].sym' t.json | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')"
 }
