@@ -37,7 +37,10 @@
 # tools/bench_report_crafted.sh (report on traces crafted against its
 # hash tables and flame graph, beside ordinary ones, on this machine
 # even when the tracers are measured in the VM: it needs no breakpoint);
-# BENCH_ONLY=report-crafted runs it alone.
+# BENCH_ONLY=report-crafted runs it alone. And
+# tools/bench_arm_latency.sh (record --on: from the call that gives an
+# object to its breakpoints being live; in the test VM where this
+# kernel refuses fentry); BENCH_ONLY=arm-latency runs it alone.
 set -euo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/.."
@@ -78,7 +81,8 @@ case ${BENCH_ONLY:-} in
 "") ;;
 report-dwarf) exec tools/bench_report_dwarf.sh ;;
 report-crafted) exec tools/bench_report_crafted.sh ;;
-*) die "BENCH_ONLY=$BENCH_ONLY: the steps that run alone are report-dwarf and report-crafted" ;;
+arm-latency) exec tools/bench_arm_latency.sh ;;
+*) die "BENCH_ONLY=$BENCH_ONLY: the steps that run alone are report-dwarf, report-crafted and arm-latency" ;;
 esac
 [ "$(id -u)" = 0 ] || die "needs root (perf_event_open of breakpoints, BPF)"
 
@@ -96,15 +100,17 @@ in_vm() {
 		die "the measuring run in the test VM failed"
 	report_dwarf
 	report_crafted
+	arm_latency
 	mkdir -p "$(dirname "$JSON")"
 	jq --slurpfile d "$tmp/report_dwarf.json" \
 		--slurpfile c "$tmp/report_crafted.json" \
-		'.report_dwarf = $d[0] | .report_crafted = $c[0]' \
+		--slurpfile a "$tmp/arm_latency.json" \
+		'.report_dwarf = $d[0] | .report_crafted = $c[0] | .arm_latency = $a[0]' \
 		build/bench-vm.json >"$tmp/merged.json"
 	rm -f build/bench-vm.json
 	add_targets "$tmp/merged.json" >"$JSON"
 	print_tables
-	cat "$tmp/report_crafted.md"
+	cat "$tmp/report_crafted.md" "$tmp/arm_latency.md"
 	exit 0
 }
 for c in perf bpftrace jq pgrep env "$KM" "$TRIG"; do
@@ -316,6 +322,18 @@ report_crafted() {
 		>"$tmp/report_crafted.md"; then
 		echo "bench: the crafted-trace step failed or missed its bound" >&2
 		[ -s "$tmp/report_crafted.json" ] || echo null >"$tmp/report_crafted.json"
+	fi
+}
+
+# Arming objects (record --on): its own script, which goes to the test
+# VM by itself where this kernel refuses fentry programs.
+arm_latency() {
+	echo "bench: arming objects (record --on)" >&2
+	if ! ARM_LATENCY_JSON=$tmp/arm_latency.json tools/bench_arm_latency.sh \
+		>"$tmp/arm_latency.md"; then
+		echo "bench: the arming step failed: its figures are left out" >&2
+		echo null >"$tmp/arm_latency.json"
+		: >"$tmp/arm_latency.md"
 	fi
 }
 
@@ -558,9 +576,11 @@ done
 if [ "${BENCH_PHASE:-}" = measure ]; then
 	echo null >"$tmp/report_dwarf.json"
 	echo null >"$tmp/report_crafted.json"
+	echo null >"$tmp/arm_latency.json"
 else
 	report_dwarf
 	report_crafted
+	arm_latency
 fi
 
 # No hit lost: both CPUs triggering at full speed for NOLOSS_SECONDS
@@ -604,6 +624,7 @@ jq -n \
 	--slurpfile noloss "$tmp/noloss.json" \
 	--slurpfile rdwarf "$tmp/report_dwarf.json" \
 	--slurpfile rcrafted "$tmp/report_crafted.json" \
+	--slurpfile armlat "$tmp/arm_latency.json" \
 	--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 	--arg kernel "$(uname -r)" --arg model "$model" --argjson cpus "$NCPU" \
 	--arg where "$WHERE" \
@@ -710,7 +731,8 @@ def sub($a; $b): if $a == null or $b == null then null else $a - $b end;
   },
   noloss: ($noloss[0] + { seconds_target: $noloss_s }),
   report_dwarf: $rdwarf[0],
-  report_crafted: $rcrafted[0]
+  report_crafted: $rcrafted[0],
+  arm_latency: $armlat[0]
 }
 JQ
 
@@ -718,6 +740,6 @@ add_targets "$JSON" >"$tmp/with-targets.json"
 mv "$tmp/with-targets.json" "$JSON"
 if [ "${BENCH_PHASE:-}" != measure ]; then
 	print_tables
-	cat "$tmp/report_crafted.md"
+	cat "$tmp/report_crafted.md" "$tmp/arm_latency.md"
 fi
 echo "bench: $((SECONDS - bench_start)) s; figures in $JSON" >&2
