@@ -66,7 +66,8 @@ static void print_watch(FILE *f, const struct km_report *r,
 	}
 	qsort(rows, n, sizeof(*rows), by_count);
 	for (slot = 0; slot < n; slot++) {
-		const struct km_stack *s;
+		const uint64_t *frames;
+		uint32_t nr;
 
 		/* Most hits first: the first under the limit ends the list. */
 		if (100.0 * rows[slot].count / ty->total[w] < r->percent_limit)
@@ -74,12 +75,11 @@ static void print_watch(FILE *f, const struct km_report *r,
 		fprintf(f, "\n%8.2f%%  %" PRIu64 " hits\n",
 			100.0 * rows[slot].count / ty->total[w],
 			rows[slot].count);
-		if (rows[slot].stack_id < 0)
+		if (rows[slot].stack_id < 0) {
 			fputs("          (no stack)\n", f);
-		else {
-			s = &t->stacks[rows[slot].stack_id];
-			km_print_frames(f, pc, t->frames + s->pos, s->nr,
-					"          ");
+		} else {
+			frames = km_report_stack(r, rows[slot].stack_id, &nr);
+			km_print_frames(f, pc, frames, nr, "          ");
 		}
 	}
 	fputc('\n', f);
@@ -112,7 +112,7 @@ int km_view_stacks(FILE *f, struct km_report *r)
 	struct row *rows = NULL;
 	int w, err;
 
-	err = km_for_each_hit(r->t, r->filter, add, &ty);
+	err = km_report_for_each_hit(r, add, &ty);
 	if (err == -ENOMEM)
 		goto nomem;
 	if (err)

@@ -224,6 +224,25 @@ static void test_time_order(void **state)
 	free(err);
 }
 
+/* A bad --max-stack: one line on stderr naming it, exit status 2. */
+static void test_max_stack_bad(void **state)
+{
+	static const char *const bad[] = { "-1", "x", "", "3frames" };
+	char *err;
+	size_t i;
+	int st;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		free(rf_report(*state, &st, "--max-stack", bad[i], NULL));
+		assert_int_equal(st, KM_EXIT_USAGE);
+		err = report_stderr(*state, "--max-stack", bad[i]);
+		if (!strstr(err, "bad --max-stack '"))
+			fail_msg("--max-stack '%s' said: %s", bad[i], err);
+		assert_null(strchr(strchr(err, '\n') + 1, '\n'));
+		free(err);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +254,7 @@ int main(void)
 		cmocka_unit_test(test_header_json),
 		cmocka_unit_test(test_watch_headings),
 		cmocka_unit_test(test_time_order),
+		cmocka_unit_test(test_max_stack_bad),
 	};
 
 	return cmocka_run_group_tests(tests, rf_setup, rf_teardown);
