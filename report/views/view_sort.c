@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../../common/color.h"
 #include "../../common/error.h"
 #include "../../common/json.h"
 #include "../../common/trace/trace_format.h"
@@ -96,8 +97,9 @@ static int print_text_row(FILE *f, struct km_report *r, const struct km_sort *s,
 	km_sort_decode(s, g->key, &v);
 	if (g->tree && !s->n)
 		goto tree;
-	fprintf(f, "%9.2f%%  %8" PRIu64, total ? 100.0 * g->count / total : 0,
-		g->count);
+	km_print_percent(f, 9, total ? 100.0 * g->count / total : 0,
+			 r->pc.color);
+	fprintf(f, "  %8" PRIu64, g->count);
 	for (i = 0; i < s->n; i++) {
 		if (s->key[i] == KM_KEY_STACK) {
 			stack = true;
@@ -111,7 +113,7 @@ tree:
 	if (g->tree) {
 		/* Under its group's row, or alone when no key groups. */
 		err = km_call_tree_text(f, g->tree, total, s->n ? 1 : 0,
-					r->percent_limit);
+					r->percent_limit, r->pc.color);
 		fputc('\n', f);
 		return err;
 	}

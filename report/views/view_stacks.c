@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../../common/bytes.h"
+#include "../../common/color.h"
 #include "../../common/error.h"
 #include "../../common/escape.h"
 #include "../../common/trace/trace_format.h"
@@ -72,9 +73,10 @@ static void print_watch(FILE *f, const struct km_report *r,
 		/* Most hits first: the first under the limit ends the list. */
 		if (100.0 * rows[slot].count / ty->total[w] < r->percent_limit)
 			break;
-		fprintf(f, "\n%8.2f%%  %" PRIu64 " hits\n",
-			100.0 * rows[slot].count / ty->total[w],
-			rows[slot].count);
+		fputc('\n', f);
+		km_print_percent(f, 8, 100.0 * rows[slot].count / ty->total[w],
+				 pc->color);
+		fprintf(f, "  %" PRIu64 " hits\n", rows[slot].count);
 		if (rows[slot].stack_id < 0) {
 			fputs("          (no stack)\n", f);
 		} else {
