@@ -18,6 +18,8 @@ static uint32_t kept(const struct km_stack_cut *c, uint32_t nr)
  */
 static int64_t cut_id(struct km_stack_cut *c, const struct km_hit *h)
 {
+	/* A trace may hold a stack of no frames, whose pointer may be NULL. */
+	const void *key = h->nr_frames ? (const void *)h->frames : "";
 	size_t old = c->cap;
 	uint64_t *v;
 	bool created;
@@ -28,7 +30,7 @@ static int64_t cut_id(struct km_stack_cut *c, const struct km_hit *h)
 	memset(c->id_of + old, 0, (c->cap - old) * sizeof(*c->id_of));
 	if (c->id_of[h->stack_id])
 		return c->id_of[h->stack_id] - 1;
-	v = km_htab_get(&c->by_frames, h->frames,
+	v = km_htab_get(&c->by_frames, key,
 			kept(c, h->nr_frames) * sizeof(*h->frames), &created);
 	if (!v)
 		return -ENOMEM;
