@@ -68,7 +68,9 @@ static int setup(struct km_report *r, const struct km_report_opts *o,
 				 .format = o->format,
 				 .sort = o->sort,
 				 .cg = o->cg,
-				 .percent_limit = o->percent_limit };
+				 .percent_limit = o->percent_limit,
+				 .cut = { .on = o->max_stack >= 0,
+					  .max = o->max_stack } };
 	/* Decided before a pager takes standard output: less -R keeps it. */
 	r->pc.color = r->format == KM_FMT_TEXT && km_color_wanted(stdout);
 	if (o->cg && !o->sorted)

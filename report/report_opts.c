@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../common/optable.h"
@@ -21,7 +23,9 @@ void km_report_usage(FILE *f)
 	      "      --timeline          hits per second per watchpoint, as bars\n"
 	      "      --header            the trace's metadata\n"
 	      "  -F, --fields KEYS       the same as --sort (perf's name for the columns)\n"
-	      "      --percent-limit N   leave out stacks, rows and calls under N%% of the hits\n"
+	      "      --percent-limit N   leave out stacks, rows and calls under N% of the hits\n"
+	      "      --max-stack N       each stack cut to its N innermost return addresses\n"
+	      "                          (their inlined calls with them); 0: no stacks\n"
 	      "Output:\n"
 	      "      --format FMT        text (default), json (JSON Lines), folded (for\n"
 	      "                          flame graphs), perf-script (as perf script prints),\n"
@@ -88,6 +92,7 @@ enum {
 	OPT_WATCH,
 	OPT_TIME,
 	OPT_PERCENT_LIMIT,
+	OPT_MAX_STACK,
 	OPT_STDIO,
 	OPT_NO_PAGER,
 	OPT_SYMFS,
@@ -110,6 +115,7 @@ static const struct option long_opts[] = {
 	{ "sort", required_argument, NULL, 's' },
 	{ "fields", required_argument, NULL, 'F' },
 	{ "percent-limit", required_argument, NULL, OPT_PERCENT_LIMIT },
+	{ "max-stack", required_argument, NULL, OPT_MAX_STACK },
 	{ "call-graph", required_argument, NULL, 'g' },
 	{ "timeline", no_argument, NULL, OPT_TIMELINE },
 	{ "format", required_argument, NULL, OPT_FORMAT },
@@ -210,6 +216,28 @@ static int percent_limit(struct km_report_opts *o, const char *s)
 	return 0;
 }
 
+/*
+ * --max-stack N, as perf takes it: any count, 0 included; stacks in a
+ * trace hold at most KM_MAX_FRAMES, so more than that cuts nothing.
+ */
+static int max_stack(struct km_report_opts *o, const char *s)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || !isdigit((unsigned char)*s) ||
+	    v > UINT32_MAX) {
+		km_usage(
+			"bad --max-stack '%s': give a number of frames, 0 or more, e.g. 8",
+			s);
+		return -EINVAL;
+	}
+	o->max_stack = v;
+	return 0;
+}
+
 static int handle(struct km_report_opts *o, int c, const char *arg)
 {
 	switch (c) {
@@ -223,6 +251,8 @@ static int handle(struct km_report_opts *o, int c, const char *arg)
 		return symfs(arg);
 	case OPT_PERCENT_LIMIT:
 		return percent_limit(o, arg);
+	case OPT_MAX_STACK:
+		return max_stack(o, arg);
 	case OPT_STDIO:
 	case 'n':
 		return 0;
@@ -322,6 +352,7 @@ int km_report_parse(struct km_report_opts *o, int argc, char **argv)
 	 */
 	km_opt_shorts(long_opts, false, shorts, sizeof(shorts));
 	o->input = "kmemsnoop.data";
+	o->max_stack = -1;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shorts, long_opts, NULL)) != -1) {

@@ -15,6 +15,7 @@ struct km_report_opts {
 	bool hits, header, timeline, wall;
 	bool quiet, no_pager;
 	double percent_limit; /* 0: every row */
+	int64_t max_stack; /* --max-stack: frames kept; -1, the default: all */
 	bool sorted; /* --sort given */
 	struct km_sort sort;
 	enum km_call_graph cg;

@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../../common/color.h"
 #include "../../common/escape.h"
 #include "../../common/json.h"
 #include "call_tree.h"
@@ -46,8 +47,15 @@ static double percent(uint64_t part, uint64_t total)
 	return total ? 100.0 * part / total : 0;
 }
 
-static int text(FILE *f, const struct km_fg_node *n, uint64_t total, int depth,
-		double limit)
+/* What every line of a text tree shares. */
+struct text_opts {
+	uint64_t total;
+	double limit;
+	bool color;
+};
+
+static int text(FILE *f, const struct km_fg_node *n, int depth,
+		const struct text_opts *o)
 {
 	struct km_fg_node **k;
 	size_t i;
@@ -60,23 +68,25 @@ static int text(FILE *f, const struct km_fg_node *n, uint64_t total, int depth,
 		return -ENOMEM;
 	/* Most hits first: the first under the limit ends the level. */
 	for (i = 0; !err && i < n->nr_kids; i++) {
-		if (percent(k[i]->count, total) < limit)
+		if (percent(k[i]->count, o->total) < o->limit)
 			break;
-		fprintf(f, "%9.2f%%  %8" PRIu64 "  %*s",
-			percent(k[i]->count, total), k[i]->count, 2 * depth,
-			"");
+		km_print_percent(f, 9, percent(k[i]->count, o->total),
+				 o->color);
+		fprintf(f, "  %8" PRIu64 "  %*s", k[i]->count, 2 * depth, "");
 		km_puts_text(f, k[i]->name);
 		fputc('\n', f);
-		err = text(f, k[i], total, depth + 1, limit);
+		err = text(f, k[i], depth + 1, o);
 	}
 	free(k);
 	return err;
 }
 
 int km_call_tree_text(FILE *f, const struct km_fg_node *root, uint64_t total,
-		      int depth, double limit)
+		      int depth, double limit, bool color)
 {
-	return text(f, root, total, depth, limit);
+	const struct text_opts o = { total, limit, color };
+
+	return text(f, root, depth, &o);
 }
 
 /*

@@ -3,6 +3,7 @@
 #ifndef KM_CALL_TREE_H
 #define KM_CALL_TREE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "flamegraph.h"
@@ -13,11 +14,12 @@ struct km_jw;
  * Each node below root, one a line: percent of total, hits, and the
  * name, indented two spaces a level from depth; children by hits, most
  * first; a node under limit percent of total is left out with what
- * hangs from it (--percent-limit; 0 keeps all).
+ * hangs from it (--percent-limit; 0 keeps all). With color, each
+ * percentage in its colour (km_percent_color).
  * Returns 0 or -ENOMEM.
  */
 int km_call_tree_text(FILE *f, const struct km_fg_node *root, uint64_t total,
-		      int depth, double limit);
+		      int depth, double limit, bool color);
 /*
  * The same as a JSON array of {"name","hits","percent","calls":[...]},
  * the next value of w. Returns 0, or -ENOMEM having recorded it in w

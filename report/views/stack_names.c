@@ -35,16 +35,12 @@ static int add_frame(struct km_report *r, struct km_names *nm,
 static int resolve_names(struct km_report *r, struct km_names *nm,
 			 uint32_t stack_id, const uint64_t *ip)
 {
-	const struct km_stack *s;
 	const uint64_t *frames = ip;
 	uint32_t i, nr = 1;
 	int err = 0;
 
-	if (stack_id != KM_NO_STACK) {
-		s = &r->d->stacks[stack_id];
-		frames = r->d->frames + s->pos;
-		nr = s->nr;
-	}
+	if (stack_id != KM_NO_STACK)
+		frames = km_report_stack(r, stack_id, &nr);
 	for (i = 0; !err && i < nr; i++)
 		err = add_frame(r, nm, frames, i);
 	return err;
@@ -108,4 +104,5 @@ void km_report_free_caches(struct km_report *r)
 	r->nr_names = r->names_cap = 0;
 	km_htab_free(&r->names_index);
 	km_htab_free(&r->sym_cache);
+	km_stack_cut_free(&r->cut);
 }

@@ -188,7 +188,7 @@ int km_view_folded(FILE *f, struct km_report *r)
 	int err;
 
 	r->sort = (struct km_sort){ { KM_KEY_COMM, KM_KEY_STACK }, 2 };
-	err = km_for_each_hit(r->t, r->filter, tally_hit, &fo);
+	err = km_report_for_each_hit(r, tally_hit, &fo);
 	if (!err)
 		e = km_htab_entries(&fo.tab, &err);
 	if (!err)

@@ -34,5 +34,5 @@ int km_view_hits(FILE *f, struct km_report *r)
 			     .r = r,
 			     .lifetime = km_trace_is_lifetime(r->d) };
 
-	return km_for_each_hit(r->t, r->filter, print_one, &l);
+	return km_report_for_each_hit(r, print_one, &l);
 }

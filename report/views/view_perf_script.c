@@ -51,7 +51,6 @@ static void frame_line(FILE *m, const struct km_frame *e)
 
 static char *make_text(struct script *s, const struct km_hit *h)
 {
-	const struct km_trace_data *t = s->r->d;
 	struct km_frame e[KM_MAX_INLINE];
 	const uint64_t *frames = &h->ip;
 	uint32_t i, nr = 1;
@@ -61,8 +60,8 @@ static char *make_text(struct script *s, const struct km_hit *h)
 	int n, k;
 
 	if (h->stack_id != KM_NO_STACK) {
-		frames = t->frames + t->stacks[h->stack_id].pos;
-		nr = t->stacks[h->stack_id].nr;
+		frames = h->frames;
+		nr = h->nr_frames;
 	}
 	m = open_memstream(&text, &size);
 	if (!m)
@@ -141,7 +140,7 @@ int km_view_perf_script(FILE *f, struct km_report *r)
 	size_t i;
 	int err;
 
-	err = km_for_each_hit(r->t, r->filter, print_one, &s);
+	err = km_report_for_each_hit(r, print_one, &s);
 	if (err == -ENOMEM)
 		km_err("out of memory");
 	for (i = 0; i < s.nr_texts; i++)

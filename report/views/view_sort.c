@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../../common/color.h"
 #include "../../common/error.h"
 #include "../../common/json.h"
 #include "../../common/trace/trace_format.h"
@@ -87,7 +88,8 @@ static int print_text_row(FILE *f, struct km_report *r, const struct km_sort *s,
 			  const int *width)
 {
 	struct km_group_vals v = { 0 };
-	const struct km_stack *st;
+	const uint64_t *frames;
+	uint32_t nr;
 	char cell[512];
 	bool stack = false;
 	int i, err;
@@ -95,8 +97,9 @@ static int print_text_row(FILE *f, struct km_report *r, const struct km_sort *s,
 	km_sort_decode(s, g->key, &v);
 	if (g->tree && !s->n)
 		goto tree;
-	fprintf(f, "%9.2f%%  %8" PRIu64, total ? 100.0 * g->count / total : 0,
-		g->count);
+	km_print_percent(f, 9, total ? 100.0 * g->count / total : 0,
+			 r->pc.color);
+	fprintf(f, "  %8" PRIu64, g->count);
 	for (i = 0; i < s->n; i++) {
 		if (s->key[i] == KM_KEY_STACK) {
 			stack = true;
@@ -110,7 +113,7 @@ tree:
 	if (g->tree) {
 		/* Under its group's row, or alone when no key groups. */
 		err = km_call_tree_text(f, g->tree, total, s->n ? 1 : 0,
-					r->percent_limit);
+					r->percent_limit, r->pc.color);
 		fputc('\n', f);
 		return err;
 	}
@@ -119,9 +122,8 @@ tree:
 	if (v.stack_id == KM_NO_STACK) {
 		km_print_frames(f, &r->pc, &v.ip, 1, "            ");
 	} else {
-		st = &r->d->stacks[v.stack_id];
-		km_print_frames(f, &r->pc, r->d->frames + st->pos, st->nr,
-				"            ");
+		frames = km_report_stack(r, v.stack_id, &nr);
+		km_print_frames(f, &r->pc, frames, nr, "            ");
 	}
 	fputc('\n', f);
 	return 0;
@@ -132,8 +134,9 @@ static int print_json_row(FILE *f, struct km_report *r, const struct km_sort *s,
 			  const struct km_group *g, uint64_t total)
 {
 	struct km_group_vals v = { 0 };
-	const struct km_stack *st;
+	const uint64_t *frames;
 	struct km_jw w;
+	uint32_t nr;
 	int i, err;
 
 	km_sort_decode(s, g->key, &v);
@@ -154,9 +157,8 @@ static int print_json_row(FILE *f, struct km_report *r, const struct km_sort *s,
 		if (v.stack_id == KM_NO_STACK) {
 			km_print_frames_jw(&w, &r->pc, &v.ip, 1);
 		} else {
-			st = &r->d->stacks[v.stack_id];
-			km_print_frames_jw(&w, &r->pc, r->d->frames + st->pos,
-					   st->nr);
+			frames = km_report_stack(r, v.stack_id, &nr);
+			km_print_frames_jw(&w, &r->pc, frames, nr);
 		}
 	}
 	km_jw_close_object(&w);
@@ -211,7 +213,7 @@ int km_view_sort(FILE *f, struct km_report *r)
 
 	if (r->cg != KM_CG_NONE)
 		km_sort_stack_last(&r->sort);
-	err = km_for_each_hit(r->t, r->filter, tally_hit, &ty);
+	err = km_report_for_each_hit(r, tally_hit, &ty);
 	if (!err && r->cg != KM_CG_NONE) {
 		groups_by = r->sort;
 		groups_by.n--; /* the stack key, last, becomes the tree */

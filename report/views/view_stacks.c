@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../../common/bytes.h"
+#include "../../common/color.h"
 #include "../../common/error.h"
 #include "../../common/escape.h"
 #include "../../common/trace/trace_format.h"
@@ -66,20 +67,21 @@ static void print_watch(FILE *f, const struct km_report *r,
 	}
 	qsort(rows, n, sizeof(*rows), by_count);
 	for (slot = 0; slot < n; slot++) {
-		const struct km_stack *s;
+		const uint64_t *frames;
+		uint32_t nr;
 
 		/* Most hits first: the first under the limit ends the list. */
 		if (100.0 * rows[slot].count / ty->total[w] < r->percent_limit)
 			break;
-		fprintf(f, "\n%8.2f%%  %" PRIu64 " hits\n",
-			100.0 * rows[slot].count / ty->total[w],
-			rows[slot].count);
-		if (rows[slot].stack_id < 0)
+		fputc('\n', f);
+		km_print_percent(f, 8, 100.0 * rows[slot].count / ty->total[w],
+				 pc->color);
+		fprintf(f, "  %" PRIu64 " hits\n", rows[slot].count);
+		if (rows[slot].stack_id < 0) {
 			fputs("          (no stack)\n", f);
-		else {
-			s = &t->stacks[rows[slot].stack_id];
-			km_print_frames(f, pc, t->frames + s->pos, s->nr,
-					"          ");
+		} else {
+			frames = km_report_stack(r, rows[slot].stack_id, &nr);
+			km_print_frames(f, pc, frames, nr, "          ");
 		}
 	}
 	fputc('\n', f);
@@ -112,7 +114,7 @@ int km_view_stacks(FILE *f, struct km_report *r)
 	struct row *rows = NULL;
 	int w, err;
 
-	err = km_for_each_hit(r->t, r->filter, add, &ty);
+	err = km_report_for_each_hit(r, add, &ty);
 	if (err == -ENOMEM)
 		goto nomem;
 	if (err)

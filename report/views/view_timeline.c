@@ -218,7 +218,7 @@ int km_view_timeline(FILE *f, struct km_report *r)
 	struct timeline tl = { .r = r };
 	int err, w;
 
-	err = km_for_each_hit(r->t, r->filter, add, &tl);
+	err = km_report_for_each_hit(r, add, &tl);
 	if (!err)
 		err = make_rows(&tl);
 	if (err == -ENOMEM)

@@ -8,6 +8,7 @@
 #include "hit_filter.h"
 #include "../../common/htab.h"
 #include "sort_keys.h"
+#include "stack_cut.h"
 #include "../../common/trace/trace_reader.h"
 
 enum km_format {
@@ -34,12 +35,27 @@ struct km_report {
 	struct km_sort sort;
 	enum km_call_graph cg;
 	double percent_limit; /* rows under this share of the hits: left out */
+	struct km_stack_cut cut; /* --max-stack, and what it has cut */
 	/* Caches, filled as views ask (stack_names.c, sort_keys.c). */
 	struct km_htab names_index; /* stack key bytes -> names[] index */
 	struct km_names *names;
 	size_t nr_names, names_cap;
 	struct km_htab sym_cache; /* ip -> function name */
 };
+
+/*
+ * Every view reads the hits through this: km_for_each_hit over
+ * r->filter, each hit's stack cut by --max-stack (stack_cut.h).
+ */
+int km_report_for_each_hit(struct km_report *r,
+			   int (*fn)(void *arg, const struct km_hit *h),
+			   void *arg);
+/*
+ * The frames of stack id (not KM_NO_STACK) as views show it, cut by
+ * --max-stack, innermost first; *nr says how many.
+ */
+const uint64_t *km_report_stack(const struct km_report *r, uint32_t id,
+				uint32_t *nr);
 
 /* A stack's names, innermost first, inlined calls included. */
 struct km_names {

@@ -88,3 +88,38 @@ test_report_views() {
 	(($(wc -l <t.json) >= 10)) || fail "the second trace has $(wc -l <t.json) hits for 10 preads"
 	pass "$total hits, $rows stacks"
 }
+
+# --max-stack on a real trace: cut to N return addresses, the groups of
+# the stack key are the distinct first N frames of the hits' stacks. A
+# frame's inlined calls (with DWARF) are entries of its address, in a
+# row: FRAMES_JQ counts return addresses, as the option does.
+FRAMES_JQ='[.stack[].addr] | reduce .[] as $a ([]; if .[-1] == $a then . else . + [$a] end)'
+
+test_report_max_stack() {
+	local n=200 total want got deep
+
+	km record -o t rw4 __start_BTF -- "$TRIGGER" "$BTF" 0 4 "$n" \
+		>/dev/null 2>rec.err || fail "record exited $?: $(oneline rec.err)"
+	hits_json t
+	total=$(wc -l <t.json)
+	deep=$(jq "$FRAMES_JQ | length" t.json | sort -n | tail -n 1)
+	((deep > 2)) || fail "the deepest stack has $deep frames: nothing to cut"
+
+	km report -i t --format json --max-stack 2 >cut.json 2>cut.err ||
+		fail "report --max-stack 2 exited $?: $(oneline cut.err)"
+	expect_eq "$(jq -c "$FRAMES_JQ | .[:2]" t.json)" \
+		"$(jq -c "$FRAMES_JQ" cut.json)" "each hit's stack cut to its first 2 frames"
+
+	want=$(jq -c "$FRAMES_JQ | .[:2]" t.json | sort | uniq -c |
+		awk '{ print $1 }' | sort -n | tr '\n' ' ')
+	km report -i t -s stack --max-stack 2 --format json >groups.json 2>groups.err ||
+		fail "report -s stack --max-stack 2 exited $?: $(oneline groups.err)"
+	got=$(jq '.hits' groups.json | sort -n | tr '\n' ' ')
+	expect_eq "$got" "$want" "hits of the groups of the cut stacks"
+
+	km report -i t --max-stack 0 --format folded >folded.txt 2>folded.err ||
+		fail "report --max-stack 0 exited $?: $(oneline folded.err)"
+	got=$(awk '{ n += split($1, f, ";") - 1 } END { print n / NR }' folded.txt)
+	expect_eq "$got" 1 "frames a folded line has with --max-stack 0"
+	pass "$total hits, stacks of up to $deep frames"
+}

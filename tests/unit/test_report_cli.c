@@ -224,6 +224,81 @@ static void test_time_order(void **state)
 	free(err);
 }
 
+/*
+ * What report wrote on a terminal, through a pager that keeps it
+ * (KMEMSNOOP_PAGER); malloc'ed.
+ */
+static char *tty_output(const struct rf_fixture *fx, const char *a1,
+			const char *a2, const char *a3)
+{
+	char paged[320], cmd[400];
+	size_t len;
+	char *out;
+
+	snprintf(paged, sizeof(paged), "%s/paged", fx->dir);
+	snprintf(cmd, sizeof(cmd), "cat > %s", paged);
+	setenv("KMEMSNOOP_PAGER", cmd, 1);
+	assert_int_equal(report_on_tty(fx, a1, a2, a3), 0);
+	unsetenv("KMEMSNOOP_PAGER");
+	out = (char *)km_test_read_file(paged, &len);
+	out = realloc(out, len + 1);
+	out[len] = '\0';
+	return out;
+}
+
+#define RED_PERCENT "\033\\[31m +[0-9]+\\.[0-9]{2}%\033\\[m"
+
+/*
+ * On a terminal each percentage is in its colour (all of the fixture's
+ * are 5% or more: red); with NO_COLOR, or into a file, none is.
+ */
+static void test_percent_colors(void **state)
+{
+	const struct rf_fixture *fx = *state;
+	char *out;
+
+	unsetenv("NO_COLOR");
+	out = tty_output(fx, "-s", "comm", NULL);
+	assert_int_equal(rf_count_lines(out, "^" RED_PERCENT "  +[0-9]+  "), 3);
+	free(out);
+	out = tty_output(fx, "-g", "caller", NULL);
+	assert_int_equal(rf_count_lines(out, "^" RED_PERCENT "  "), 6);
+	free(out);
+	out = tty_output(fx, NULL, NULL, NULL);
+	assert_int_equal(rf_count_lines(out, "^" RED_PERCENT "  [0-9]+ hits$"),
+			 5);
+	free(out);
+
+	setenv("NO_COLOR", "1", 1);
+	out = tty_output(fx, "-s", "comm", NULL);
+	assert_null(strchr(out, '\033'));
+	assert_int_equal(rf_count_lines(out, "^ +[0-9.]+%  "), 3);
+	free(out);
+	unsetenv("NO_COLOR");
+	out = RF_OK(fx, "-g", "caller");
+	assert_null(strchr(out, '\033'));
+	free(out);
+}
+
+/* A bad --max-stack: one line on stderr naming it, exit status 2. */
+static void test_max_stack_bad(void **state)
+{
+	static const char *const bad[] = { "-1", "x", "", "3frames" };
+	char *err;
+	size_t i;
+	int st;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		free(rf_report(*state, &st, "--max-stack", bad[i], NULL));
+		assert_int_equal(st, KM_EXIT_USAGE);
+		err = report_stderr(*state, "--max-stack", bad[i]);
+		if (!strstr(err, "bad --max-stack '"))
+			fail_msg("--max-stack '%s' said: %s", bad[i], err);
+		assert_null(strchr(strchr(err, '\n') + 1, '\n'));
+		free(err);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +310,8 @@ int main(void)
 		cmocka_unit_test(test_header_json),
 		cmocka_unit_test(test_watch_headings),
 		cmocka_unit_test(test_time_order),
+		cmocka_unit_test(test_max_stack_bad),
+		cmocka_unit_test(test_percent_colors),
 	};
 
 	return cmocka_run_group_tests(tests, rf_setup, rf_teardown);
