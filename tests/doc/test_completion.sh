@@ -94,12 +94,12 @@ test_completion_pid_lists() {
 
 	load_completion
 	got=$(complete_line "kmemsnoop record -p 1,$$")
-	[[ $'\n'$got$'\n' == *$'\n'"1,$$"$'\n'* ]] || fail "-p 1,$$ offers '$(echo $got)', not 1,$$"
+	[[ $'\n'$got$'\n' == *$'\n'"1,$$"$'\n'* ]] || fail "-p 1,$$ offers '${got//$'\n'/ }', not 1,$$"
 	got=$(complete_line "kmemsnoop --tid $$,1")
-	[[ $'\n'$got$'\n' == *$'\n'"$$,1"$'\n'* ]] || fail "--tid $$,1 offers '$(echo $got)', not $$,1"
-	[[ $got != *$'\n'1* ]] || fail "--tid $$,1 offers an item without the list before it: $(echo $got)"
+	[[ $'\n'$got$'\n' == *$'\n'"$$,1"$'\n'* ]] || fail "--tid $$,1 offers '${got//$'\n'/ }', not $$,1"
+	! grep -vq "^$$,[0-9]*\$" <<<"$got" || fail "--tid $$,1 offers an item without the list before it: ${got//$'\n'/ }"
 	got=$(complete_line "kmemsnoop report --pid $$,")
-	[[ $'\n'$got$'\n' == *$'\n'"$$,$$"$'\n'* ]] || fail "report --pid $$, offers '$(echo $got)', not $$,$$"
+	[[ $'\n'$got$'\n' == *$'\n'"$$,$$"$'\n'* ]] || fail "report --pid $$, offers '${got//$'\n'/ }', not $$,$$"
 	expect_eq "$(complete_line "kmemsnoop --pid-task 1,")" "" "--pid-task takes one pid"
 	pass
 }

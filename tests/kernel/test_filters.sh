@@ -349,8 +349,9 @@ flt_lcmd() {
 flt_lrefs() {
 	local a i
 
-	ln -sf "$TRIGGER" "${FLT_LCOMM[0]}" && ln -sf "$TRIGGER" "${FLT_LCOMM[1]}" ||
-		fail "cannot link the trigger here"
+	for i in 0 1; do
+		ln -sf "$TRIGGER" "${FLT_LCOMM[i]}" || fail "cannot link the trigger here"
+	done
 	a=$(kaddr __start_BTF) || exit 1
 	FLT_LP=()
 	for i in 0 1 2; do
@@ -396,8 +397,9 @@ flt_lrecord() {
 # header shows filters other than FILTERS, or a kept hit of anyone does
 # not satisfy JQ_COND. The hits dropped are counted as filtered.
 flt_lexpect() {
-	local what=$1 keep=($2) filters=$3 cond=$4 got i want dropped=0
+	local what=$1 keep filters=$3 cond=$4 got i want dropped=0
 
+	read -r -a keep <<<"$2"
 	shift 4
 	read -r -a got < <(jq -rn --argjson p "[$(IFS=,; echo "${FLT_LPID[*]}")]" "$@" '
 		[inputs] | [(.[] | select((('"$cond"') | not))) | 1] as $bad |
