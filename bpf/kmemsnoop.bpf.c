@@ -199,7 +199,7 @@ int on_hit(struct bpf_perf_event_data *ctx)
 	read_values(e, e->watch);
 	if (!task_passes(id, cpu))
 		goto filtered;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	get_comm(e->comm);
 	if (!comm_passes(e->comm) || !value_passes(e) || !claim_place())
 		goto filtered;
 

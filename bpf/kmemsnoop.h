@@ -69,17 +69,34 @@ enum km_value_op {
 	KM_OP_AND, /* any bit of N set */
 };
 
-/* Which hits to keep; zero everywhere keeps them all. */
+/*
+ * Items -p, --tid and --comm may list, every repeat of the option
+ * counted: the BPF program compares a hit with each, so each list is
+ * short and fixed.
+ */
+#define KM_MAX_PIDS 16
+#define KM_MAX_TIDS KM_MAX_PIDS /* one loop bound walks both */
+#define KM_MAX_COMMS 8
+
+/*
+ * Which hits to keep; zero everywhere keeps them all. A hit passes when
+ * its thread group is one of pids[] (if nr_pids), its thread one of
+ * tids[] (if nr_tids) and its command name one of comms[] (if
+ * nr_comms). comms[] are zero after their NUL: the program compares
+ * them as two 8-byte words, which the u64 fields before keep aligned.
+ */
 struct kmemsnoop_filter {
-	__u32 pid; /* thread group, 0: any */
-	__u32 tid; /* 0: any */
+	__u32 nr_pids;
+	__u32 nr_tids;
+	__u32 nr_comms;
 	__u32 exclude_pid; /* a thread group to ignore (kmemsnoop), 0: none */
 	__u32 value_op; /* enum km_value_op, on the value after the access */
+	__u32 has_cpus; /* cpus[] is a bitmap of allowed CPUs */
 	__u64 value_arg;
 	__u64 max_kept; /* -c: keep at most this many, 0: no limit */
-	char comm[KM_COMM_LEN]; /* "": any */
-	__u32 has_cpus; /* cpus[] is a bitmap of allowed CPUs */
-	__u32 reserved;
+	__u32 pids[KM_MAX_PIDS]; /* thread groups */
+	__u32 tids[KM_MAX_TIDS];
+	char comms[KM_MAX_COMMS][KM_COMM_LEN];
 	__u64 cpus[KM_MAX_CPUS / 64];
 };
 

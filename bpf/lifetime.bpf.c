@@ -129,13 +129,13 @@ static __always_inline int arm(__u64 obj)
 	struct km_life_counters *cnt;
 	__u32 zero = 0, cpu = bpf_get_smp_processor_id();
 	__u64 id = bpf_get_current_pid_tgid(), addr;
-	char comm[KM_COMM_LEN];
+	char comm[KM_COMM_LEN] __attribute__((aligned(8)));
 	int i, slot = -1;
 
 	cnt = bpf_map_lookup_elem(&life_counters, &zero);
 	if (!cnt || !obj)
 		return 0;
-	bpf_get_current_comm(comm, sizeof(comm));
+	get_comm(comm);
 	if (id >> 32 == self_pid || !task_passes(id, cpu) ||
 	    !comm_passes(comm)) {
 		cnt->filtered++;

@@ -83,7 +83,7 @@ static int fire(struct fire *f, struct km_session_stats *st)
 		.watches = &f->w,
 		.nr_watches = 1,
 		.stacks = true,
-		.filter = { .pid = getpid() },
+		.filter = { .nr_pids = 1, .pids = { getpid() } },
 		.ringbuf_size = 1 << 16,
 		/*
 		 * The BPF program runs inside each access, so once

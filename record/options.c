@@ -120,9 +120,11 @@ void km_opts_usage(FILE *f, bool record)
 	      "      --no-stack           do not capture kernel stacks\n"
 	      "      --regs               capture the CPU registers at each hit\n"
 	      "Filters, applied in the kernel (a filtered hit costs no copying):\n"
-	      "  -p, --pid PID            only this process (thread group)\n"
-	      "      --tid TID            only this thread\n"
-	      "      --comm NAME          only tasks with this command name\n"
+	      "  -p, --pid LIST           only these processes (thread groups), e.g. 1,2\n"
+	      "      --tid LIST           only these threads\n"
+	      "      --comm NAMES         only tasks with these command names, e.g. sh,cat\n"
+	      "                           (-p, --tid, --comm: comma-separated, a repeat adds\n"
+	      "                           to the list; at most 16 pids, 16 tids, 8 names)\n"
 	      "  -C, --cpu LIST           only these CPUs, e.g. 0,2-3\n"
 	      "      --exclude-self       not kmemsnoop's own accesses\n"
 	      "      --if 'value OP N'    only when the value after the access\n"
@@ -285,11 +287,11 @@ static int handle_opt(struct km_opts *o, int c, const char *arg)
 		o->regs = true;
 		return 0;
 	case 'p':
-		return km_filter_id(&o->filter.pid, arg, "pid");
+		return km_filter_pids(&o->filter, arg);
 	case OPT_TID:
-		return km_filter_id(&o->filter.tid, arg, "tid");
+		return km_filter_tids(&o->filter, arg);
 	case OPT_COMM:
-		return km_filter_comm(&o->filter, arg);
+		return km_filter_comms(&o->filter, arg);
 	case 'C':
 		return km_filter_cpus(&o->filter, arg);
 	case OPT_EXCLUDE_SELF:

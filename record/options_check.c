@@ -136,15 +136,28 @@ static int check_cpus(const struct km_opts *o)
 }
 
 /*
- * -p and --tid: the task must exist when kmemsnoop starts, as perf
- * wants it; a filter on a task that is not there only ever filters.
+ * -p and --tid: each task listed must exist when kmemsnoop starts, as
+ * perf wants it; a filter on a task that is not there only ever filters.
  */
-static int check_task(uint32_t id, const char *opt, const char *what)
+static int check_tasks(const uint32_t *ids, uint32_t nr, const char *opt,
+		       const char *what)
 {
-	if (!id || kill((pid_t)id, 0) == 0 || errno != ESRCH)
-		return 0;
-	km_usage("%s %u: there is no %s %u", opt, id, what, id);
-	return -ESRCH;
+	uint32_t i;
+
+	for (i = 0; i < nr; i++) {
+		if (kill((pid_t)ids[i], 0) == 0 || errno != ESRCH)
+			continue;
+		km_usage("%s %u: there is no %s %u", opt, ids[i], what, ids[i]);
+		return -ESRCH;
+	}
+	return 0;
+}
+
+static int check_listed_tasks(const struct kmemsnoop_filter *f)
+{
+	int err = check_tasks(f->pids, f->nr_pids, "-p", "process");
+
+	return err ?: check_tasks(f->tids, f->nr_tids, "--tid", "thread");
 }
 
 /* The running kernel's GNU build-id, or 0 bytes when it shows none. */
@@ -215,8 +228,7 @@ int km_opts_validate(struct km_opts *o)
 		err = check_watch(o, i);
 	err = err ?: check_repeated(o);
 	err = err ?: check_cpus(o);
-	err = err ?: check_task(o->filter.pid, "-p", "process");
-	err = err ?: check_task(o->filter.tid, "--tid", "thread");
+	err = err ?: check_listed_tasks(&o->filter);
 	if (!err && o->vmlinux)
 		err = check_vmlinux(o);
 	return err;

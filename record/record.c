@@ -72,7 +72,8 @@ static int write_meta(struct km_trace_writer *w, const struct km_opts *o,
 		      int argc, char **argv)
 {
 	struct km_buf meta = { 0 };
-	char filters[512];
+	/* Room for every list at its longest, and each CPU of -C by name. */
+	char filters[8192];
 	int err;
 
 	km_filter_describe(&o->filter, filters, sizeof(filters));

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../../common/error.h"
 #include "../../common/numlist.h"
 #include "filter.h"
+
+_Static_assert(offsetof(struct kmemsnoop_filter, comms) % 8 == 0,
+	       "the BPF side reads each command name as two aligned words");
 
 static const char *const op_names[] = {
 	[KM_OP_EQ] = "==", [KM_OP_NE] = "!=", [KM_OP_LT] = "<",
@@ -89,31 +93,134 @@ bad:
 	return -EINVAL;
 }
 
-int km_filter_id(uint32_t *id, const char *s, const char *what)
+/*
+ * Each comma-separated item of list, as a string, to add(); an item
+ * add() finds bad (-EINVAL), empty or too long is named, with hint.
+ * add() explains its other errors itself.
+ */
+static int each_item(struct kmemsnoop_filter *f, const char *list,
+		     int (*add)(struct kmemsnoop_filter *f, const char *item),
+		     const char *what, const char *hint)
+{
+	const char *p = list;
+	char item[KM_COMM_LEN + 1];
+	size_t len;
+	int err;
+
+	for (;;) {
+		len = strcspn(p, ",");
+		err = len && len < sizeof(item) ? 0 : -EINVAL;
+		if (!err) {
+			memcpy(item, p, len);
+			item[len] = '\0';
+			err = add(f, item);
+		}
+		if (err == -EINVAL && p == list && !p[len])
+			km_usage("bad %s '%s': %s", what, list, hint);
+		else if (err == -EINVAL)
+			km_usage("bad %s '%.*s' in '%s': %s", what, (int)len, p,
+				 list, hint);
+		if (err || !p[len])
+			return err;
+		p += len + 1;
+	}
+}
+
+/* A positive number that fits 32 bits: a pid or tid. */
+static int parse_id(const char *s, uint32_t *id)
 {
 	unsigned long v;
 	char *end;
 
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
 	errno = 0;
 	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || !v || v > UINT32_MAX) {
-		km_usage("bad %s '%s': give a positive number", what, s);
+	if (errno || *end || !v || v > UINT32_MAX)
 		return -EINVAL;
-	}
 	*id = v;
 	return 0;
 }
 
-int km_filter_comm(struct kmemsnoop_filter *f, const char *comm)
+/* id into ids[*nr] unless there already; -E2BIG when max are there. */
+static int add_id(uint32_t *ids, uint32_t *nr, uint32_t max, uint32_t id)
 {
-	if (!*comm || strlen(comm) >= KM_COMM_LEN) {
-		km_usage(
-			"bad command name '%s': the kernel keeps 1 to %d bytes of it",
-			comm, KM_COMM_LEN - 1);
-		return -EINVAL;
-	}
-	strcpy(f->comm, comm);
+	uint32_t i;
+
+	for (i = 0; i < *nr; i++)
+		if (ids[i] == id)
+			return 0;
+	if (*nr == max)
+		return -E2BIG;
+	ids[(*nr)++] = id;
 	return 0;
+}
+
+static int add_pid(struct kmemsnoop_filter *f, const char *s)
+{
+	uint32_t id;
+	int err = parse_id(s, &id);
+
+	err = err ?: add_id(f->pids, &f->nr_pids, KM_MAX_PIDS, id);
+	if (err == -E2BIG)
+		km_usage(
+			"too many pids: -p keeps at most %d processes, counting every -p",
+			KM_MAX_PIDS);
+	return err;
+}
+
+static int add_tid(struct kmemsnoop_filter *f, const char *s)
+{
+	uint32_t id;
+	int err = parse_id(s, &id);
+
+	err = err ?: add_id(f->tids, &f->nr_tids, KM_MAX_TIDS, id);
+	if (err == -E2BIG)
+		km_usage(
+			"too many tids: --tid keeps at most %d threads, counting every --tid",
+			KM_MAX_TIDS);
+	return err;
+}
+
+#define ID_HINT "give positive numbers separated by commas, e.g. 1,2"
+
+int km_filter_pids(struct kmemsnoop_filter *f, const char *list)
+{
+	return each_item(f, list, add_pid, "pid", ID_HINT);
+}
+
+int km_filter_tids(struct kmemsnoop_filter *f, const char *list)
+{
+	return each_item(f, list, add_tid, "tid", ID_HINT);
+}
+
+/* strncpy's zero padding is what the BPF side compares. */
+static int add_comm(struct kmemsnoop_filter *f, const char *s)
+{
+	uint32_t i;
+
+	if (strlen(s) >= KM_COMM_LEN)
+		return -EINVAL;
+	for (i = 0; i < f->nr_comms; i++)
+		if (!strcmp(f->comms[i], s))
+			return 0;
+	if (f->nr_comms == KM_MAX_COMMS) {
+		km_usage(
+			"too many command names: --comm keeps at most %d, counting every --comm",
+			KM_MAX_COMMS);
+		return -E2BIG;
+	}
+	strncpy(f->comms[f->nr_comms++], s, KM_COMM_LEN);
+	return 0;
+}
+
+_Static_assert(KM_COMM_LEN == 16, "the hint below says 15 bytes");
+
+int km_filter_comms(struct kmemsnoop_filter *f, const char *list)
+{
+	return each_item(
+		f, list, add_comm, "command name",
+		"the kernel keeps 1 to 15 bytes of each, give them separated by commas");
 }
 
 static void describe_cpus(const struct kmemsnoop_filter *f, char *buf,
@@ -135,19 +242,20 @@ static void describe_cpus(const struct kmemsnoop_filter *f, char *buf,
 void km_filter_describe(const struct kmemsnoop_filter *f, char *buf,
 			size_t size)
 {
+	uint32_t i;
 	size_t len;
 
 	buf[0] = '\0';
 #define ADD(...) \
 	(len = strlen(buf), snprintf(buf + len, size - len, __VA_ARGS__))
-	if (f->pid)
-		ADD(" pid=%u", f->pid);
-	if (f->tid)
-		ADD(" tid=%u", f->tid);
+	for (i = 0; i < f->nr_pids; i++)
+		ADD("%s%u", i ? "," : " pid=", f->pids[i]);
+	for (i = 0; i < f->nr_tids; i++)
+		ADD("%s%u", i ? "," : " tid=", f->tids[i]);
 	if (f->exclude_pid)
 		ADD(" exclude-pid=%u", f->exclude_pid);
-	if (f->comm[0])
-		ADD(" comm=%s", f->comm);
+	for (i = 0; i < f->nr_comms; i++)
+		ADD("%s%.*s", i ? "," : " comm=", KM_COMM_LEN, f->comms[i]);
 	if (f->has_cpus)
 		describe_cpus(f, buf, size);
 	if (f->value_op)

@@ -11,11 +11,21 @@
 int km_filter_cpus(struct kmemsnoop_filter *f, const char *list);
 /* "value OP N", OP one of == != < > <= >= &. */
 int km_filter_value(struct kmemsnoop_filter *f, const char *cond);
-/* A pid or tid: a positive number. */
-int km_filter_id(uint32_t *id, const char *s, const char *what);
-/* The command name: at most 15 bytes, as the kernel keeps it. */
-int km_filter_comm(struct kmemsnoop_filter *f, const char *comm);
-/* "pid=1 comm=cat cpus=0,1 value>=5 ..." for the trace header; "" if none. */
+/*
+ * -p, --tid and --comm: a comma-separated list, added to what the
+ * filter lists already (a repeated option adds up). An item already
+ * listed is skipped. Refused, saying why (km_usage): an empty item, a
+ * pid or tid that is not a positive 32-bit number, a name longer than
+ * the kernel's 15 bytes, and more than KM_MAX_PIDS, KM_MAX_TIDS or
+ * KM_MAX_COMMS distinct items in all. Return 0 or a negative errno.
+ */
+int km_filter_pids(struct kmemsnoop_filter *f, const char *list);
+int km_filter_tids(struct kmemsnoop_filter *f, const char *list);
+int km_filter_comms(struct kmemsnoop_filter *f, const char *list);
+/*
+ * "pid=1,2 comm=cat,sh cpus=0,1 value>=5 ..." for the trace header, the
+ * lists in the order given; "" if none.
+ */
 void km_filter_describe(const struct kmemsnoop_filter *f, char *buf,
 			size_t size);
 

@@ -87,6 +87,23 @@ test_completion_colons() {
 	pass "$dev"
 }
 
+# -p, --tid (and report's --pid, --tid) take comma-separated lists: the
+# item after the last comma is completed, the ones before it kept.
+test_completion_pid_lists() {
+	local got
+
+	load_completion
+	got=$(complete_line "kmemsnoop record -p 1,$$")
+	[[ $'\n'$got$'\n' == *$'\n'"1,$$"$'\n'* ]] || fail "-p 1,$$ offers '${got//$'\n'/ }', not 1,$$"
+	got=$(complete_line "kmemsnoop --tid $$,1")
+	[[ $'\n'$got$'\n' == *$'\n'"$$,1"$'\n'* ]] || fail "--tid $$,1 offers '${got//$'\n'/ }', not $$,1"
+	! grep -vq "^$$,[0-9]*\$" <<<"$got" || fail "--tid $$,1 offers an item without the list before it: ${got//$'\n'/ }"
+	got=$(complete_line "kmemsnoop report --pid $$,")
+	[[ $'\n'$got$'\n' == *$'\n'"$$,$$"$'\n'* ]] || fail "report --pid $$, offers '${got//$'\n'/ }', not $$,$$"
+	expect_eq "$(complete_line "kmemsnoop --pid-task 1,")" "" "--pid-task takes one pid"
+	pass
+}
+
 # --object 'struct T' ADDR: ADDR is a symbol (or hex), not a BP.
 test_completion_object_addr() {
 	local got

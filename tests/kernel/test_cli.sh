@@ -51,6 +51,8 @@ usage_rows() {
 		"no CPU $cpu|-C $cpu rw4 __start_BTF" \
 		"no process $pid|-p $pid rw4 __start_BTF" \
 		"no thread $pid|--tid $pid rw4 __start_BTF" \
+		"no process $pid|-p 1,$pid rw4 __start_BTF" \
+		"no thread $pid|--tid 1 --tid $pid rw4 __start_BTF" \
 		"0x1ffffffff.*4 bytes|--if 'value == 0x1ffffffff' rw4 __start_BTF" \
 		"0x100.*1 bytes|record -o t --if 'value & 0x100' rw1 __start_BTF" \
 		"same bytes|rw4 __start_BTF rw4 __start_BTF" \

@@ -326,3 +326,173 @@ test_filter_live() {
 	check_done
 	pass "$a hits of A printed, none of B"
 }
+
+# The lists of -p, --tid and --comm, over a workload of three processes
+# with comms of their own, let go one after another as A and B are:
+#   L0  the trigger as "fltzero", FLT_LN[0] preads on a thread of its own
+#   L1  the trigger as "fltone", FLT_LN[1] preads, the same way
+#   L2  a perl reader, comm "perl", FLT_LN[2] reads on its main thread
+# (a link named as the comm execs the trigger). Each list must keep
+# exactly perf's count for each process it names, and none of the others.
+FLT_LN=(300 200 100)
+FLT_LCOMM=(fltzero fltone perl)
+
+# flt_lcmd I: the command line of L$I.
+flt_lcmd() {
+	case $1 in
+	2) FLT_CMD=("${PREAD1[@]}" "$BTF" "${FLT_LN[2]}") ;;
+	*) FLT_CMD=("./${FLT_LCOMM[$1]}" "$BTF" 0 4 "${FLT_LN[$1]}") ;;
+	esac
+}
+
+# flt_lrefs: the links, and perf's count of each process's hits, FLT_LP.
+flt_lrefs() {
+	local a i
+
+	for i in 0 1; do
+		ln -sf "$TRIGGER" "${FLT_LCOMM[i]}" || fail "cannot link the trigger here"
+	done
+	a=$(kaddr __start_BTF) || exit 1
+	FLT_LP=()
+	for i in 0 1 2; do
+		flt_lcmd "$i"
+		FLT_LP[i]=$(perf_count_retry "$a" 4 -- "${FLT_CMD[@]}") || exit 1
+		((FLT_LP[i] > 0)) || fail "perf counted no hit of ${FLT_LCOMM[i]}: the workload touches nothing?"
+	done
+}
+
+# flt_lrecord ARGS...: kmemsnoop record -o t ARGS rw4 __start_BTF over
+# the three, started held back and let go one at a time once it is
+# armed; @0, @1 and @2 in ARGS stand for their pids (FLT_LPID, known
+# only once started). Then t.json, t.header and the accounts
+# (check_accounts).
+flt_lrecord() {
+	local i rc args=()
+
+	FLT_GO=go.$((++FLT_RUNS))
+	FLT_LPID=()
+	for i in 0 1 2; do
+		flt_lcmd "$i"
+		start_gated "$FLT_GO.$i" "${FLT_CMD[@]}"
+		FLT_LPID[i]=$GATED_PID
+	done
+	for i; do
+		i=${i//@0/${FLT_LPID[0]}} i=${i//@1/${FLT_LPID[1]}}
+		args+=("${i//@2/${FLT_LPID[2]}}")
+	done
+	start_km 1 rec.out rec.err record -o t "${args[@]}" rw4 __start_BTF
+	for i in 0 1 2; do
+		: >"$FLT_GO.$i"
+		wait_pid "${FLT_LPID[i]}" 60
+		rc=$?
+		((rc == 0)) || fail "${FLT_LCOMM[i]} (pid ${FLT_LPID[i]}) exited $rc"
+	done
+	stop_km INT
+	hits_json t
+	check_accounts t rec.err
+}
+
+# flt_lexpect WHAT "K0 K1 K2" FILTERS JQ_COND [jq args]: notes where the
+# recording kept other than all of L$I's hits (K$I 1) or none (0), its
+# header shows filters other than FILTERS, or a kept hit of anyone does
+# not satisfy JQ_COND. The hits dropped are counted as filtered.
+flt_lexpect() {
+	local what=$1 keep filters=$3 cond=$4 got i want dropped=0
+
+	read -r -a keep <<<"$2"
+	shift 4
+	read -r -a got < <(jq -rn --argjson p "[$(IFS=,; echo "${FLT_LPID[*]}")]" "$@" '
+		[inputs] | [(.[] | select((('"$cond"') | not))) | 1] as $bad |
+		"\([$p[] as $x | [.[] | select(.pid == $x)] | length] | join(" ")) \($bad | length)"' t.json) ||
+		fail "jq could not read t.json"
+	for i in 0 1 2; do
+		want=$((keep[i] ? FLT_LP[i] : 0))
+		((got[i] == want)) ||
+			note_failure "$what: kept ${got[i]} hits of ${FLT_LCOMM[i]} (pid ${FLT_LPID[i]}), want $want"
+		((keep[i])) || dropped=$((dropped + FLT_LP[i]))
+	done
+	((got[3] == 0)) || note_failure "$what: ${got[3]} kept hits do not satisfy $cond"
+	[[ ${HDR_OF[filters]-} == "$filters" ]] ||
+		note_failure "$what: --header says 'filters: ${HDR_OF[filters]-}', want 'filters: $filters'"
+	((HDR_LOST == 0)) || note_failure "$what: $HDR_LOST hits lost (the counts need none)"
+	((HDR_FILTERED >= dropped)) ||
+		note_failure "$what: --header says $HDR_FILTERED filtered, but the filter dropped $dropped hits of the three alone"
+}
+
+# -p A,B keeps A's and B's hits, whichever of their threads reads, and
+# none of C's; a repeated -p adds to the list: -p A -p C is -p A,C.
+test_filter_pid_list() {
+	flt_lrefs
+	flt_lrecord -p @0,@1
+	flt_lexpect "-p L0,L1" "1 1 0" "pid=${FLT_LPID[0]},${FLT_LPID[1]}" \
+		'.pid | IN($p[0], $p[1])'
+	flt_lrecord --pid @2,@0
+	flt_lexpect "--pid L2,L0" "1 0 1" "pid=${FLT_LPID[2]},${FLT_LPID[0]}" \
+		'.pid | IN($p[0], $p[2])'
+	flt_lrecord -p @0 -p @2
+	flt_lexpect "-p L0 -p L2" "1 0 1" "pid=${FLT_LPID[0]},${FLT_LPID[2]}" \
+		'.pid | IN($p[0], $p[2])'
+	flt_lrecord -p @1,@1 --pid @1
+	flt_lexpect "-p L1,L1 --pid L1" "0 1 0" "pid=${FLT_LPID[1]}" '.pid == $p[1]'
+	check_done
+	pass "-p L0,L1: ${FLT_LP[0]} + ${FLT_LP[1]} hits, none of L2 (${FLT_LP[2]}); -p L0 -p L2 the same as -p L2,L0"
+}
+
+# --tid A,B: those threads only. L2 reads on its main thread; the
+# triggers' main threads (tid == pid) never read.
+test_filter_tid_list() {
+	flt_lrefs
+	flt_lrecord --tid @2,@0
+	flt_lexpect "--tid L2,L0" "0 0 1" "tid=${FLT_LPID[2]},${FLT_LPID[0]}" \
+		'.tid | IN($p[0], $p[2])'
+	flt_lrecord --tid @0 --tid @1
+	flt_lexpect "--tid L0 --tid L1 (main threads, which do not read)" "0 0 0" \
+		"tid=${FLT_LPID[0]},${FLT_LPID[1]}" 'false'
+	check_done
+	pass "--tid L2,L0: ${FLT_LP[2]} hits of L2; the triggers' idle main threads: none"
+}
+
+# --comm x,y: tasks with either name, whoever they are; repeats add up.
+test_filter_comm_list() {
+	flt_lrefs
+	flt_lrecord --comm fltzero,perl
+	flt_lexpect "--comm fltzero,perl" "1 0 1" "comm=fltzero,perl" '.comm | IN("fltzero", "perl")'
+	flt_lrecord --comm fltone --comm fltzero
+	flt_lexpect "--comm fltone --comm fltzero" "1 1 0" "comm=fltone,fltzero" \
+		'.comm | IN("fltone", "fltzero")'
+	# Whole names, not prefixes, each of them.
+	flt_lrecord --comm flt,fltzer,fltones
+	flt_lexpect "--comm flt,fltzer,fltones" "0 0 0" "comm=flt,fltzer,fltones" 'false'
+	check_done
+	pass "--comm fltzero,perl: ${FLT_LP[0]} + ${FLT_LP[2]} hits; --comm fltone --comm fltzero: ${FLT_LP[1]} + ${FLT_LP[0]}; prefixes: none"
+}
+
+# The lists together: a hit must be in each (-p L0,L1 and --comm
+# fltone,perl leave L1 alone), in live mode as in record.
+test_filter_lists_combined() {
+	local n=() i
+
+	flt_lrefs
+	flt_lrecord -p @0,@1 --comm fltone,perl
+	flt_lexpect "-p L0,L1 --comm fltone,perl" "0 1 0" \
+		"pid=${FLT_LPID[0]},${FLT_LPID[1]} comm=fltone,perl" '.pid == $p[1] and .comm == "fltone"'
+	FLT_GO=go.$((++FLT_RUNS))
+	for i in 0 1 2; do
+		flt_lcmd "$i"
+		start_gated "$FLT_GO.$i" "${FLT_CMD[@]}"
+		FLT_LPID[i]=$GATED_PID
+	done
+	start_km 1 live.out live.err -p "${FLT_LPID[2]},${FLT_LPID[1]}" rw4 __start_BTF
+	for i in 0 1 2; do
+		: >"$FLT_GO.$i"
+		wait_pid "${FLT_LPID[i]}" 60 || fail "${FLT_LCOMM[i]} (pid ${FLT_LPID[i]}) exited $?"
+	done
+	stop_km INT
+	read -r -a n < <(awk -v a="${FLT_LPID[0]}" -v b="${FLT_LPID[1]}" -v c="${FLT_LPID[2]}" '/^#/ {
+		split($6, p, "/"); if (p[1] == a) na++; else if (p[1] == b) nb++; else if (p[1] == c) nc++; else no++ }
+		END { print na + 0, nb + 0, nc + 0, no + 0 }' live.out)
+	((n[0] == 0 && n[1] == FLT_LP[1] && n[2] == FLT_LP[2] && n[3] == 0)) ||
+		note_failure "live -p L2,L1 printed ${n[0]}, ${n[1]}, ${n[2]} hits of L0, L1, L2 and ${n[3]} of others, want 0, ${FLT_LP[1]}, ${FLT_LP[2]}, 0"
+	check_done
+	pass "record: ${FLT_LP[1]} hits of L1 alone; live -p L2,L1: ${FLT_LP[1]} + ${FLT_LP[2]}"
+}

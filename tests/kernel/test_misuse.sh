@@ -116,6 +116,14 @@ test_misuse_table() {
 	misuse 2 "tid '-5'" -- --tid -5 rw4 __start_BTF
 	misuse 2 "command name '0123456789abcdef'" -- --comm 0123456789abcdef rw4 __start_BTF
 	misuse 2 "command name ''" -- record --comm '' -o t rw4 __start_BTF
+	misuse 2 "pid '' in '1,,2'" -- -p 1,,2 rw4 __start_BTF
+	misuse 2 "pid '' in ','" -- record -p , -o t rw4 __start_BTF
+	misuse 2 "pid '0' in '1,0'" -- -p 1 --pid 1,0 rw4 __start_BTF
+	misuse 2 "tid '' in '1,'" -- --tid 1, rw4 __start_BTF
+	misuse 2 "command name '' in 'sh,,cat'" -- --comm sh,,cat rw4 __start_BTF
+	misuse 2 "too many pids.*at most 16" -- -p 1,2,3,4,5,6,7,8 -p 9,10,11,12,13,14,15,16,17 rw4 __start_BTF
+	misuse 2 "too many tids.*at most 16" -- record --tid 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17 -o t rw4 __start_BTF
+	misuse 2 "too many command names.*at most 8" -- --comm a,b,c,d --comm e,f,g,h,i rw4 __start_BTF
 	misuse 2 "too many watchpoints.*4" -- \
 		rw4 __start_BTF rw4 __start_BTF+8 rw4 __start_BTF+16 rw4 __start_BTF+24 rw4 __start_BTF+32
 	misuse 2 "--if.*execute" -- --if 'value == 1' x8 vfs_read
