@@ -27,6 +27,12 @@
  *                  level (its children were kept sorted by insertion).
  *   far            As random, but the hits spread evenly over 10^9 s:
  *                  a timeline of one row a second would have 10^9.
+ *   objects        A lifetime trace (record --on): as many ARMs as a
+ *                  reader keeps (KM_MAX_LIFE_RECORDS), each at an
+ *                  address of its own and never freed, then HITS hits
+ *                  (default 1,000,000) on the first object: the objects
+ *                  table and --hits look each hit's object up among
+ *                  them, and each object's free.
  *
  * The trace holds what report needs and nothing more: META, one WATCH,
  * a small KALLSYMS snapshot (the random and colliding ips fall outside
@@ -43,6 +49,7 @@
 #include <string.h>
 #include "tool_number.h"
 #include "../common/bytes.h"
+#include "../common/trace/life.h"
 #include "../common/trace/tlv.h"
 #include "../common/trace/trace_format.h"
 #include "../common/trace/trace_writer.h"
@@ -131,7 +138,8 @@ static void put_meta(struct km_trace_writer *w)
 	km_buf_free(&b);
 }
 
-static void put_watch(struct km_trace_writer *w)
+/* object: the watch's OBJECT tag, NULL for none. */
+static void put_watch(struct km_trace_writer *w, const char *object)
 {
 	struct km_buf b = { 0 };
 
@@ -139,9 +147,34 @@ static void put_watch(struct km_trace_writer *w)
 		      km_tlv_put_u64(&b, KM_WATCH_TYPE, KM_BP_RW) ||
 		      km_tlv_put_u64(&b, KM_WATCH_LEN, 4) ||
 		      km_tlv_put_u64(&b, KM_WATCH_ADDR, WATCH_ADDR) ||
-		      km_tlv_put_str(&b, KM_WATCH_EXPR, "crafted_var"),
+		      km_tlv_put_str(&b, KM_WATCH_EXPR, "crafted_var") ||
+		      (object && km_tlv_put_str(&b, KM_WATCH_OBJECT, object)),
 	      "WATCH");
 	check(km_tw_chunk(w, KM_CHUNK_WATCH, b.data, b.len), "WATCH chunk");
+	km_buf_free(&b);
+}
+
+/*
+ * objects: the ARMs, one a chunk as record writes them; object i's
+ * field is at WATCH_ADDR + 8 * i, the hits' at object 0's.
+ */
+static void put_arms(struct km_trace_writer *w)
+{
+	struct km_life_rec r = { .kind = KM_LIFE_ARM, .comm = "crafted" };
+	struct km_buf b = { 0 };
+	uint32_t i;
+
+	for (i = 0; i < KM_MAX_LIFE_RECORDS; i++) {
+		r.seq = i + 1;
+		r.event_ns = START_NS + i;
+		r.live_ns = r.event_ns + 1;
+		r.object = WATCH_ADDR + 8 * (uint64_t)i;
+		r.addr = r.object;
+		b.len = 0;
+		check(km_life_encode(&b, &r), "LIFE");
+		check(km_tw_chunk(w, KM_CHUNK_LIFE, b.data, b.len),
+		      "LIFE chunk");
+	}
 	km_buf_free(&b);
 }
 
@@ -149,7 +182,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: make_trace_crafted [-n HITS] [-b BITS] [-z SEED]\n"
-		"           random|collide-sym|collide-stack|names|far OUT\n");
+		"           random|collide-sym|collide-stack|names|far|objects OUT\n");
 	exit(2);
 }
 
@@ -162,6 +195,7 @@ int main(int argc, char **argv)
 	const char *mode;
 	struct km_hit h;
 	int c, bits = 20;
+	bool objects;
 
 	while ((c = getopt(argc, argv, "n:b:z:")) != -1) {
 		switch (c) {
@@ -182,8 +216,9 @@ int main(int argc, char **argv)
 		usage();
 	mode = argv[optind];
 	rng ^= seed * 0xbf58476d1ce4e5b9ull;
+	objects = !strcmp(mode, "objects");
 	if (!n)
-		n = strcmp(mode, "names") ? 200000 : 1000000;
+		n = strcmp(mode, "names") && !objects ? 200000 : 1000000;
 	if (n > UINT32_MAX || bits < 9 || bits > 24)
 		errx(1, "HITS must be under 2^32, BITS 9 to 24");
 
@@ -203,7 +238,8 @@ int main(int argc, char **argv)
 		ips = malloc(n * sizeof(*ips));
 		if (!ips)
 			errx(1, "out of memory");
-		if (!strcmp(mode, "random") || !strcmp(mode, "far")) {
+		if (!strcmp(mode, "random") || !strcmp(mode, "far") ||
+		    objects) {
 			for (i = 0; i < n; i++)
 				ips[i] = rnd();
 		} else if (!strcmp(mode, "collide-sym") ||
@@ -222,9 +258,13 @@ int main(int argc, char **argv)
 
 	check(km_tw_create(&w, argv[optind + 1]), "create");
 	put_meta(&w);
-	put_watch(&w);
+	put_watch(&w, objects ? "objects from --on crafted_alloc:ret" : NULL);
 	check(km_tw_chunk(&w, KM_CHUNK_KALLSYMS, kallsyms, strlen(kallsyms)),
 	      "KALLSYMS chunk");
+	if (objects) {
+		put_arms(&w);
+		t += KM_MAX_LIFE_RECORDS; /* the hits after every arming */
+	}
 	for (i = 0; i < n; i++) {
 		memset(&h, 0, sizeof(h));
 		/* far: spread over 10^9 s, a 10^9-row timeline before. */
