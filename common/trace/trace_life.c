@@ -26,6 +26,11 @@ int km_decode_life(struct km_trace *t, uint64_t at, const uint8_t *p,
 		d->life_summary = s;
 		return 0;
 	}
+	/* As for hits: a slot's watch is described before it is used. */
+	if (r.slot >= (uint32_t)d->nr_watches)
+		return km_corrupt(t, at,
+				  "a LIFE record for watch %u, not described",
+				  r.slot);
 	if (d->nr_life == KM_MAX_LIFE_RECORDS)
 		return km_corrupt(t, at, "more than %u LIFE records",
 				  KM_MAX_LIFE_RECORDS);
