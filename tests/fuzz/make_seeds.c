@@ -62,6 +62,8 @@ static void put_head(struct km_trace_writer *w, const char *object)
 	/* A machine with a default link address: export rebases it. */
 	check(km_tlv_put_str(&b, KM_META_RELEASE, "6.1.0-seed") ||
 		      km_tlv_put_str(&b, KM_META_MACHINE, "x86_64") ||
+		      km_tlv_put_u64(&b, KM_META_REALTIME_NS,
+				     1767225600000000000ull) ||
 		      km_tlv_put_u64(&b, KM_META_MONOTONIC_NS, 1000) ||
 		      km_tlv_put_u64(&b, KM_META_NR_REGS, KM_NR_REGS) ||
 		      km_tlv_put_str(&b, KM_META_FILTERS, "pid=1"),
