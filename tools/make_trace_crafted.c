@@ -5,7 +5,7 @@
  * (tools/bench_report_crafted.sh): a trace comes from whoever recorded
  * it, and report must stay fast on one written to slow it down.
  *
- *   make_trace_crafted [-n HITS] [-b BITS] [-z SEED] MODE OUT
+ *   make_trace_crafted [-n HITS] [-b BITS] [-z SEED] [-a ARMS] MODE OUT
  *
  * MODE is one of:
  *
@@ -27,12 +27,13 @@
  *                  level (its children were kept sorted by insertion).
  *   far            As random, but the hits spread evenly over 10^9 s:
  *                  a timeline of one row a second would have 10^9.
- *   objects        A lifetime trace (record --on): as many ARMs as a
- *                  reader keeps (KM_MAX_LIFE_RECORDS), each at an
- *                  address of its own and never freed, then HITS hits
- *                  (default 1,000,000) on the first object: the objects
- *                  table and --hits look each hit's object up among
- *                  them, and each object's free.
+ *   objects        A lifetime trace (record --on): ARMS ARMs (default
+ *                  as many as a reader keeps, KM_MAX_LIFE_RECORDS),
+ *                  each at an address of its own and never freed, then
+ *                  HITS hits (default 1,000,000) on the first object:
+ *                  the objects table and --hits look each hit's object
+ *                  up among them, and each object's free; with few
+ *                  ARMs, what the table costs a hit.
  *
  * The trace holds what report needs and nothing more: META, one WATCH,
  * a small KALLSYMS snapshot (the random and colliding ips fall outside
@@ -158,13 +159,13 @@ static void put_watch(struct km_trace_writer *w, const char *object)
  * objects: the ARMs, one a chunk as record writes them; object i's
  * field is at WATCH_ADDR + 8 * i, the hits' at object 0's.
  */
-static void put_arms(struct km_trace_writer *w)
+static void put_arms(struct km_trace_writer *w, uint32_t arms)
 {
 	struct km_life_rec r = { .kind = KM_LIFE_ARM, .comm = "crafted" };
 	struct km_buf b = { 0 };
 	uint32_t i;
 
-	for (i = 0; i < KM_MAX_LIFE_RECORDS; i++) {
+	for (i = 0; i < arms; i++) {
 		r.seq = i + 1;
 		r.event_ns = START_NS + i;
 		r.live_ns = r.event_ns + 1;
@@ -181,7 +182,7 @@ static void put_arms(struct km_trace_writer *w)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: make_trace_crafted [-n HITS] [-b BITS] [-z SEED]\n"
+		"usage: make_trace_crafted [-n HITS] [-b BITS] [-z SEED] [-a ARMS]\n"
 		"           random|collide-sym|collide-stack|names|far|objects OUT\n");
 	exit(2);
 }
@@ -189,7 +190,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	uint64_t n = 0, seed = 1, i, t = START_NS, s0, *ips = NULL;
-	uint32_t *order = NULL, tmp, j;
+	uint32_t *order = NULL, tmp, j, arms = KM_MAX_LIFE_RECORDS;
 	struct km_trace_writer w;
 	struct km_trailer tr = { 0 };
 	const char *mode;
@@ -197,7 +198,7 @@ int main(int argc, char **argv)
 	int c, bits = 20;
 	bool objects;
 
-	while ((c = getopt(argc, argv, "n:b:z:")) != -1) {
+	while ((c = getopt(argc, argv, "n:b:z:a:")) != -1) {
 		switch (c) {
 		case 'n':
 			n = tool_number(optarg, "hit count");
@@ -207,6 +208,9 @@ int main(int argc, char **argv)
 			break;
 		case 'z':
 			seed = tool_number(optarg, "seed");
+			break;
+		case 'a':
+			arms = tool_number(optarg, "ARM count");
 			break;
 		default:
 			usage();
@@ -219,8 +223,11 @@ int main(int argc, char **argv)
 	objects = !strcmp(mode, "objects");
 	if (!n)
 		n = strcmp(mode, "names") && !objects ? 200000 : 1000000;
-	if (n > UINT32_MAX || bits < 9 || bits > 24)
-		errx(1, "HITS must be under 2^32, BITS 9 to 24");
+	if (n > UINT32_MAX || bits < 9 || bits > 24 ||
+	    arms > KM_MAX_LIFE_RECORDS)
+		errx(1,
+		     "HITS must be under 2^32, BITS 9 to 24, ARMS at most %u",
+		     KM_MAX_LIFE_RECORDS);
 
 	if (!strcmp(mode, "names")) {
 		order = malloc(n * sizeof(*order));
@@ -262,8 +269,8 @@ int main(int argc, char **argv)
 	check(km_tw_chunk(&w, KM_CHUNK_KALLSYMS, kallsyms, strlen(kallsyms)),
 	      "KALLSYMS chunk");
 	if (objects) {
-		put_arms(&w);
-		t += KM_MAX_LIFE_RECORDS; /* the hits after every arming */
+		put_arms(&w, arms);
+		t += arms; /* the hits after every arming */
 	}
 	for (i = 0; i < n; i++) {
 		memset(&h, 0, sizeof(h));
