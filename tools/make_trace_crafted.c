@@ -5,7 +5,7 @@
  * (tools/bench_report_crafted.sh): a trace comes from whoever recorded
  * it, and report must stay fast on one written to slow it down.
  *
- *   make_trace_crafted [-n HITS] [-b BITS] [-z SEED] MODE OUT
+ *   make_trace_crafted [-n HITS] [-b BITS] [-z SEED] [-a ARMS] MODE OUT
  *
  * MODE is one of:
  *
@@ -27,6 +27,13 @@
  *                  level (its children were kept sorted by insertion).
  *   far            As random, but the hits spread evenly over 10^9 s:
  *                  a timeline of one row a second would have 10^9.
+ *   objects        A lifetime trace (record --on): ARMS ARMs (default
+ *                  as many as a reader keeps, KM_MAX_LIFE_RECORDS),
+ *                  each at an address of its own and never freed, then
+ *                  HITS hits (default 1,000,000) on the first object:
+ *                  the objects table and --hits look each hit's object
+ *                  up among them, and each object's free; with few
+ *                  ARMs, what the table costs a hit.
  *
  * The trace holds what report needs and nothing more: META, one WATCH,
  * a small KALLSYMS snapshot (the random and colliding ips fall outside
@@ -43,6 +50,7 @@
 #include <string.h>
 #include "tool_number.h"
 #include "../common/bytes.h"
+#include "../common/trace/life.h"
 #include "../common/trace/tlv.h"
 #include "../common/trace/trace_format.h"
 #include "../common/trace/trace_writer.h"
@@ -131,7 +139,8 @@ static void put_meta(struct km_trace_writer *w)
 	km_buf_free(&b);
 }
 
-static void put_watch(struct km_trace_writer *w)
+/* object: the watch's OBJECT tag, NULL for none. */
+static void put_watch(struct km_trace_writer *w, const char *object)
 {
 	struct km_buf b = { 0 };
 
@@ -139,31 +148,57 @@ static void put_watch(struct km_trace_writer *w)
 		      km_tlv_put_u64(&b, KM_WATCH_TYPE, KM_BP_RW) ||
 		      km_tlv_put_u64(&b, KM_WATCH_LEN, 4) ||
 		      km_tlv_put_u64(&b, KM_WATCH_ADDR, WATCH_ADDR) ||
-		      km_tlv_put_str(&b, KM_WATCH_EXPR, "crafted_var"),
+		      km_tlv_put_str(&b, KM_WATCH_EXPR, "crafted_var") ||
+		      (object && km_tlv_put_str(&b, KM_WATCH_OBJECT, object)),
 	      "WATCH");
 	check(km_tw_chunk(w, KM_CHUNK_WATCH, b.data, b.len), "WATCH chunk");
+	km_buf_free(&b);
+}
+
+/*
+ * objects: the ARMs, one a chunk as record writes them; object i's
+ * field is at WATCH_ADDR + 8 * i, the hits' at object 0's.
+ */
+static void put_arms(struct km_trace_writer *w, uint32_t arms)
+{
+	struct km_life_rec r = { .kind = KM_LIFE_ARM, .comm = "crafted" };
+	struct km_buf b = { 0 };
+	uint32_t i;
+
+	for (i = 0; i < arms; i++) {
+		r.seq = i + 1;
+		r.event_ns = START_NS + i;
+		r.live_ns = r.event_ns + 1;
+		r.object = WATCH_ADDR + 8 * (uint64_t)i;
+		r.addr = r.object;
+		b.len = 0;
+		check(km_life_encode(&b, &r), "LIFE");
+		check(km_tw_chunk(w, KM_CHUNK_LIFE, b.data, b.len),
+		      "LIFE chunk");
+	}
 	km_buf_free(&b);
 }
 
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: make_trace_crafted [-n HITS] [-b BITS] [-z SEED]\n"
-		"           random|collide-sym|collide-stack|names|far OUT\n");
+		"usage: make_trace_crafted [-n HITS] [-b BITS] [-z SEED] [-a ARMS]\n"
+		"           random|collide-sym|collide-stack|names|far|objects OUT\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
 	uint64_t n = 0, seed = 1, i, t = START_NS, s0, *ips = NULL;
-	uint32_t *order = NULL, tmp, j;
+	uint32_t *order = NULL, tmp, j, arms = KM_MAX_LIFE_RECORDS;
 	struct km_trace_writer w;
 	struct km_trailer tr = { 0 };
 	const char *mode;
 	struct km_hit h;
 	int c, bits = 20;
+	bool objects;
 
-	while ((c = getopt(argc, argv, "n:b:z:")) != -1) {
+	while ((c = getopt(argc, argv, "n:b:z:a:")) != -1) {
 		switch (c) {
 		case 'n':
 			n = tool_number(optarg, "hit count");
@@ -174,6 +209,9 @@ int main(int argc, char **argv)
 		case 'z':
 			seed = tool_number(optarg, "seed");
 			break;
+		case 'a':
+			arms = tool_number(optarg, "ARM count");
+			break;
 		default:
 			usage();
 		}
@@ -182,10 +220,14 @@ int main(int argc, char **argv)
 		usage();
 	mode = argv[optind];
 	rng ^= seed * 0xbf58476d1ce4e5b9ull;
+	objects = !strcmp(mode, "objects");
 	if (!n)
-		n = strcmp(mode, "names") ? 200000 : 1000000;
-	if (n > UINT32_MAX || bits < 9 || bits > 24)
-		errx(1, "HITS must be under 2^32, BITS 9 to 24");
+		n = strcmp(mode, "names") && !objects ? 200000 : 1000000;
+	if (n > UINT32_MAX || bits < 9 || bits > 24 ||
+	    arms > KM_MAX_LIFE_RECORDS)
+		errx(1,
+		     "HITS must be under 2^32, BITS 9 to 24, ARMS at most %u",
+		     KM_MAX_LIFE_RECORDS);
 
 	if (!strcmp(mode, "names")) {
 		order = malloc(n * sizeof(*order));
@@ -203,7 +245,8 @@ int main(int argc, char **argv)
 		ips = malloc(n * sizeof(*ips));
 		if (!ips)
 			errx(1, "out of memory");
-		if (!strcmp(mode, "random") || !strcmp(mode, "far")) {
+		if (!strcmp(mode, "random") || !strcmp(mode, "far") ||
+		    objects) {
 			for (i = 0; i < n; i++)
 				ips[i] = rnd();
 		} else if (!strcmp(mode, "collide-sym") ||
@@ -222,9 +265,13 @@ int main(int argc, char **argv)
 
 	check(km_tw_create(&w, argv[optind + 1]), "create");
 	put_meta(&w);
-	put_watch(&w);
+	put_watch(&w, objects ? "objects from --on crafted_alloc:ret" : NULL);
 	check(km_tw_chunk(&w, KM_CHUNK_KALLSYMS, kallsyms, strlen(kallsyms)),
 	      "KALLSYMS chunk");
+	if (objects) {
+		put_arms(&w, arms);
+		t += arms; /* the hits after every arming */
+	}
 	for (i = 0; i < n; i++) {
 		memset(&h, 0, sizeof(h));
 		/* far: spread over 10^9 s, a 10^9-row timeline before. */

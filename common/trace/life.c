@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "life.h"
 #include "tlv.h"
@@ -127,42 +128,140 @@ int km_life_decode(const uint8_t *p, size_t len, struct km_life_rec *r,
 	return 1;
 }
 
-long km_life_disarm_of(const struct km_life_rec *recs, size_t n, size_t i)
+/* The hash key of a slot and a field address, fixed in byte order. */
+static void chain_key(uint8_t key[12], uint32_t slot, uint64_t addr)
 {
-	size_t j;
-
-	for (j = i + 1; j < n; j++)
-		if (recs[j].kind == KM_LIFE_DISARM &&
-		    recs[j].slot == recs[i].slot && recs[j].seq == recs[i].seq)
-			return j;
-	return -1;
+	km_put32(key, slot);
+	km_put64(key + 4, addr);
 }
 
-long km_life_object_of(const struct km_life_rec *recs, size_t n, uint16_t watch,
-		       uint64_t addr, uint64_t time_ns, bool *after_free)
+/* Room for one more; chains start small, as most hold one ARM. */
+static int chain_grow(struct km_life_chain *c)
 {
-	long d;
+	uint32_t cap = c->cap ? 2 * c->cap : 2;
+	uint32_t *p;
+
+	if (c->n < c->cap)
+		return 0;
+	p = realloc(c->arm, cap * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	c->arm = p;
+	c->cap = cap;
+	return 0;
+}
+
+static struct km_life_chain *chain_of(struct km_life_index *ix,
+				      const struct km_life_rec *r)
+{
+	uint8_t key[12];
+	bool created;
+	uint64_t *v;
+
+	chain_key(key, r->slot, r->addr);
+	v = km_htab_get(&ix->by_addr, key, sizeof(key), &created);
+	if (!v)
+		return NULL;
+	if (created) {
+		if (km_grow_array((void **)&ix->chains, &ix->chains_cap,
+				  ix->nr_chains + 1, sizeof(*ix->chains)))
+			return NULL;
+		ix->chains[ix->nr_chains] = (struct km_life_chain){ 0 };
+		*v = ix->nr_chains++;
+	}
+	return &ix->chains[*v];
+}
+
+/*
+ * The latest ARM with an EVENT_NS at or before a time is always one
+ * whose EVENT_NS is below every later ARM's: the chain keeps just
+ * those, so their EVENT_NS rise and a binary search finds it.
+ */
+static int add_arm(struct km_life_index *ix, const struct km_life_rec *recs,
+		   uint32_t i)
+{
+	struct km_life_chain *c = chain_of(ix, &recs[i]);
+
+	if (!c || chain_grow(c))
+		return -ENOMEM;
+	while (c->n && recs[c->arm[c->n - 1]].event_ns >= recs[i].event_ns)
+		c->n--;
+	c->arm[c->n++] = i;
+	ix->last_arm[recs[i].slot] = i;
+	return 0;
+}
+
+int km_life_index_add(struct km_life_index *ix, const struct km_life_rec *recs,
+		      size_t n)
+{
+	const struct km_life_rec *r = &recs[n - 1];
+	uint32_t i = n - 1;
+	int32_t a;
+
+	if (!ix->cap)
+		memset(ix->last_arm, 0xff, sizeof(ix->last_arm));
+	if (km_grow_array((void **)&ix->disarm, &ix->cap, n,
+			  sizeof(*ix->disarm)))
+		return -ENOMEM;
+	ix->disarm[i] = -1;
+	if (r->kind == KM_LIFE_ARM)
+		return add_arm(ix, recs, i);
+	a = ix->last_arm[r->slot];
+	if (a >= 0 && recs[a].seq == r->seq && ix->disarm[a] < 0)
+		ix->disarm[a] = i;
+	return 0;
+}
+
+void km_life_index_free(struct km_life_index *ix)
+{
 	size_t i;
 
-	*after_free = false;
-	/*
-	 * A slot takes a new object only once the last one's breakpoint is
-	 * off, so the latest arming of this slot at this address before
-	 * the hit is its object. The newest records are the likeliest.
-	 */
-	for (i = n; i-- > 0;) {
-		const struct km_life_rec *r = &recs[i];
+	for (i = 0; i < ix->nr_chains; i++)
+		free(ix->chains[i].arm);
+	free(ix->chains);
+	free(ix->disarm);
+	km_htab_free(&ix->by_addr);
+	memset(ix, 0, sizeof(*ix));
+}
 
-		if (r->kind != KM_LIFE_ARM || r->slot != watch ||
-		    r->addr != addr || r->event_ns > time_ns)
-			continue;
-		d = km_life_disarm_of(recs, n, i);
-		if (d >= 0 && recs[d].event_ns <= time_ns) {
-			if (time_ns > recs[d].live_ns)
-				return -1; /* after its breakpoint was off */
-			*after_free = true;
-		}
-		return i;
+long km_life_disarm_of(const struct km_life_index *ix, size_t i)
+{
+	return ix->disarm[i];
+}
+
+long km_life_object_of(const struct km_life_index *ix,
+		       const struct km_life_rec *recs, uint16_t watch,
+		       uint64_t addr, uint64_t time_ns, bool *after_free)
+{
+	const struct km_life_chain *c;
+	const uint64_t *v;
+	uint8_t key[12];
+	uint32_t lo = 0, hi, mid;
+	long i, d;
+
+	*after_free = false;
+	chain_key(key, watch, addr);
+	v = km_htab_find(&ix->by_addr, key, sizeof(key));
+	if (!v)
+		return -1;
+	c = &ix->chains[*v];
+	/* The first ARM of the chain armed after the hit: hi. */
+	hi = c->n;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (recs[c->arm[mid]].event_ns <= time_ns)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return -1;
+	if (!hi)
+		return -1;
+	i = c->arm[hi - 1];
+	d = ix->disarm[i];
+	if (d >= 0 && recs[d].event_ns <= time_ns) {
+		if (time_ns > recs[d].live_ns)
+			return -1; /* after its breakpoint was off */
+		*after_free = true;
+	}
+	return i;
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "../bytes.h"
+#include "../htab.h"
 #include "../../bpf/kmemsnoop.h"
 
 /* km_life_rec.kind: KM_LIFE_ARM, KM_LIFE_DISARM (kmemsnoop.h), or: */
@@ -58,14 +59,49 @@ int km_life_decode(const uint8_t *p, size_t len, struct km_life_rec *r,
 		   struct km_life_summary *s, const char **why);
 
 /*
- * The ARM record (index into recs) whose object hit h (watch slot,
- * address, time) belongs to, or -1. *after_free says the hit came
- * after the object's free call, before its breakpoint was off: such a
- * hit is the freed memory's, never a new object's.
+ * What finds a hit's object and an object's free without a walk over
+ * the records, kept as they are read (a crafted trace holds up to
+ * KM_MAX_LIFE_RECORDS of them, and millions of hits): each ARM's
+ * DISARM, each slot's latest ARM, and for each slot and field address
+ * the ARMs a hit may still belong to, their EVENT_NS rising.
  */
-long km_life_object_of(const struct km_life_rec *recs, size_t n, uint16_t watch,
+struct km_life_chain {
+	uint32_t *arm; /* records; an ARM is dropped once a later one's
+			  EVENT_NS is at or before its own */
+	uint32_t n, cap;
+};
+struct km_life_index {
+	int32_t *disarm; /* [record]: an ARM's DISARM, or -1 */
+	size_t cap;
+	int32_t last_arm[KM_MAX_WATCHES]; /* -1: none yet */
+	struct km_htab by_addr; /* (slot, addr) -> chain */
+	struct km_life_chain *chains;
+	size_t nr_chains, chains_cap;
+};
+
+/*
+ * Takes recs[n - 1], the latest record read, into ix (zeroed before the
+ * first): an ARM joins its slot and address; a DISARM ends its slot's
+ * latest ARM if their SEQs agree and that ARM has no DISARM yet, and is
+ * otherwise left alone (its ARM was lost to a full ring buffer, or the
+ * trace is crafted). 0 or -ENOMEM.
+ */
+int km_life_index_add(struct km_life_index *ix, const struct km_life_rec *recs,
+		      size_t n);
+void km_life_index_free(struct km_life_index *ix);
+
+/*
+ * The ARM record (index into recs) whose object hit h (watch slot,
+ * address, time) belongs to, or -1: of the ARMs read so far on the slot
+ * at the address with an EVENT_NS at or before the hit's time, the
+ * latest in the file. *after_free says the hit came after the object's
+ * free call, before its breakpoint was off: such a hit is the freed
+ * memory's, never a new object's. O(log n).
+ */
+long km_life_object_of(const struct km_life_index *ix,
+		       const struct km_life_rec *recs, uint16_t watch,
 		       uint64_t addr, uint64_t time_ns, bool *after_free);
-/* The DISARM record of ARM record i, or -1 while it is watched. */
-long km_life_disarm_of(const struct km_life_rec *recs, size_t n, size_t i);
+/* The DISARM record of ARM record i, or -1 while it is watched. O(1). */
+long km_life_disarm_of(const struct km_life_index *ix, size_t i);
 
 #endif

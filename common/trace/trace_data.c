@@ -23,5 +23,6 @@ void km_trace_data_free(struct km_trace_data *d)
 	free(d->stacks);
 	free(d->frames);
 	free(d->life);
+	km_life_index_free(&d->life_ix);
 	memset(d, 0, sizeof(*d));
 }

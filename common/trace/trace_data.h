@@ -52,6 +52,7 @@ struct km_trace_data {
 	/* LIFE, as far as read: armings and disarmings in file order */
 	struct km_life_rec *life;
 	size_t nr_life, life_cap;
+	struct km_life_index life_ix;
 	struct km_life_summary life_summary;
 	/* TRAILER */
 	bool has_trailer;

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The reader's side of LIFE chunks: checked, then kept in file order. */
+/*
+ * The reader's side of LIFE chunks: checked, then kept in file order
+ * and indexed for finding a hit's object.
+ */
 #include <errno.h>
+#include "../error.h"
 #include "life.h"
 #include "trace_decode.h"
 
@@ -22,6 +26,11 @@ int km_decode_life(struct km_trace *t, uint64_t at, const uint8_t *p,
 		d->life_summary = s;
 		return 0;
 	}
+	/* As for hits: a slot's watch is described before it is used. */
+	if (r.slot >= (uint32_t)d->nr_watches)
+		return km_corrupt(t, at,
+				  "a LIFE record for watch %u, not described",
+				  r.slot);
 	if (d->nr_life == KM_MAX_LIFE_RECORDS)
 		return km_corrupt(t, at, "more than %u LIFE records",
 				  KM_MAX_LIFE_RECORDS);
@@ -29,5 +38,9 @@ int km_decode_life(struct km_trace *t, uint64_t at, const uint8_t *p,
 			  sizeof(*d->life)))
 		return -ENOMEM;
 	d->life[d->nr_life++] = r;
+	if (km_life_index_add(&d->life_ix, d->life, d->nr_life)) {
+		km_err("out of memory");
+		return -ENOMEM;
+	}
 	return 0;
 }

@@ -11,7 +11,6 @@ struct listing {
 static int print_one(void *arg, const struct km_hit *h)
 {
 	struct listing *l = arg;
-
 	struct km_hit_owner owner;
 
 	if (l->r->format == KM_FMT_JSON) {

@@ -2,9 +2,9 @@
 /*
  * Objects watched from birth to death (record --on/--off): one line
  * per object with when it was armed and freed, how long the arming
- * took, and its hits. A trace's LIFE chunks come between its hits, so
- * hits are attributed only once the whole trace is read: the tally
- * keeps each hit's slot, address and time until then.
+ * took, and its hits. Each hit is counted for its object as it is
+ * read (views.h says how those read before the object's free are told
+ * apart), so a trace of many hits costs no memory for them.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -16,7 +16,8 @@
 
 #define LIFE_PREFIX "objects from --on "
 
-bool km_trace_is_lifetime(const struct km_trace_data *d)
+/* The watch whose OBJECT says the trace is a lifetime one, or NULL. */
+static const char *lifetime_object(const struct km_trace_data *d)
 {
 	int i;
 
@@ -24,31 +25,77 @@ bool km_trace_is_lifetime(const struct km_trace_data *d)
 		if (d->watches[i].object &&
 		    !strncmp(d->watches[i].object, LIFE_PREFIX,
 			     strlen(LIFE_PREFIX)))
-			return true;
-	return false;
+			return d->watches[i].object;
+	return NULL;
 }
 
-int km_obj_tally_add(struct km_obj_tally *ot, const struct km_hit *h)
+bool km_trace_is_lifetime(const struct km_trace_data *d)
 {
-	if (km_grow_array((void **)&ot->hits, &ot->cap, ot->n + 1,
-			  sizeof(*ot->hits)))
+	return lifetime_object(d);
+}
+
+/* Keeps t among o's latest KM_OBJ_KEEP waiting times. */
+static void wait_for_free(struct km_obj_count *o, uint64_t t)
+{
+	uint64_t *min;
+	int k;
+
+	if (o->waiting < KM_OBJ_KEEP) {
+		o->kept[o->waiting++] = t;
+		return;
+	}
+	o->waiting++;
+	min = &o->kept[0];
+	for (k = 1; k < KM_OBJ_KEEP; k++)
+		if (o->kept[k] < *min)
+			min = &o->kept[k];
+	if (t > *min) {
+		uint64_t old = *min;
+
+		*min = t;
+		t = old;
+	}
+	if (!o->dropped || t > o->dropped_max)
+		o->dropped_max = t;
+	o->dropped = true;
+}
+
+int km_obj_tally_add(struct km_obj_tally *ot, const struct km_trace_data *d,
+		     const struct km_hit *h)
+{
+	struct km_obj_count *o;
+	size_t old = ot->cap;
+	bool freed;
+	long i = km_life_object_of(&d->life_ix, d->life, h->watch, h->addr,
+				   h->time_ns, &freed);
+
+	if (i < 0) {
+		ot->none++;
+		return 0;
+	}
+	if (km_grow_array((void **)&ot->obj, &ot->cap, i + 1, sizeof(*ot->obj)))
 		return -ENOMEM;
-	ot->hits[ot->n++] = (struct km_obj_hit){ .time_ns = h->time_ns,
-						 .addr = h->addr,
-						 .watch = h->watch };
+	memset(ot->obj + old, 0, (ot->cap - old) * sizeof(*ot->obj));
+	o = &ot->obj[i];
+	if (km_life_disarm_of(&d->life_ix, i) < 0)
+		wait_for_free(o, h->time_ns);
+	else if (freed)
+		o->after++;
+	else
+		o->hits++;
 	return 0;
 }
 
 void km_obj_tally_free(struct km_obj_tally *ot)
 {
-	free(ot->hits);
+	free(ot->obj);
 	memset(ot, 0, sizeof(*ot));
 }
 
 void km_hit_owner_of(const struct km_trace_data *d, const struct km_hit *h,
 		     struct km_hit_owner *owner)
 {
-	long i = km_life_object_of(d->life, d->nr_life, h->watch, h->addr,
+	long i = km_life_object_of(&d->life_ix, d->life, h->watch, h->addr,
 				   h->time_ns, &owner->after_free);
 
 	owner->armed = i >= 0;
@@ -56,6 +103,34 @@ void km_hit_owner_of(const struct km_trace_data *d, const struct km_hit *h,
 	owner->object = i >= 0 ? d->life[i].object : 0;
 	if (i < 0)
 		owner->after_free = false;
+}
+
+/*
+ * Once the trace is read: the hits of object i that came before its
+ * DISARM was read, told apart by its free. True if some of them could
+ * not be (more came after the free than were kept): those count as
+ * hits.
+ */
+static bool settle(struct km_obj_tally *ot, const struct km_trace_data *d,
+		   size_t i)
+{
+	struct km_obj_count *o = &ot->obj[i];
+	long j = km_life_disarm_of(&d->life_ix, i);
+	const struct km_life_rec *off = j >= 0 ? &d->life[j] : NULL;
+	uint64_t kept = o->waiting < KM_OBJ_KEEP ? o->waiting : KM_OBJ_KEEP;
+	uint64_t k;
+
+	o->hits += o->waiting - kept;
+	for (k = 0; k < kept; k++) {
+		if (!off || o->kept[k] < off->event_ns)
+			o->hits++;
+		else if (o->kept[k] <= off->live_ns)
+			o->after++;
+		else
+			ot->none++; /* after its breakpoint was off */
+	}
+	o->waiting = 0;
+	return off && o->dropped && o->dropped_max >= off->event_ns;
 }
 
 void km_print_hit_object(FILE *f, const struct km_trace_data *d,
@@ -121,69 +196,68 @@ static void print_summary(FILE *f, const struct km_life_summary *s)
 			s->unreadable, s->misaligned, s->refused, s->dropped);
 }
 
+/* "%6.1f us" of a latency, or "?" where the times are backwards. */
+static void print_us(FILE *f, const struct km_life_rec *r)
+{
+	if (r->live_ns >= r->event_ns)
+		fprintf(f, "%6.1f us", (r->live_ns - r->event_ns) / 1e3);
+	else
+		fprintf(f, "%9s", "?");
+}
+
+static void print_object(FILE *f, struct km_report *r, size_t i,
+			 const struct km_obj_count *o)
+{
+	const struct km_trace_data *d = r->d;
+	const struct km_life_rec *a = &d->life[i];
+	long j = km_life_disarm_of(&d->life_ix, i);
+	/* The column's width, whole characters and escapes only. */
+	char at[64], off[64], comm[14 + 1];
+
+	km_format_time(&r->pc, a->event_ns, at, sizeof(at));
+	if (j >= 0)
+		km_format_time(&r->pc, d->life[j].event_ns, off, sizeof(off));
+	else
+		snprintf(off, sizeof(off), "-");
+	km_escape_text(comm, sizeof(comm), a->comm, strlen(a->comm));
+	fprintf(f, "  %6u %4u 0x%016" PRIx64 " 0x%016" PRIx64 " %-14s ", a->seq,
+		a->slot, a->object, a->addr, at);
+	print_us(f, a);
+	fprintf(f, " %-14s %9u %-14s ", comm, a->tid, off);
+	if (j >= 0)
+		print_us(f, &d->life[j]);
+	else
+		fprintf(f, "%9s", "-");
+	fprintf(f, " %7" PRIu64 " %10" PRIu64 "\n", o ? o->hits : 0,
+		o ? o->after : 0);
+}
+
 int km_view_objects(FILE *f, struct km_report *r, struct km_obj_tally *ot)
 {
 	const struct km_trace_data *d = r->d;
-	uint64_t *hits, *after, none = 0;
-	char at[64], off[64], comm[4 * KM_COMM_LEN + 1];
-	bool freed;
+	uint64_t unsure = 0;
 	size_t i;
-	long j;
 
-	hits = calloc(d->nr_life + 1, sizeof(*hits));
-	after = calloc(d->nr_life + 1, sizeof(*after));
-	if (!hits || !after) {
-		free(hits);
-		free(after);
-		return -ENOMEM;
-	}
-	for (i = 0; i < ot->n; i++) {
-		j = km_life_object_of(d->life, d->nr_life, ot->hits[i].watch,
-				      ot->hits[i].addr, ot->hits[i].time_ns,
-				      &freed);
-		if (j < 0)
-			none++;
-		else if (freed)
-			after[j]++;
-		else
-			hits[j]++;
-	}
-	fprintf(f, "\n# objects (%s)\n", d->watches[0].object);
+	for (i = 0; i < ot->cap && i < d->nr_life; i++)
+		unsure += settle(ot, d, i);
+	fputs("\n# objects (", f);
+	km_puts_text(f, lifetime_object(d));
+	fputs(")\n", f);
 	print_summary(f, &d->life_summary);
 	print_latency(f, d);
 	fprintf(f, "# %6s %4s %-18s %-18s %-14s %9s %-24s %-14s %9s %7s %10s\n",
 		"object", "slot", "address", "field at", "armed at", "latency",
 		"given by", "freed at", "off after", "hits", "after free");
-	for (i = 0; i < d->nr_life; i++) {
-		const struct km_life_rec *a = &d->life[i];
-
-		if (a->kind != KM_LIFE_ARM)
-			continue;
-		j = km_life_disarm_of(d->life, d->nr_life, i);
-		km_format_time(&r->pc, a->event_ns, at, sizeof(at));
-		if (j >= 0)
-			km_format_time(&r->pc, d->life[j].event_ns, off,
-				       sizeof(off));
-		else
-			snprintf(off, sizeof(off), "-");
-		km_escape_text(comm, sizeof(comm), a->comm, strlen(a->comm));
-		fprintf(f,
-			"  %6u %4u 0x%016" PRIx64 " 0x%016" PRIx64
-			" %-14s %6.1f us %-14.14s %9u %-14s ",
-			a->seq, a->slot, a->object, a->addr, at,
-			(a->live_ns - a->event_ns) / 1e3, comm, a->tid, off);
-		if (j >= 0)
-			fprintf(f, "%6.1f us",
-				(d->life[j].live_ns - d->life[j].event_ns) /
-					1e3);
-		else
-			fprintf(f, "%9s", "-");
-		fprintf(f, " %7" PRIu64 " %10" PRIu64 "\n", hits[i], after[i]);
-	}
-	if (none)
+	for (i = 0; i < d->nr_life; i++)
+		if (d->life[i].kind == KM_LIFE_ARM)
+			print_object(f, r, i, i < ot->cap ? &ot->obj[i] : NULL);
+	if (ot->none)
 		fprintf(f, "# %" PRIu64 " hits belong to no armed object\n",
-			none);
-	free(hits);
-	free(after);
+			ot->none);
+	if (unsure)
+		fprintf(f,
+			"# %" PRIu64
+			" objects had more hits read before their free than could be told apart by it: those count as hits\n",
+			unsure);
 	return 0;
 }

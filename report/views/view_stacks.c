@@ -15,7 +15,8 @@ struct tally {
 	uint64_t *count; /* [(stack_id + 1) * KM_MAX_WATCHES + watch] */
 	size_t cap;
 	uint64_t total[KM_MAX_WATCHES];
-	bool lifetime; /* record --on: keep hits for the objects table */
+	bool lifetime; /* record --on: hits per object, for their table */
+	const struct km_trace_data *d;
 	struct km_obj_tally objs;
 };
 
@@ -38,7 +39,7 @@ static int add(void *arg, const struct km_hit *h)
 		       (ty->cap - old) * sizeof(*ty->count));
 	ty->count[i]++;
 	ty->total[h->watch]++;
-	return ty->lifetime ? km_obj_tally_add(&ty->objs, h) : 0;
+	return ty->lifetime ? km_obj_tally_add(&ty->objs, ty->d, h) : 0;
 }
 
 static int by_count(const void *a, const void *b)
@@ -110,7 +111,7 @@ void km_print_watch_lines(FILE *f, const struct km_report *r)
 
 int km_view_stacks(FILE *f, struct km_report *r)
 {
-	struct tally ty = { .lifetime = km_trace_is_lifetime(r->d) };
+	struct tally ty = { .lifetime = km_trace_is_lifetime(r->d), .d = r->d };
 	struct row *rows = NULL;
 	int w, err;
 

@@ -91,20 +91,30 @@ int km_view_header(FILE *f, struct km_trace *t, bool json);
 
 /*
  * Objects watched from birth to death (view_objects.c). A trace
- * recorded with --on has them; its hits are kept in a tally while the
- * trace is read, as the LIFE records that say whose they are come
- * between them, and attributed at the end.
+ * recorded with --on has them. Each hit goes to its object as it is
+ * read: the object's ARM comes before it in the file. Whether it came
+ * after the object's free is known once the object's DISARM is read,
+ * which may come after it; until then the object keeps the latest
+ * KM_OBJ_KEEP times of such hits, enough for the few a recording has
+ * between a free and its breakpoint's off. So the tally grows with the
+ * LIFE records (bounded, docs/trace-format.md §4.6), not with the hits.
  */
-struct km_obj_hit {
-	uint64_t time_ns, addr;
-	uint16_t watch;
+#define KM_OBJ_KEEP 4
+struct km_obj_count {
+	uint64_t hits, after;
+	uint64_t waiting; /* read before the object's DISARM */
+	uint64_t kept[KM_OBJ_KEEP]; /* the latest of their times */
+	uint64_t dropped_max; /* the latest of the times not kept */
+	bool dropped;
 };
 struct km_obj_tally {
-	struct km_obj_hit *hits;
-	size_t n, cap;
+	struct km_obj_count *obj; /* [LIFE record] */
+	size_t cap;
+	uint64_t none; /* hits of no armed object */
 };
 bool km_trace_is_lifetime(const struct km_trace_data *d);
-int km_obj_tally_add(struct km_obj_tally *ot, const struct km_hit *h);
+int km_obj_tally_add(struct km_obj_tally *ot, const struct km_trace_data *d,
+		     const struct km_hit *h);
 void km_obj_tally_free(struct km_obj_tally *ot);
 /* One line per object: armed, freed, latencies, hits, hits after its free. */
 int km_view_objects(FILE *f, struct km_report *r, struct km_obj_tally *ot);

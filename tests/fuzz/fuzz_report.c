@@ -39,9 +39,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const views[][2] = {
 		{ "--header", NULL },
+		/* With LIFE chunks: each hit's object, on a line before it. */
 		{ "--hits", NULL },
 		{ "--format", "json" },
+		/* The default view; with LIFE chunks, the objects table too. */
 		{ NULL, NULL },
+		{ "--time-format", "wall" },
 		{ "--sort", "stack,sym,comm,pid,tid,cpu,watch,value" },
 		{ "--call-graph", "callee" },
 		{ "--timeline", NULL },

@@ -2,7 +2,9 @@
 /*
  * Writes small, valid traces for the fuzzer to start from: every chunk
  * type (a module's too), two watches, stacks, hits with values, old values and
- * registers, a trailer; and a second one cut short.
+ * registers, a trailer; a second one cut short; and one of objects
+ * watched from birth to death (record --on), whose LIFE chunks reach
+ * the objects table and --hits' object lines.
  *
  *   make_seeds DIR
  */
@@ -10,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "../../common/trace/life.h"
 #include "../../common/trace/tlv.h"
 #include "../../common/trace/trace_format.h"
 #include "../../common/trace/trace_writer.h"
@@ -50,7 +53,8 @@ static void put_module(struct km_trace_writer *w)
 	km_buf_free(&b);
 }
 
-static void put_head(struct km_trace_writer *w)
+/* The watch's OBJECT; a lifetime trace's starts "objects from --on ". */
+static void put_head(struct km_trace_writer *w, const char *object)
 {
 	struct km_buf b = { 0 };
 	int i;
@@ -58,6 +62,8 @@ static void put_head(struct km_trace_writer *w)
 	/* A machine with a default link address: export rebases it. */
 	check(km_tlv_put_str(&b, KM_META_RELEASE, "6.1.0-seed") ||
 		      km_tlv_put_str(&b, KM_META_MACHINE, "x86_64") ||
+		      km_tlv_put_u64(&b, KM_META_REALTIME_NS,
+				     1767225600000000000ull) ||
 		      km_tlv_put_u64(&b, KM_META_MONOTONIC_NS, 1000) ||
 		      km_tlv_put_u64(&b, KM_META_NR_REGS, KM_NR_REGS) ||
 		      km_tlv_put_str(&b, KM_META_FILTERS, "pid=1"),
@@ -70,7 +76,9 @@ static void put_head(struct km_trace_writer *w)
 			      km_tlv_put_u64(&b, KM_WATCH_LEN, 4) ||
 			      km_tlv_put_u64(&b, KM_WATCH_ADDR,
 					     0xffffffff82000000ull + 8 * i) ||
-			      km_tlv_put_str(&b, KM_WATCH_EXPR, "seed"),
+			      km_tlv_put_str(&b, KM_WATCH_EXPR, "seed") ||
+			      (object &&
+			       km_tlv_put_str(&b, KM_WATCH_OBJECT, object)),
 		      "watch");
 		check(km_tw_chunk(w, KM_CHUNK_WATCH, b.data, b.len), "watch");
 	}
@@ -118,12 +126,106 @@ static void write_seed(const char *dir, const char *name, int hits,
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	check(km_tw_create(&w, path), "create");
-	put_head(&w);
+	put_head(&w, NULL);
 	put_hits(&w, hits);
 	if (trailer)
 		check(km_tw_finish(&w, &t), "trailer");
 	else
 		check(km_tw_flush(&w), "flush");
+	km_tw_free(&w);
+}
+
+/* One ARM or DISARM, its breakpoints live (or off) 7 ns after the call. */
+static void put_life(struct km_trace_writer *w, uint32_t kind, uint32_t slot,
+		     uint32_t seq, uint64_t at, uint64_t object)
+{
+	struct km_life_rec r = { .kind = kind,
+				 .slot = slot,
+				 .seq = seq,
+				 .event_ns = at,
+				 .live_ns = at + 7,
+				 .object = object,
+				 .addr = object + 0x40,
+				 .pid = 300 + seq,
+				 .tid = 300 + seq };
+	struct km_buf b = { 0 };
+
+	/* Every other caller names itself to drive a terminal. */
+	strcpy(r.comm, seq % 2 ? "kworker/0:1" : "\033]0;pwn\a\xe2\x80\xae");
+	check(km_life_encode(&b, &r), "life");
+	check(km_tw_chunk(w, KM_CHUNK_LIFE, b.data, b.len), "life chunk");
+	km_buf_free(&b);
+}
+
+/* A hit on slot's object (or on no object) at time at. */
+static void put_obj_hit(struct km_trace_writer *w, uint16_t slot,
+			uint64_t object, uint64_t at)
+{
+	uint64_t frames[] = { 0xffffffff81002010ull, 0xffffffff81001020ull };
+	struct km_hit h = { .time_ns = at,
+			    .ip = frames[0],
+			    .addr = object + 0x40,
+			    .value = at,
+			    .has_value = true,
+			    .pid = 100,
+			    .tid = 101,
+			    .watch = slot,
+			    .comm = "cat",
+			    .frames = frames,
+			    .nr_frames = 2 };
+
+	check(km_tw_hit(w, &h), "hit");
+}
+
+/*
+ * Two slots taking objects one after another, as record --on writes
+ * them: each ARM before its object's hits, a DISARM after some; hits
+ * before an arming, during lives, after a free (before the breakpoint
+ * was off) and after it; a reused address; an object never freed; the
+ * summary last.
+ */
+static void write_life_seed(const char *dir)
+{
+	struct km_life_summary s = { .valid = true,
+				     .arms = 4,
+				     .disarms = 3,
+				     .unwatched = 2,
+				     .ignored = 1,
+				     .filtered = 5,
+				     .again = 1,
+				     .unreadable = 1,
+				     .refused = 1 };
+	const uint64_t a = 0xffff888001000000ull, b = 0xffff888002000000ull;
+	struct km_trailer t = { .seen = 11 };
+	struct km_trace_writer w;
+	struct km_buf sb = { 0 };
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/lifetime.kmt", dir);
+	check(km_tw_create(&w, path), "create");
+	put_head(&w, "objects from --on kmem_cache_alloc:ret");
+	put_obj_hit(&w, 0, a, 1500); /* before any arming */
+	put_life(&w, KM_LIFE_ARM, 0, 1, 2000, a);
+	put_life(&w, KM_LIFE_ARM, 1, 2, 2100, b);
+	put_obj_hit(&w, 0, a, 2010);
+	put_obj_hit(&w, 1, b, 2200);
+	put_obj_hit(&w, 0, a, 2500);
+	check(km_tw_flush(&w), "flush");
+	put_life(&w, KM_LIFE_DISARM, 0, 1, 3000, a);
+	put_obj_hit(&w, 0, a, 3003); /* after the free, breakpoint still on */
+	put_obj_hit(&w, 0, a, 3100); /* after the breakpoint was off */
+	put_life(&w, KM_LIFE_ARM, 0, 3, 4000, a);
+	put_obj_hit(&w, 0, a, 4050); /* the same address, a new object */
+	check(km_tw_flush(&w), "flush");
+	put_life(&w, KM_LIFE_DISARM, 1, 2, 4500, b);
+	put_life(&w, KM_LIFE_DISARM, 0, 3, 5000, a);
+	put_life(&w, KM_LIFE_ARM, 1, 4, 6000, b);
+	put_obj_hit(&w, 1, b, 6100); /* never freed */
+	put_obj_hit(&w, 1, b, 5999); /* a CPU behind: before its arming */
+	check(km_life_encode_summary(&sb, &s), "summary");
+	check(km_tw_chunk(&w, KM_CHUNK_LIFE, sb.data, sb.len), "summary");
+	km_buf_free(&sb);
+	check(km_tw_finish(&w, &t), "trailer");
 	km_tw_free(&w);
 }
 
@@ -136,5 +238,6 @@ int main(int argc, char **argv)
 	write_seed(argv[1], "complete.kmt", 20, true);
 	write_seed(argv[1], "no-trailer.kmt", 5, false);
 	write_seed(argv[1], "empty.kmt", 0, true);
+	write_life_seed(argv[1]);
 	return 0;
 }

@@ -136,9 +136,20 @@ static const struct km_life_rec recs[] = {
 	  .addr = 0xa008 },
 };
 
+static struct km_life_index ix;
+
 static long owner(uint16_t w, uint64_t addr, uint64_t t, bool *freed)
 {
-	return km_life_object_of(recs, 4, w, addr, t, freed);
+	return km_life_object_of(&ix, recs, w, addr, t, freed);
+}
+
+static void index_all(const struct km_life_rec *r, size_t n)
+{
+	size_t i;
+
+	km_life_index_free(&ix);
+	for (i = 1; i <= n; i++)
+		assert_int_equal(km_life_index_add(&ix, r, i), 0);
 }
 
 static void test_attribution(void **state)
@@ -146,6 +157,7 @@ static void test_attribution(void **state)
 	bool freed;
 
 	(void)state;
+	index_all(recs, 4);
 	assert_int_equal(owner(0, 0xa008, 150, &freed), 0);
 	assert_false(freed);
 	assert_int_equal(owner(1, 0xc008, 500, &freed), 1);
@@ -160,8 +172,86 @@ static void test_attribution(void **state)
 	assert_false(freed);
 	/* Another address on the slot: not these objects'. */
 	assert_int_equal(owner(0, 0xb008, 150, &freed), -1);
-	assert_int_equal(km_life_disarm_of(recs, 4, 0), 2);
-	assert_int_equal(km_life_disarm_of(recs, 4, 3), -1);
+	assert_int_equal(km_life_disarm_of(&ix, 0), 2);
+	assert_int_equal(km_life_disarm_of(&ix, 3), -1);
+	km_life_index_free(&ix);
+}
+
+/* The latest ARM read so far on the slot at the address, by a walk. */
+static long scan(const struct km_life_rec *r, size_t n, uint16_t w,
+		 uint64_t addr, uint64_t t)
+{
+	size_t i;
+
+	for (i = n; i-- > 0;)
+		if (r[i].kind == KM_LIFE_ARM && r[i].slot == w &&
+		    r[i].addr == addr && r[i].event_ns <= t)
+			return i;
+	return -1;
+}
+
+/*
+ * The index finds what a walk over the records finds, whatever order
+ * a crafted trace gives their times in; the DISARMs are left out, as
+ * only the ARM's choice is compared.
+ */
+static void test_index_matches_walk(void **state)
+{
+	struct km_life_rec r[300] = { 0 };
+	uint64_t t, addr;
+	unsigned int seed = 1;
+	bool freed;
+	size_t n, q;
+	uint16_t w;
+
+	(void)state;
+	km_life_index_free(&ix);
+	for (n = 1; n <= 300; n++) {
+		r[n - 1] =
+			(struct km_life_rec){ .kind = KM_LIFE_ARM,
+					      .slot = rand_r(&seed) % 2,
+					      .seq = n,
+					      .event_ns = rand_r(&seed) % 50,
+					      .addr = 8 * (rand_r(&seed) % 3) };
+		assert_int_equal(km_life_index_add(&ix, r, n), 0);
+		for (q = 0; q < 20; q++) {
+			w = rand_r(&seed) % 2;
+			addr = 8 * (rand_r(&seed) % 3);
+			t = rand_r(&seed) % 60;
+			assert_int_equal(km_life_object_of(&ix, r, w, addr, t,
+							   &freed),
+					 scan(r, n, w, addr, t));
+		}
+	}
+	km_life_index_free(&ix);
+}
+
+/*
+ * A DISARM ends its slot's latest ARM when their numbers agree; one
+ * with no such ARM (lost, read later, on another slot, or already
+ * ended) ends nothing.
+ */
+static void test_disarm_pairing(void **state)
+{
+	static const struct km_life_rec r[] = {
+		{ .kind = KM_LIFE_DISARM, .slot = 0, .seq = 1 }, /* before */
+		{ .kind = KM_LIFE_ARM, .slot = 0, .seq = 1, .addr = 8 },
+		{ .kind = KM_LIFE_DISARM, .slot = 0, .seq = 9 }, /* no ARM */
+		{ .kind = KM_LIFE_DISARM, .slot = 1, .seq = 1 }, /* other slot */
+		{ .kind = KM_LIFE_DISARM, .slot = 0, .seq = 1 }, /* its free */
+		{ .kind = KM_LIFE_DISARM, .slot = 0, .seq = 1 }, /* again */
+		{ .kind = KM_LIFE_ARM, .slot = 0, .seq = 2, .addr = 8 },
+		{ .kind = KM_LIFE_ARM, .slot = 0, .seq = 2, .addr = 8 },
+		{ .kind = KM_LIFE_DISARM, .slot = 0, .seq = 2 },
+	};
+
+	(void)state;
+	index_all(r, 9);
+	assert_int_equal(km_life_disarm_of(&ix, 1), 4);
+	/* Two ARMs of one number: the latest is the slot's, and ends. */
+	assert_int_equal(km_life_disarm_of(&ix, 6), -1);
+	assert_int_equal(km_life_disarm_of(&ix, 7), 8);
+	km_life_index_free(&ix);
 }
 
 static void put_life(struct km_trace_writer *w, const struct km_life_rec *r)
@@ -232,6 +322,8 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_corrupt_and_unknown),
 		cmocka_unit_test(test_attribution),
+		cmocka_unit_test(test_index_matches_walk),
+		cmocka_unit_test(test_disarm_pairing),
 		cmocka_unit_test(test_trace_file),
 	};
 

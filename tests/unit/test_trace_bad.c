@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The reader on untrusted input: cut short anywhere, bad headers,
- * hostile sizes, references to nothing, unknown chunks, flipped bytes.
+ * hostile sizes, references to nothing, unknown chunks, flipped bytes,
+ * LIFE records (record --on) that no recording writes.
  * Failing cases print an error line on stderr; that is expected. The
  * loops that try thousands of files turn stderr off while they run.
  */
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "../../common/trace/life.h"
 #include "../../common/trace/trace_writer.h"
 #include "../../report/symbols.h"
 #include "../../common/trace/trace_reader.h"
@@ -618,6 +620,159 @@ static void test_bad_structure(void **state)
 	assert_int_equal(o.open_rc, -EBADMSG);
 }
 
+/* One LIFE chunk: an ARM or DISARM of slot 0 at 0xa008, or raw TLV. */
+static void put_life(struct km_trace_writer *w, uint32_t kind, uint32_t slot,
+		     uint32_t seq, uint64_t event_ns, uint64_t live_ns)
+{
+	struct km_life_rec r = { .kind = kind,
+				 .slot = slot,
+				 .seq = seq,
+				 .event_ns = event_ns,
+				 .live_ns = live_ns,
+				 .object = 0xa000,
+				 .addr = 0xa008 };
+	struct km_buf b = { 0 };
+
+	assert_int_equal(km_life_encode(&b, &r), 0);
+	assert_int_equal(km_tw_chunk(w, KM_CHUNK_LIFE, b.data, b.len), 0);
+	km_buf_free(&b);
+}
+
+/* The file at path read whole; its LIFE records and index are kept. */
+static long read_life(const char *path, struct km_trace *t)
+{
+	const struct km_hit *h;
+	long n;
+	int rc = km_trace_open(t, path);
+
+	if (rc)
+		return rc;
+	while ((n = km_trace_next_hits(t, &h)) > 0)
+		;
+	return n;
+}
+
+/* LIFE chunks no recording writes, refused with a reason. */
+static void test_life_corrupt(void **state)
+{
+	struct fixture *fx = *state;
+	struct km_trace_writer w;
+	struct km_buf b = { 0 };
+	uint8_t four[4] = { 0 };
+	struct outcome o;
+
+	/* An entry cut short inside the chunk. */
+	start(&w, fx->bad);
+	assert_int_equal(km_tlv_put_u64(&b, KM_LIFE_KIND, KM_LIFE_ARM), 0);
+	assert_int_equal(km_tlv_put_u64(&b, KM_LIFE_SEQ, 1), 0);
+	assert_int_equal(km_tw_chunk(&w, KM_CHUNK_LIFE, b.data, b.len - 3), 0);
+	km_buf_free(&b);
+	o = finish(&w, fx->bad);
+	assert_int_equal(final_rc(&o), -EBADMSG);
+
+	/* A value that is not 8 bytes. */
+	start(&w, fx->bad);
+	assert_int_equal(km_tlv_put_u64(&b, KM_LIFE_KIND, KM_LIFE_DISARM), 0);
+	assert_int_equal(km_tlv_put(&b, KM_LIFE_EVENT_NS, four, 4), 0);
+	assert_int_equal(km_tw_chunk(&w, KM_CHUNK_LIFE, b.data, b.len), 0);
+	km_buf_free(&b);
+	o = finish(&w, fx->bad);
+	assert_int_equal(final_rc(&o), -EBADMSG);
+
+	/* An empty LIFE chunk: no kind. */
+	start(&w, fx->bad);
+	assert_int_equal(km_tw_chunk(&w, KM_CHUNK_LIFE, NULL, 0), 0);
+	o = finish(&w, fx->bad);
+	assert_int_equal(final_rc(&o), -EBADMSG);
+
+	/* A slot past the 4 a trace can have, then past its watches. */
+	start(&w, fx->bad);
+	put_life(&w, KM_LIFE_ARM, KM_MAX_WATCHES, 1, 10, 20);
+	o = finish(&w, fx->bad);
+	assert_int_equal(final_rc(&o), -EBADMSG);
+	start(&w, fx->bad);
+	put_life(&w, KM_LIFE_ARM, 1, 1, 10, 20);
+	o = finish(&w, fx->bad);
+	assert_int_equal(final_rc(&o), -EBADMSG);
+
+	/* The file cut inside a LIFE chunk: cut short, the hits before read. */
+	start(&w, fx->bad);
+	put_hit(&w, 0, KM_NO_STACK);
+	put_life(&w, KM_LIFE_ARM, 0, 1, 10, 20);
+	km_tw_free(&w);
+	assert_int_equal(truncate(fx->bad, w.bytes - 5), 0);
+	o = read_trace(fx->bad);
+	assert_int_equal(final_rc(&o), 0);
+	assert_true(o.truncated);
+	assert_int_equal(o.hits, 1);
+}
+
+/*
+ * LIFE records out of the order a recording writes them, or with
+ * values it does not give, are read as they are: whose hit is whose
+ * stays defined, and nothing is paired that should not be.
+ */
+static void test_life_odd(void **state)
+{
+	struct fixture *fx = *state;
+	struct km_life_summary huge;
+	struct km_trace_writer w;
+	struct km_buf b = { 0 };
+	struct km_trace t;
+	bool freed;
+
+	start(&w, fx->bad);
+	put_life(&w, KM_LIFE_DISARM, 0, 1, 5, 6); /* 0: before its ARM */
+	put_life(&w, KM_LIFE_ARM, 0, 1, 10, 20); /* 1 */
+	put_life(&w, KM_LIFE_DISARM, 0, 7, 30, 31); /* 2: no ARM numbered 7 */
+	put_life(&w, KM_LIFE_ARM, 0, 1, 40, 30); /* 3: seq again; live first */
+	put_life(&w, KM_LIFE_DISARM, 0, 1, 50, 60); /* 4: ends 3, not 1 */
+	memset(&huge, 0xff, sizeof(huge));
+	assert_int_equal(km_life_encode_summary(&b, &huge), 0);
+	assert_int_equal(km_tw_chunk(&w, KM_CHUNK_LIFE, b.data, b.len), 0);
+	km_buf_free(&b);
+	put_hit(&w, 0, KM_NO_STACK);
+	km_tw_free(&w);
+	assert_int_equal(read_life(fx->bad, &t), 0);
+	assert_int_equal(t.d.nr_life, 5);
+	assert_int_equal(km_life_disarm_of(&t.d.life_ix, 1), -1);
+	assert_int_equal(km_life_disarm_of(&t.d.life_ix, 3), 4);
+	assert_int_equal(km_life_object_of(&t.d.life_ix, t.d.life, 0, 0xa008,
+					   15, &freed),
+			 1);
+	assert_int_equal(km_life_object_of(&t.d.life_ix, t.d.life, 0, 0xa008,
+					   55, &freed),
+			 3);
+	assert_true(freed);
+	assert_int_equal(km_life_object_of(&t.d.life_ix, t.d.life, 0, 0xa008,
+					   61, &freed),
+			 -1);
+	assert_true(t.d.life_summary.valid);
+	assert_true(t.d.life_summary.dropped == UINT64_MAX);
+	km_trace_close(&t);
+}
+
+/* More LIFE records than a reader keeps: one clear error. */
+static void test_life_too_many(void **state)
+{
+	struct fixture *fx = *state;
+	struct km_trace_writer w;
+	struct km_buf b = { 0 };
+	struct km_life_rec r = { .kind = KM_LIFE_DISARM, .seq = 1 };
+	struct outcome o;
+	uint32_t i;
+
+	/* DISARMs of nothing: each kept, none paired. */
+	assert_int_equal(km_life_encode(&b, &r), 0);
+	start(&w, fx->bad);
+	for (i = 0; i <= KM_MAX_LIFE_RECORDS; i++)
+		assert_int_equal(km_tw_chunk(&w, KM_CHUNK_LIFE, b.data, b.len),
+				 0);
+	km_buf_free(&b);
+	o = finish(&w, fx->bad);
+	assert_int_equal(final_rc(&o), -EBADMSG);
+}
+
 /* Heap bytes in use after reading path 50 times, less before. */
 static long heap_growth(const char *path)
 {
@@ -813,6 +968,9 @@ int main(void)
 		cmocka_unit_test(test_undefined_stack),
 		cmocka_unit_test(test_bad_references),
 		cmocka_unit_test(test_bad_structure),
+		cmocka_unit_test(test_life_corrupt),
+		cmocka_unit_test(test_life_odd),
+		cmocka_unit_test(test_life_too_many),
 		cmocka_unit_test_teardown(test_no_leaks, km_test_teardown),
 		cmocka_unit_test(test_unknown_chunks),
 		cmocka_unit_test_teardown(test_flipped_payload,

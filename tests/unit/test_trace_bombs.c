@@ -2,7 +2,8 @@
 /*
  * Memory bombs: small files that decompress to what a real recording
  * never holds (copies of one stack, one module described many times,
- * modules with thousands of sections, a second kallsyms snapshot). The
+ * modules with thousands of sections, a second kallsyms snapshot, more
+ * LIFE records than objects a recording arms). The
  * reader refuses them, and what it does keep stays within the bound
  * docs/trace-format.md §12 states: peak memory at most 3 times the
  * decompressed bytes it keeps plus its largest chunk, and 16 MiB.
@@ -21,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "../../common/trace/life.h"
 #include "../../common/trace/trace_reader.h"
 #include "../../common/trace/trace_writer.h"
 #include "km_test.h"
@@ -308,6 +310,55 @@ static void test_second_snapshot(void **state)
 	}
 }
 
+/* n ARMs, each at an address of its own; their raw bytes. */
+static size_t put_arms(struct km_trace_writer *w, uint32_t n, size_t *largest)
+{
+	struct km_life_rec r = { .kind = KM_LIFE_ARM, .comm = "bomb" };
+	struct km_buf b = { 0 };
+	size_t kept = 0;
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		r.seq = i + 1;
+		r.event_ns = r.live_ns = 1000 + i;
+		r.object = 0xffff888000000000 + 64 * (uint64_t)i;
+		r.addr = r.object + 8;
+		b.len = 0;
+		assert_int_equal(km_life_encode(&b, &r), 0);
+		assert_int_equal(km_tw_chunk(w, KM_CHUNK_LIFE, b.data, b.len),
+				 0);
+		kept += b.len;
+		*largest = b.len > *largest ? b.len : *largest;
+	}
+	km_buf_free(&b);
+	return kept;
+}
+
+/*
+ * As many LIFE records as a reader keeps, each an ARM at an address of
+ * its own (the most its index holds: an entry and a chain each), read
+ * within the bound; one more is refused.
+ */
+static void test_life_records(void **state)
+{
+	struct km_trace_writer w;
+	struct read_result r;
+	size_t kept, largest = 0;
+
+	(void)state;
+	start(&w);
+	kept = put_arms(&w, KM_MAX_LIFE_RECORDS, &largest);
+	finish(&w);
+	r = read_in_child();
+	assert_int_equal(r.rc, 0);
+	assert_within(&r, kept, largest);
+
+	start(&w);
+	put_arms(&w, KM_MAX_LIFE_RECORDS + 1, &largest);
+	finish(&w);
+	assert_int_equal(read_quietly().rc, -EBADMSG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -316,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_stack_copies),
 		cmocka_unit_test(test_stacks_near_copies),
 		cmocka_unit_test(test_second_snapshot),
+		cmocka_unit_test(test_life_records),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
