@@ -106,12 +106,21 @@ void km_usage(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* libbpf speaks only when asked to: KMEMSNOOP_DEBUG=1. */
+static bool libbpf_verbose;
+
+/* libbpf speaks only when asked to: --verbose, or KMEMSNOOP_DEBUG=1. */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
 	(void)level;
-	return getenv("KMEMSNOOP_DEBUG") ? vfprintf(stderr, fmt, ap) : 0;
+	if (!libbpf_verbose && !getenv("KMEMSNOOP_DEBUG"))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+void km_libbpf_verbose(void)
+{
+	libbpf_verbose = true;
 }
 
 void km_libbpf_quiet(void)

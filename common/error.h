@@ -55,9 +55,11 @@ int km_exit_status(int err);
 
 /*
  * libbpf prints its own lines ("libbpf: ...") on stderr; after this,
- * only when KMEMSNOOP_DEBUG is set, so that an error stays the one
- * line kmemsnoop says. Called before any libbpf call that may print.
+ * only after km_libbpf_verbose() (record's and live mode's --verbose)
+ * or when KMEMSNOOP_DEBUG is set, so that an error stays the one line
+ * kmemsnoop says. Called before any libbpf call that may print.
  */
 void km_libbpf_quiet(void);
+void km_libbpf_verbose(void);
 
 #endif

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdlib.h>
+#include <string.h>
 #include "error.h"
 #include "optable.h"
 
@@ -31,6 +32,18 @@ const char *km_opt_shorts(const struct option *t, bool in_order, char *buf,
 	}
 	*p = '\0';
 	return buf;
+}
+
+void km_opt_old_short(char *buf, size_t size, int c, int has_arg)
+{
+	size_t len = strlen(buf);
+
+	if (len + 3 > size)
+		abort();
+	buf[len++] = c;
+	if (has_arg == required_argument)
+		buf[len++] = ':';
+	buf[len] = '\0';
 }
 
 void km_opt_list_one(FILE *f, const struct option *opt)

@@ -27,6 +27,15 @@ const char *km_opt_shorts(const struct option *t, bool in_order, char *buf,
 			  size_t size);
 
 /*
+ * Appends to a short-option string from km_opt_shorts() the letter c of
+ * an old spelling, which no table lists (so help, man page and
+ * completion do not offer it) but scripts still type: record's and
+ * export's -v VMLINUX, now -k as in perf, so -v can come to mean
+ * --verbose. has_arg as in struct option; aborts if buf is full.
+ */
+void km_opt_old_short(char *buf, size_t size, int c, int has_arg);
+
+/*
  * The options a command takes, for tests/doc to hold --help, the man
  * pages and the bash completion to: one a line, "-x" or "--name", then
  * " VALUE" if it takes one. km_opt_list() lists all of table t,

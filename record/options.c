@@ -33,6 +33,7 @@ enum {
 	OPT_ON,
 	OPT_OFF,
 	OPT_OBJECTS,
+	OPT_VERBOSE,
 };
 
 _Static_assert((int)OPT_OBJECTS < (int)KM_OPT_PID_TASK,
@@ -57,7 +58,7 @@ static const struct {
 	  "-o writes a trace: use 'kmemsnoop record -o FILE ...'" },
 	{ { "duration", required_argument, NULL, 'd' }, ON_BOTH },
 	{ { "count", required_argument, NULL, 'c' }, ON_BOTH },
-	{ { "vmlinux", required_argument, NULL, 'v' }, ON_BOTH },
+	{ { "vmlinux", required_argument, NULL, 'k' }, ON_BOTH },
 	{ { "force", no_argument, NULL, OPT_FORCE }, ON_BOTH },
 	{ { "modules", required_argument, NULL, OPT_MODULES },
 	  ON_LIVE,
@@ -74,6 +75,7 @@ static const struct {
 	{ { "quiet", no_argument, NULL, 'q' },
 	  ON_RECORD,
 	  "-q quiets record's status line: live mode has none" },
+	{ { "verbose", no_argument, NULL, OPT_VERBOSE }, ON_BOTH },
 	{ { "help", no_argument, NULL, 'h' }, ON_BOTH },
 	{ { "version", no_argument, NULL, 'V' }, ON_BOTH },
 	{ { "pid-task", required_argument, NULL, KM_OPT_PID_TASK }, ON_BOTH },
@@ -108,17 +110,19 @@ void km_opts_usage(FILE *f, bool record)
 	      "  EXPR  a kernel symbol, symbol+offset, or a hex address\n"
 	      "  -d, --duration SECONDS   stop after this long\n"
 	      "  -c, --count COUNT        stop after COUNT hits\n"
-	      "  -v, --vmlinux VMLINUX    take symbol names from this vmlinux (its build-id\n"
-	      "                           must be the running kernel's)\n"
+	      "  -k, --vmlinux VMLINUX    take symbol names from this vmlinux (its build-id\n"
+	      "                           must be the running kernel's); k as in perf,\n"
+	      "                           whose v means verbose (v still works here)\n"
 	      "      --force              use that vmlinux even if its build-id differs\n",
 	      f);
 	if (!record)
 		fputs("      --modules DIR        module debug files (NAME.ko[.debug]) are here too;\n"
-		      "                           with it or -v, module frames get file:line\n",
+		      "                           with it or -k, module frames get file:line\n",
 		      f);
 	fputs("  -m, --buffer-size SIZE   ring buffer size, a power of two (e.g. 16M)\n"
 	      "      --no-stack           do not capture kernel stacks\n"
 	      "      --regs               capture the CPU registers at each hit\n"
+	      "      --verbose            show libbpf's own messages (loading, verifier)\n"
 	      "Filters, applied in the kernel (a filtered hit costs no copying):\n"
 	      "  -p, --pid LIST           only these processes (thread groups), e.g. 1,2\n"
 	      "      --tid LIST           only these threads\n"
@@ -269,8 +273,12 @@ static int handle_opt(struct km_opts *o, int c, const char *arg)
 		return parse_seconds(arg, &o->duration_ns);
 	case 'c':
 		return parse_count(arg, &o->count);
-	case 'v':
+	case 'k':
+	case 'v': /* the old spelling: km_opt_old_short() */
 		o->vmlinux = arg;
+		return 0;
+	case OPT_VERBOSE:
+		km_libbpf_verbose();
 		return 0;
 	case OPT_FORCE:
 		o->force = true;
@@ -323,7 +331,7 @@ static int scan_args(struct km_opts *o, int argc, char **argv, char **words,
 		     int *nr_words)
 {
 	struct option long_opts[NR_OPTS + 1] = { 0 };
-	char shorts[2 * NR_OPTS + 3];
+	char shorts[2 * NR_OPTS + 5];
 	size_t i;
 	int c, before, err;
 
@@ -335,6 +343,7 @@ static int scan_args(struct km_opts *o, int argc, char **argv, char **words,
 	 * -- COMMAND stay its own.
 	 */
 	km_opt_shorts(long_opts, true, shorts, sizeof(shorts));
+	km_opt_old_short(shorts, sizeof(shorts), 'v', required_argument);
 	optind = 1;
 	opterr = 0;
 	*nr_words = 0;

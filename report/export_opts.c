@@ -20,8 +20,9 @@ void km_export_usage(FILE *f)
 	      "                          values, addresses, pids, comms\n"
 	      "      --drop ITEMS        remove these as well; comms (kept by default)\n"
 	      "                          replaces each command name by task1, task2, ...\n"
-	      "  -v, --vmlinux PATH      put _text where this vmlinux has it, instead of the\n"
-	      "                          architecture's default (x86_64: 0xffffffff81000000)\n"
+	      "  -k, --vmlinux PATH      put _text where this vmlinux has it, instead of the\n"
+	      "                          architecture's default (x86_64: 0xffffffff81000000);\n"
+	      "                          k as in report and perf (v, its old letter, works)\n"
 	      "  -h, --help              this help\n"
 	      "More in kmemsnoop-export(1).\n"
 	      "Exit status: 0 done, 1 failure at run time, 2 bad usage.\n",
@@ -38,7 +39,7 @@ static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "keep", required_argument, NULL, OPT_KEEP },
 	{ "drop", required_argument, NULL, OPT_DROP },
-	{ "vmlinux", required_argument, NULL, 'v' },
+	{ "vmlinux", required_argument, NULL, 'k' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
@@ -102,7 +103,8 @@ static int handle(struct km_export_opts *o, int c, const char *arg)
 	case 'o':
 		o->output = arg;
 		return 0;
-	case 'v':
+	case 'k':
+	case 'v': /* the old spelling: km_opt_old_short() */
 		o->vmlinux = arg;
 		return 0;
 	case OPT_KEEP:
@@ -118,10 +120,11 @@ static int handle(struct km_export_opts *o, int c, const char *arg)
 
 int km_export_parse(struct km_export_opts *o, int argc, char **argv)
 {
-	char shorts[2 * NR_OPTS + 2];
+	char shorts[2 * NR_OPTS + 4];
 	int c, err;
 
 	km_opt_shorts(long_opts, false, shorts, sizeof(shorts));
+	km_opt_old_short(shorts, sizeof(shorts), 'v', required_argument);
 	*o = (struct km_export_opts){ .input = "kmemsnoop.data",
 				      .keep = KM_KEEP_COMMS };
 	optind = 1;

@@ -208,14 +208,15 @@ build_id_note() {
 	return 1
 }
 
-# -v VMLINUX of another build-id: refused (exit 1) before anything is
+# -k VMLINUX of another build-id: refused (exit 1) before anything is
 # armed; with --force, one warning line says it is used anyway. A file
 # carrying the running kernel's build-id is taken without a word on it.
+# -v, the old letter, and --vmlinux are the same option.
 test_cli_vmlinux_build_id() {
 	local btf
 
 	btf=$(kaddr __start_BTF) || exit 1
-	cli_case 1 "$KM has build-id [0-9a-f]+, but the running kernel's is [0-9a-f]+.*--force" -- -v "$KM" -d 0.2 rw4 __start_BTF
+	cli_case 1 "$KM has build-id [0-9a-f]+, but the running kernel's is [0-9a-f]+.*--force" -- -k "$KM" -d 0.2 rw4 __start_BTF
 	check_done
 	assert_nothing_armed "after -v $KM"
 	km -v "$KM" --force -d 0.2 rw4 0x"$btf" >out 2>err
@@ -227,7 +228,20 @@ test_cli_vmlinux_build_id() {
 	objcopy --remove-section .note.gnu.build-id --add-section .note.gnu.build-id=note.bin \
 		--add-symbol _text=.text:0,global,function "$TRIGGER" vmlinux 2>objcopy.err ||
 		fail "objcopy: $(oneline objcopy.err)"
-	km -v vmlinux -d 0.2 rw4 0x"$btf" >out 2>err || fail "-v with the kernel's build-id exited $?: $(oneline err)"
-	! grep -q "build-id" err || fail "-v with the kernel's build-id: $(oneline err)"
-	assert_nothing_armed "after -v vmlinux"
+	km --vmlinux vmlinux -d 0.2 rw4 0x"$btf" >out 2>err || fail "--vmlinux with the kernel's build-id exited $?: $(oneline err)"
+	! grep -q "build-id" err || fail "--vmlinux with the kernel's build-id: $(oneline err)"
+	assert_nothing_armed "after --vmlinux vmlinux"
+}
+
+# --verbose lets libbpf's own lines through (what it loads); without
+# it, a run that goes well says nothing of libbpf.
+test_cli_verbose() {
+	local btf
+
+	btf=$(kaddr __start_BTF) || exit 1
+	km record -o t --verbose -d 0.2 rw4 0x"$btf" >/dev/null 2>err || fail "record --verbose exited $?: $(oneline err)"
+	grep -q '^libbpf: ' err || fail "record --verbose: no libbpf line: $(oneline err)"
+	km -d 0.2 rw4 0x"$btf" >/dev/null 2>err || fail "live mode exited $?: $(oneline err)"
+	! grep -q '^libbpf: ' err || fail "libbpf spoke without --verbose: $(grep -m1 '^libbpf: ' err)"
+	pass "$(grep -c '^libbpf: ' err) libbpf lines without --verbose"
 }

@@ -431,6 +431,16 @@ static void test_mode_and_refusals(void **state)
 	assert_int_equal(run_export("-i", "/nonexistent/t", "-o", ex->exp.path,
 				    NULL),
 			 KM_EXIT_FAIL);
+	/* -k, as in report and perf, and -v, its old letter: a vmlinux. */
+	assert_int_equal(run_export("-i", ex->orig.path, "-o", ex->exp.path,
+				    "-k", "/nonexistent/vmlinux", NULL),
+			 KM_EXIT_FAIL);
+	assert_int_equal(run_export("-i", ex->orig.path, "-o", ex->exp.path,
+				    "-v", "/nonexistent/vmlinux", NULL),
+			 KM_EXIT_FAIL);
+	assert_int_equal(run_export("-i", ex->orig.path, "-o", ex->exp.path,
+				    "-x", "/nonexistent/vmlinux", NULL),
+			 KM_EXIT_USAGE);
 }
 
 int main(void)
