@@ -153,6 +153,8 @@ void km_opts_usage(FILE *f, bool record)
 		      "kmemsnoop offsetof --help\n",
 		      f);
 	fputs("  -V, --version            print the versions of kmemsnoop and its libraries\n"
+	      "Unlike perf record, -c is a hit count to stop after and -d a duration\n"
+	      "(perf's are a sample period and data addresses).\n"
 	      "Exit status: 0 done, 1 failure at run time, 2 bad usage.\n",
 	      f);
 }

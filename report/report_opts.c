@@ -65,7 +65,7 @@ void km_report_usage(FILE *f)
 	      "/usr/lib/debug/lib/modules/RELEASE, or through debuginfod; else from kallsyms.\n"
 	      "debuginfod is asked at most 16 times a run: for the kernel, and for modules\n"
 	      "the shown stacks pass through.\n"
-	      "Unlike perf report, -C is a CPU list filter here and there is no -v:\n"
+	      "As in perf report, -C is a CPU list; unlike it, there is no verbose -v:\n"
 	      "-q silences notes and warnings instead.\n"
 	      "More in kmemsnoop-report(1).\n"
 	      "Exit status: 0 done, 1 failure at run time, 2 bad usage.\n",
