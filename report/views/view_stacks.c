@@ -94,7 +94,14 @@ void km_print_watch_head(FILE *f, const struct km_trace_data *t, int w)
 
 	fprintf(f, "# watch %d: %s%u ", w, km_bp_name(wa->type), wa->len);
 	km_puts_text(f, wa->expr);
-	fprintf(f, " (0x%" PRIx64 ")", wa->addr);
+	/*
+	 * record --on: the address the slot waited at before its first
+	 * object, not one it watched; the objects table has those.
+	 */
+	if (km_trace_is_lifetime(t))
+		fputs(" (moved to each object)", f);
+	else
+		fprintf(f, " (0x%" PRIx64 ")", wa->addr);
 }
 
 void km_print_watch_lines(FILE *f, const struct km_report *r)
