@@ -3,7 +3,8 @@
  * kmemsnoop export (export.h). Two passes over the input: the first
  * learns every address the export keeps, so that the cut-down kallsyms
  * snapshot and MODULE_INFO, which come before the first hit, hold what
- * the stacks need; the second copies the hits, rewritten.
+ * the stacks need, and every object address the LIFE records name; the
+ * second copies the hits and LIFE records, rewritten.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include "../common/htab.h"
 #include "../common/symbolize/ksyms.h"
 #include "../common/symbolize/vmlinux.h"
+#include "../common/trace/life.h"
 #include "../common/trace/tlv.h"
 #include "../common/trace/trace_format.h"
 #include "../common/trace/trace_reader.h"
@@ -32,6 +34,13 @@ static const struct {
 	{ "x86_64", 0xffffffff81000000ull },
 };
 
+/*
+ * Where the made-up data addresses start: not canonical on x86-64, so
+ * never taken for a real one. The n-th address is at n pages from it.
+ */
+#define MADE_UP_DATA 0xda7a000000000000ull
+#define MADE_UP_STEP 0x1000ull
+
 struct exporter {
 	const struct km_export_opts *o;
 	struct km_trace first; /* pass 1; rb points into its data */
@@ -44,6 +53,8 @@ struct exporter {
 	uint64_t *frames; /* t.d.frames rebased, as far as mapped */
 	size_t frames_cap, mapped;
 	struct km_htab pids, comms; /* old -> new */
+	struct km_htab objects; /* LIFE addresses -> 1, 2, ... (pass 1) */
+	size_t life_done; /* LIFE records of t written so far */
 };
 
 static int oom(void)
@@ -135,6 +146,47 @@ static void make_note(struct exporter *x, const char *from)
 		snprintf(x->note + n, sizeof(x->note) - n, "nothing");
 }
 
+/* 1, 2, ... for each new key, the same number for one seen before. */
+static int new_id(struct km_htab *h, const void *key, size_t len, uint64_t *id)
+{
+	bool created;
+	uint64_t *v = km_htab_get(h, key, len, &created);
+
+	if (!v)
+		return -ENOMEM;
+	if (created)
+		*v = h->nr;
+	*id = *v;
+	return 0;
+}
+
+/*
+ * The LIFE records' object and field addresses. Kept, those in the
+ * kernel or a module are rebased as the hits' are; removed, each is
+ * numbered as first seen for its made-up one (object_addr), which the
+ * hits at it are given too: report finds a hit's object by address.
+ */
+static int learn_objects(struct exporter *x)
+{
+	const struct km_trace_data *d = &x->first.d;
+	bool addrs = x->o->keep & KM_KEEP_ADDRESSES;
+	uint64_t n;
+	size_t i;
+
+	for (i = 0; i < d->nr_life; i++) {
+		if (addrs) {
+			km_rebase_need(&x->rb, d->life[i].object);
+			km_rebase_need(&x->rb, d->life[i].addr);
+		} else if (new_id(&x->objects, &d->life[i].object,
+				  sizeof(uint64_t), &n) ||
+			   new_id(&x->objects, &d->life[i].addr,
+				  sizeof(uint64_t), &n)) {
+			return oom();
+		}
+	}
+	return 0;
+}
+
 /* Pass 1: every address kept, then where the modules go. */
 static int collect(struct exporter *x)
 {
@@ -162,6 +214,7 @@ static int collect(struct exporter *x)
 		km_rebase_need(&x->rb, d->frames[k]);
 	for (i = 0; !err && addrs && i < d->nr_watches; i++)
 		km_rebase_need(&x->rb, d->watches[i].addr);
+	err = err ?: learn_objects(x);
 	if (!err && !x->rb.has_text && d->nr_frames)
 		km_warn("%s has no _text in its kallsyms snapshot: kernel addresses cannot be rebased and are left out",
 			d->path);
@@ -175,6 +228,25 @@ static uint64_t data_addr(const struct exporter *x, uint64_t addr)
 {
 	return km_rebase_known(&x->rb, addr) ? km_rebase_addr(&x->rb, addr) :
 					       addr;
+}
+
+/*
+ * A removed data address: the made-up one of an address some object
+ * had, 0 for any other, as no object's is 0. The same address gets the
+ * same one everywhere, so report gives each hit the object it did.
+ */
+static uint64_t object_addr(const struct exporter *x, uint64_t addr)
+{
+	const uint64_t *n = km_htab_find(&x->objects, &addr, sizeof(addr));
+
+	return n ? MADE_UP_DATA + *n * MADE_UP_STEP : 0;
+}
+
+/* A data address in the export: data_addr if kept, else object_addr. */
+static uint64_t export_addr(const struct exporter *x, uint64_t addr)
+{
+	return x->o->keep & KM_KEEP_ADDRESSES ? data_addr(x, addr) :
+						object_addr(x, addr);
 }
 
 /* Whether the word at s (len bytes) is a number as large as an address. */
@@ -380,20 +452,6 @@ static int put_symbols(struct exporter *x)
 	return err;
 }
 
-/* 1, 2, ... for each new key, the same number for one seen before. */
-static int new_id(struct km_htab *h, const void *key, size_t len, uint64_t *id)
-{
-	bool created;
-	uint64_t *v = km_htab_get(h, key, len, &created);
-
-	if (!v)
-		return -ENOMEM;
-	if (created)
-		*v = h->nr;
-	*id = *v;
-	return 0;
-}
-
 /* pid 0 is the idle task's on every machine: it stays 0. */
 static int renumber(struct exporter *x, uint32_t *id)
 {
@@ -437,7 +495,7 @@ static int copy_hit(struct exporter *x, const struct km_hit *in)
 	int err = 0;
 
 	h.ip = km_rebase_addr(&x->rb, in->ip);
-	h.addr = keep & KM_KEEP_ADDRESSES ? data_addr(x, in->addr) : 0;
+	h.addr = export_addr(x, in->addr);
 	if (in->frames)
 		h.frames = x->frames + (in->frames - x->t.d.frames);
 	if (!(keep & KM_KEEP_VALUES)) {
@@ -455,6 +513,62 @@ static int copy_hit(struct exporter *x, const struct km_hit *in)
 	return km_tw_hit(&x->w, &h);
 }
 
+/* Tasks as in the hits: renumbered and renamed by the same tables. */
+static int copy_life(struct exporter *x, const struct km_life_rec *in)
+{
+	unsigned int keep = x->o->keep;
+	struct km_life_rec r = *in;
+	struct km_buf b = { 0 };
+	int err = 0;
+
+	r.object = export_addr(x, in->object);
+	r.addr = export_addr(x, in->addr);
+	if (!(keep & KM_KEEP_PIDS))
+		err = renumber(x, &r.pid) ?: renumber(x, &r.tid);
+	if (!(keep & KM_KEEP_COMMS))
+		err = err ?: rename_comm(x, r.comm);
+	err = err ?: km_life_encode(&b, &r);
+	if (err)
+		err = oom();
+	else
+		err = km_tw_chunk(&x->w, KM_CHUNK_LIFE, b.data, b.len);
+	km_buf_free(&b);
+	return err;
+}
+
+/*
+ * The LIFE records read since the last call, each where it was among
+ * the hits: report finds a hit's object among the records read before
+ * it, so the hits queued before them go first.
+ */
+static int copy_life_so_far(struct exporter *x)
+{
+	const struct km_trace_data *d = &x->t.d;
+	int err = 0;
+
+	if (x->life_done < d->nr_life && x->w.nr_pending)
+		err = km_tw_flush(&x->w);
+	for (; !err && x->life_done < d->nr_life; x->life_done++)
+		err = copy_life(x, &d->life[x->life_done]);
+	return err;
+}
+
+/* The arming programs' counts: nothing in them to remove. */
+static int copy_life_summary(struct exporter *x)
+{
+	const struct km_life_summary *s = &x->t.d.life_summary;
+	struct km_buf b = { 0 };
+	int err;
+
+	if (!s->valid)
+		return 0;
+	err = km_life_encode_summary(&b, s) ?
+		      oom() :
+		      km_tw_chunk(&x->w, KM_CHUNK_LIFE, b.data, b.len);
+	km_buf_free(&b);
+	return err;
+}
+
 static int copy_hits(struct exporter *x)
 {
 	const struct km_hit *h;
@@ -464,11 +578,12 @@ static int copy_hits(struct exporter *x)
 	while (!err && (n = km_trace_next_hits(&x->t, &h)) != 0) {
 		if (n < 0)
 			return n;
-		err = map_frames(x);
+		err = copy_life_so_far(x) ?: map_frames(x);
 		for (i = 0; !err && i < n; i++)
 			err = copy_hit(x, &h[i]);
 	}
-	return err;
+	err = err ?: copy_life_so_far(x);
+	return err ?: copy_life_summary(x);
 }
 
 /* A trailer only if the input had one: an export claims no more. */
@@ -556,6 +671,7 @@ int km_export(const struct km_export_opts *o)
 	km_trace_close(&x.first);
 	km_htab_free(&x.pids);
 	km_htab_free(&x.comms);
+	km_htab_free(&x.objects);
 	free(x.frames);
 	return err;
 }

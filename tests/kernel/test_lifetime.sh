@@ -119,6 +119,31 @@ test_lifetime_two_objects() {
 	pass "2 objects x $((2 * n)) hits"
 }
 
+# export of a lifetime trace: the same objects with the same hits, each
+# at a made-up address, none of this machine's left in the report.
+test_lifetime_export() {
+	local n=10 rows addrs a
+
+	lt_need_fentry
+	printf 'abcdef' >a
+	printf 'abcdef' >b
+	lt_start_fpos "$n" a b
+	km record -o t -p "$LT_PID" --objects 2 --on "$LT_ON" --off "$LT_OFF" w8 '&f_pos' -- sh -c "$LT_GO" \
+		>/dev/null 2>rec.err || fail "record exited $?: $(oneline rec.err)"
+	km export -i t -o e 2>exp.err || fail "export exited $?: $(oneline exp.err)"
+	rows=$(lt_rows t)
+	expect_eq "$(wc -l <<<"$rows")" 3 "objects armed ($(tr '\n' '|' <<<"$rows"))"
+	expect_eq "$(lt_rows e)" "$rows" "objects table rows (seq slot hits after) of the export"
+	expect_eq "$(lt_hits e)" "$(lt_hits t)" "hits per object in --hits of the export"
+	addrs=$(km report -i t 2>/dev/null | awk '$1 ~ /^[0-9]+$/ && $3 ~ /^0x/ { print $3; print $4 }' | sort -u)
+	km report -i e >e.txt 2>/dev/null || fail "report on the export exited $?"
+	km report -i e --hits --format json >e.json 2>/dev/null || fail "report --format json on the export exited $?"
+	for a in $addrs; do
+		! grep -qi -- "${a#0x}" e.txt e.json || fail "the export's report shows the object address $a"
+	done
+	pass "$(wc -l <<<"$addrs") object and field addresses made up; $(awk '{ s += $3 } END { print s }' <<<"$rows") hits on objects"
+}
+
 # An arming call by another process is left out under -p, and live mode
 # takes the same options and prints the armings.
 test_lifetime_live_filtered() {

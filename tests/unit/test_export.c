@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <zstd.h>
+#include "../../common/trace/life.h"
 #include "report_fixture.h"
 #include "../../report/export.h"
 
@@ -142,9 +143,113 @@ static void write_slid(const char *path)
 	km_tw_free(&w);
 }
 
+/*
+ * A lifetime trace (record --on) on two watch slots. Slot 0: object 1
+ * at O1, hit twice, freed, hit after its free (read before its DISARM
+ * and after it), hit once its breakpoint was off, then object 3 at the
+ * same address, hit and never freed. Slot 1: object 2 at O2, hit,
+ * then a hit at slot 0's field, which no object of slot 1 has.
+ */
+#define O1 0xffff888003a1c000ull
+#define F1 (O1 + 0x48)
+#define O2 0xffff888003a1d800ull
+#define F2 (O2 + 0x10)
+#define MS(ms) (RF_START_NS + 1000000ull * (ms))
+
+static void put_life_watch(struct km_trace_writer *w, int i)
+{
+	struct km_buf b = { 0 };
+
+	assert_int_equal(km_tlv_put_u64(&b, KM_WATCH_INDEX, i), 0);
+	assert_int_equal(km_tlv_put_u64(&b, KM_WATCH_TYPE, KM_BP_W), 0);
+	assert_int_equal(km_tlv_put_u64(&b, KM_WATCH_LEN, 8), 0);
+	assert_int_equal(km_tlv_put_u64(&b, KM_WATCH_ADDR, K(0xa00100)), 0);
+	assert_int_equal(km_tlv_put_str(&b, KM_WATCH_EXPR, "f_pos"), 0);
+	assert_int_equal(km_tlv_put_str(&b, KM_WATCH_OBJECT,
+					"objects from --on alloc_file:ret"),
+			 0);
+	assert_int_equal(km_tw_chunk(w, KM_CHUNK_WATCH, b.data, b.len), 0);
+	km_buf_free(&b);
+}
+
+/* A LIFE record made by hits[task]'s task. */
+static void put_life(struct km_trace_writer *w, uint32_t kind, uint32_t slot,
+		     uint32_t seq, uint64_t ms, uint64_t object, uint64_t addr,
+		     int task)
+{
+	struct km_life_rec r = {
+		.kind = kind,
+		.slot = slot,
+		.seq = seq,
+		.event_ns = MS(ms),
+		.live_ns = MS(ms + (kind == KM_LIFE_DISARM ? 30 : 1)),
+		.object = object,
+		.addr = addr,
+		.pid = hits[task].pid,
+		.tid = hits[task].tid
+	};
+	struct km_buf b = { 0 };
+
+	snprintf(r.comm, sizeof(r.comm), "%s", hits[task].comm);
+	assert_int_equal(km_life_encode(&b, &r), 0);
+	assert_int_equal(km_tw_chunk(w, KM_CHUNK_LIFE, b.data, b.len), 0);
+	km_buf_free(&b);
+}
+
+/* A hit as hits[task] would have made it, on watch at addr. */
+static void put_life_hit(struct km_trace_writer *w, uint16_t watch,
+			 uint64_t addr, uint64_t ms, int task, bool flush)
+{
+	uint64_t regs[KM_NR_REGS];
+	struct km_hit h;
+
+	make_hit(task, &h, regs);
+	h.watch = watch;
+	h.addr = addr;
+	h.time_ns = MS(ms);
+	assert_int_equal(km_tw_hit(w, &h), 0);
+	if (flush)
+		assert_int_equal(km_tw_flush(w), 0);
+}
+
+static void write_lifetime(const char *path)
+{
+	struct km_life_summary sum = { .arms = 3, .disarms = 2, .again = 1 };
+	struct km_trailer tr = { .end_ns = MS(1000) };
+	struct km_trace_writer w;
+	struct km_buf b = { 0 };
+
+	assert_int_equal(km_tw_create(&w, path), 0);
+	put_meta(&w);
+	put_life_watch(&w, 0);
+	put_life_watch(&w, 1);
+	assert_int_equal(km_tw_chunk(&w, KM_CHUNK_KALLSYMS, slid_kallsyms,
+				     strlen(slid_kallsyms)),
+			 0);
+	put_modules(&w);
+	put_life(&w, KM_LIFE_ARM, 0, 1, 100, O1, F1, 1);
+	put_life_hit(&w, 0, F1, 150, 0, false);
+	put_life(&w, KM_LIFE_ARM, 1, 2, 120, O2, F2, 2);
+	put_life_hit(&w, 1, F2, 130, 2, false);
+	put_life_hit(&w, 1, F1, 140, 3, false);
+	put_life_hit(&w, 0, F1, 160, 2, true);
+	put_life_hit(&w, 0, F1, 210, 0, true);
+	put_life(&w, KM_LIFE_DISARM, 0, 1, 200, O1, F1, 5);
+	put_life_hit(&w, 0, F1, 220, 5, false);
+	put_life_hit(&w, 0, F1, 240, 5, true);
+	put_life(&w, KM_LIFE_ARM, 0, 3, 300, O1, F1, 2);
+	put_life_hit(&w, 0, F1, 350, 4, true);
+	put_life(&w, KM_LIFE_DISARM, 1, 2, 400, O2, F2, 0);
+	assert_int_equal(km_life_encode_summary(&b, &sum), 0);
+	assert_int_equal(km_tw_chunk(&w, KM_CHUNK_LIFE, b.data, b.len), 0);
+	km_buf_free(&b);
+	assert_int_equal(km_tw_finish(&w, &tr), 0);
+	km_tw_free(&w);
+}
+
 /* The original trace and its export, each as report_fixture.h runs it. */
 struct ex {
-	struct rf_fixture orig, exp;
+	struct rf_fixture orig, exp, life;
 };
 
 static int ex_setup(void **state)
@@ -160,6 +265,10 @@ static int ex_setup(void **state)
 	snprintf(ex.exp.path, sizeof(ex.exp.path), "%.200s/export.kmt",
 		 fx->dir);
 	write_slid(ex.orig.path);
+	ex.life = *fx;
+	snprintf(ex.life.path, sizeof(ex.life.path), "%.200s/life.kmt",
+		 fx->dir);
+	write_lifetime(ex.life.path);
 	*state = &ex;
 	return 0;
 }
@@ -191,12 +300,18 @@ static int run_export(const char *arg, ...)
 	return st;
 }
 
-static void export_ok(struct ex *ex, const char *keep)
+static void export_from(struct ex *ex, const struct rf_fixture *in,
+			const char *opt, const char *items)
 {
 	unlink(ex->exp.path);
-	assert_int_equal(run_export("-i", ex->orig.path, "-o", ex->exp.path,
-				    keep ? "--keep" : NULL, keep, NULL),
+	assert_int_equal(run_export("-i", in->path, "-o", ex->exp.path, opt,
+				    items, NULL),
 			 0);
+}
+
+static void export_ok(struct ex *ex, const char *keep)
+{
+	export_from(ex, &ex->orig, keep ? "--keep" : NULL, keep);
 }
 
 /* The file header, then every chunk's payload decompressed. */
@@ -443,6 +558,91 @@ static void test_mode_and_refusals(void **state)
 			 KM_EXIT_USAGE);
 }
 
+/* The objects table's lines of a report, their addresses taken out. */
+static char *objects_table(const struct rf_fixture *fx)
+{
+	char *out = RF_OK(fx, "--no-pager"), *t = strstr(out, "\n# objects");
+	char *table;
+
+	assert_non_null(t);
+	table = without_addresses(t);
+	free(out);
+	return table;
+}
+
+/* The table of the lifetime trace, as the original's report gives it. */
+static void assert_objects(const char *table)
+{
+	static const char *const rows[] = {
+		"^ +1 +0 .* alpha +4243 .* +2 +2$",
+		"^ +2 +1 .* beta +5151 .* +1 +0$",
+		"^ +3 +0 .* beta +5151 +- +- +1 +0$",
+		"^# 3 objects armed, 2 freed",
+		"^# 2 hits belong to no armed object$",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		if (rf_count_lines(table, rows[i]) != 1)
+			fail_msg("no line /%s/ in:\n%s", rows[i], table);
+}
+
+/*
+ * The objects table of an export is the original's, row for row, once
+ * the addresses are taken out; no object's address is left; pids,
+ * tids and comms of the LIFE records go as the hits' do.
+ */
+static void test_lifetime(void **state)
+{
+	struct ex *ex = *state;
+	char *orig = objects_table(&ex->life), *exp, *hits;
+	static const uint64_t addrs[] = { O1, F1, O2, F2 };
+	size_t len, i;
+	uint8_t *buf;
+
+	assert_objects(orig);
+	export_from(ex, &ex->life, "--keep", "pids");
+	exp = objects_table(&ex->exp);
+	assert_string_equal(orig, exp);
+	free(exp);
+	buf = plain_bytes(ex->exp.path, &len);
+	for (i = 0; i < 4; i++)
+		assert_absent_u64(buf, len, addrs[i]);
+	free(buf);
+	/* The same address, the same made-up one: objects 1 and 3. */
+	hits = RF_OK(&ex->exp, "--hits");
+	assert_int_equal(rf_count_lines(hits, "^object 1 \\(0xda7a"), 4);
+	assert_int_equal(rf_count_lines(hits, "^object 3 \\(0xda7a"), 1);
+	free(hits);
+	hits = RF_OK(&ex->exp, "--hits", "--format", "json");
+	assert_null(strstr(hits, "ffff888003a1"));
+	free(hits);
+
+	/* Renumbered and renamed as the hits are: alpha, 4242/4243 first. */
+	export_from(ex, &ex->life, "--drop", "comms");
+	exp = objects_table(&ex->exp);
+	assert_int_equal(rf_count_lines(exp, "^ +1 +0 .* task1 +2 .* +2 +2$"),
+			 1);
+	assert_int_equal(rf_count_lines(exp, "^ +2 +1 .* task2 +3 .* +1 +0$"),
+			 1);
+	assert_int_equal(
+		rf_count_lines(exp, "^ +3 +0 .* task2 +3 +- +- +1 +0$"), 1);
+	free(exp);
+	hits = RF_OK(&ex->exp, "--hits");
+	assert_int_equal(rf_count_lines(hits, "pid 3/3 comm task2 "), 3);
+	free(hits);
+
+	export_from(ex, &ex->life, "--keep", "addresses,pids");
+	buf = plain_bytes(ex->exp.path, &len);
+	for (i = 0; i < 4; i++)
+		assert_true(has_u64(buf, len, addrs[i]));
+	free(buf);
+	exp = objects_table(&ex->exp);
+	assert_string_equal(orig, exp);
+	free(exp);
+	free(orig);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -451,6 +651,7 @@ int main(void)
 		cmocka_unit_test(test_header_and_keep),
 		cmocka_unit_test(test_drop_comms),
 		cmocka_unit_test(test_mode_and_refusals),
+		cmocka_unit_test(test_lifetime),
 	};
 
 	return cmocka_run_group_tests(tests, ex_setup, ex_teardown);
