@@ -552,6 +552,8 @@ void km_life_print_summary(FILE *f, const struct km_life_summary *s)
 		fprintf(f, ", %" PRIu64 " misaligned", s->misaligned);
 	if (s->refused)
 		fprintf(f, ", %" PRIu64 " refused by the kernel", s->refused);
+	if (s->filtered)
+		fprintf(f, ", %" PRIu64 " calls filtered out", s->filtered);
 	if (s->dropped)
 		fprintf(f, ", %" PRIu64 " events lost", s->dropped);
 	fputc('\n', f);

@@ -60,7 +60,10 @@ int km_life_start(struct km_lifetime *l, struct km_armed *a,
  */
 void km_life_stop(struct km_lifetime *l, struct ring_buffer *rb,
 		  struct km_life_summary *s);
-/* One line on f: objects watched, not watched, disarms ignored. */
+/*
+ * One line on f: objects watched, not watched, disarms ignored; calls
+ * filtered out and the like when there were any.
+ */
 void km_life_print_summary(FILE *f, const struct km_life_summary *s);
 void km_life_free(struct km_lifetime *l);
 
