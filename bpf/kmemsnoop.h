@@ -124,6 +124,10 @@ struct km_life_event {
 	__u32 tid;
 	__u32 cpu;
 	char comm[KM_COMM_LEN];
+	/* --replace: the object the slot left for this one (ARM), 0 if none */
+	__u64 replaced;
+	__u32 replaced_seq; /* its arming's number */
+	__u32 reserved;
 };
 
 /* Per-CPU counts of the arming programs' runs that armed nothing. */
@@ -137,6 +141,7 @@ struct km_life_counters {
 	__u64 disarms;
 	__u64 ignored; /* --off for an object no slot holds */
 	__u64 dropped; /* the event ring buffer was full */
+	__u64 replaced; /* --replace: armings that took a slot from an older one */
 };
 
 #endif

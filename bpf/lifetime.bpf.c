@@ -7,11 +7,16 @@
  * is; off_entry lets the slot go when the object is freed. User space
  * moves the breakpoints (record/capture/lifetime.c).
  *
- * A slot's life: free (slot_obj 0) -> taken here by compare-and-swap,
- * first come first served -> gone (slot_gone 1, set here by --off) ->
- * free again, set by user space only once the breakpoints are off, so
- * a slot never takes a new object while its breakpoint may still sit
- * on the freed one.
+ * A slot's life is one word, slot_word[], changed only by
+ * compare-and-swap, so that an arming, a free and a replacement racing
+ * on other CPUs see one order: 0 (free) -> OBJ (taken here, first come
+ * first served) -> OBJ | KM_SLOT_GONE (--off saw OBJ freed) -> 0 again,
+ * set by user space only once the breakpoints are off, so a slot never
+ * takes a new object while its breakpoint may still sit on the freed
+ * one. With --replace, an arming that finds every slot taken moves the
+ * slot of the oldest arming from OBJ to the new object in one step; the
+ * old object is then no longer watched, and its --off is ignored.
+ * Objects are pointers to structs, so bit 0 is free for GONE.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -31,11 +36,20 @@ const volatile __u32 nr_derefs;
 const volatile __u64 deref_off[KM_LIFE_MAX_DEREFS];
 const volatile __u64 field_off; /* from the last base to the field */
 const volatile __u32 watch_len; /* a power of two */
+const volatile __u32 replace; /* --replace */
+
+#define KM_SLOT_GONE 1ull
 
 /* Slot state, shared with user space through the mmap'ed .bss. */
-__u64 slot_obj[KM_MAX_WATCHES];
-__u32 slot_gone[KM_MAX_WATCHES];
+__u64 slot_word[KM_MAX_WATCHES];
 __u32 slot_seq[KM_MAX_WATCHES];
+/*
+ * 1 once user space has moved the slot's breakpoints to its object:
+ * --replace takes only such a slot (and clears it), so that a slot
+ * never has more than an ARM and a DISARM waiting, and the ring buffer
+ * below cannot fill.
+ */
+__u32 slot_applied[KM_MAX_WATCHES];
 __u32 arm_seq;
 
 #include "task_filter.bpf.h"
@@ -57,7 +71,8 @@ struct {
 
 /*
  * At most two events per slot are ever waiting (an ARM, then its
- * DISARM): a slot takes no object until user space has handled both.
+ * DISARM): a slot takes no object until user space has handled both,
+ * and --replace waits for its ARM to be applied (slot_applied).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -71,14 +86,11 @@ struct {
 	__type(value, struct km_life_counters);
 } life_counters SEC(".maps");
 
-static __always_inline int send(__u32 kind, __u32 slot, __u64 obj, __u64 addr)
+static __always_inline void fill(struct km_life_event *e, __u32 kind,
+				 __u32 slot, __u64 obj, __u64 addr)
 {
-	struct km_life_event *e;
 	__u64 id = bpf_get_current_pid_tgid();
 
-	e = bpf_ringbuf_reserve(&life_events, sizeof(*e), 0);
-	if (!e)
-		return -1;
 	e->time_ns = bpf_ktime_get_ns();
 	e->object = obj;
 	e->addr = addr;
@@ -88,9 +100,27 @@ static __always_inline int send(__u32 kind, __u32 slot, __u64 obj, __u64 addr)
 	e->pid = id >> 32;
 	e->tid = (__u32)id;
 	e->cpu = bpf_get_smp_processor_id();
+	e->replaced = 0;
+	e->replaced_seq = 0;
+	e->reserved = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	/* Arming waits on user space: wake it now, not at the next poll. */
+}
+
+/* Arming waits on user space: wake it now, not at the next poll. */
+static __always_inline void submit(struct km_life_event *e)
+{
 	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
+}
+
+static __always_inline int send(__u32 kind, __u32 slot, __u64 obj, __u64 addr)
+{
+	struct km_life_event *e;
+
+	e = bpf_ringbuf_reserve(&life_events, sizeof(*e), 0);
+	if (!e)
+		return -1;
+	fill(e, kind, slot, obj, addr);
+	submit(e);
 	return 0;
 }
 
@@ -119,9 +149,61 @@ static __always_inline bool watched(__u64 obj)
 	int i;
 
 	for (i = 0; i < KM_MAX_WATCHES; i++)
-		if (i < nr_slots && slot_obj[i] == obj && !slot_gone[i])
+		if (i < nr_slots && slot_word[i] == obj)
 			return true;
 	return false;
+}
+
+/*
+ * --replace: the slot of the oldest arming still watched moves to obj.
+ * The event is reserved before the swap: events are read in the order
+ * they were reserved, and an --off of obj on another CPU can see obj in
+ * the slot only after the swap, so its DISARM comes after this ARM.
+ * Returns the slot, or -1 (nothing to replace, a race lost, or the ring
+ * buffer full: *full says which).
+ */
+static __always_inline int replace_oldest(__u64 obj, __u64 addr, bool *full)
+{
+	struct km_life_event *e;
+	__u32 best = 0, seq;
+	__u64 old = 0, w;
+	int i, slot = -1;
+
+	for (i = 0; i < KM_MAX_WATCHES; i++) {
+		if (i >= nr_slots)
+			break;
+		w = slot_word[i];
+		seq = slot_seq[i];
+		if (!w || (w & KM_SLOT_GONE) || !slot_applied[i] ||
+		    (slot >= 0 && seq >= best))
+			continue;
+		slot = i;
+		best = seq;
+		old = w;
+	}
+	if (slot < 0 ||
+	    __sync_val_compare_and_swap(
+		    &slot_applied[slot & (KM_MAX_WATCHES - 1)], 1, 0) != 1)
+		return -1;
+	e = bpf_ringbuf_reserve(&life_events, sizeof(*e), 0);
+	if (!e) {
+		slot_applied[slot & (KM_MAX_WATCHES - 1)] = 1;
+		*full = true;
+		return -1;
+	}
+	if (__sync_val_compare_and_swap(&slot_word[slot & (KM_MAX_WATCHES - 1)],
+					old, obj) != old) {
+		/* Freed or replaced meanwhile: no longer this slot's turn. */
+		bpf_ringbuf_discard(e, 0);
+		return -1;
+	}
+	slot_seq[slot & (KM_MAX_WATCHES - 1)] =
+		__sync_fetch_and_add(&arm_seq, 1) + 1;
+	fill(e, KM_LIFE_ARM, slot, obj, addr);
+	e->replaced = old;
+	e->replaced_seq = best;
+	submit(e);
+	return slot;
 }
 
 static __always_inline int arm(__u64 obj)
@@ -135,6 +217,11 @@ static __always_inline int arm(__u64 obj)
 	cnt = bpf_map_lookup_elem(&life_counters, &zero);
 	if (!cnt || !obj)
 		return 0;
+	/* Bit 0 is the slot word's GONE: a struct pointer never has it. */
+	if (obj & KM_SLOT_GONE) {
+		cnt->misaligned++;
+		return 0;
+	}
 	get_comm(comm);
 	if (id >> 32 == self_pid || !task_passes(id, cpu) ||
 	    !comm_passes(comm)) {
@@ -155,9 +242,24 @@ static __always_inline int arm(__u64 obj)
 	}
 	for (i = 0; i < KM_MAX_WATCHES; i++) {
 		if (i < nr_slots &&
-		    !__sync_val_compare_and_swap(&slot_obj[i], 0, obj)) {
+		    !__sync_val_compare_and_swap(&slot_word[i], 0, obj)) {
 			slot = i;
 			break;
+		}
+	}
+	if (slot < 0 && replace) {
+		bool full = false;
+
+		slot = replace_oldest(obj, addr, &full);
+		if (slot >= 0) {
+			bpf_map_delete_elem(&unwatched_seen, &obj);
+			cnt->arms++;
+			cnt->replaced++;
+			return 0;
+		}
+		if (full) {
+			cnt->dropped++;
+			return 0;
 		}
 	}
 	if (slot < 0) {
@@ -172,7 +274,7 @@ static __always_inline int arm(__u64 obj)
 	slot_seq[slot & (KM_MAX_WATCHES - 1)] =
 		__sync_fetch_and_add(&arm_seq, 1) + 1;
 	if (send(KM_LIFE_ARM, slot, obj, addr)) {
-		slot_obj[slot & (KM_MAX_WATCHES - 1)] = 0;
+		slot_word[slot & (KM_MAX_WATCHES - 1)] = 0;
 		cnt->dropped++;
 		return 0;
 	}
@@ -191,8 +293,9 @@ static __always_inline int disarm(__u64 obj)
 	if (!cnt || !obj)
 		return 0;
 	for (i = 0; i < KM_MAX_WATCHES; i++) {
-		if (i >= nr_slots || slot_obj[i] != obj ||
-		    __sync_val_compare_and_swap(&slot_gone[i], 0, 1))
+		if (i >= nr_slots ||
+		    __sync_val_compare_and_swap(&slot_word[i], obj,
+						obj | KM_SLOT_GONE) != obj)
 			continue;
 		if (send(KM_LIFE_DISARM, i, obj, 0))
 			cnt->dropped++;

@@ -34,6 +34,7 @@ enum {
 	OPT_OFF,
 	OPT_OBJECTS,
 	OPT_VERBOSE,
+	OPT_REPLACE,
 };
 
 _Static_assert((int)OPT_OBJECTS < (int)KM_OPT_PID_TASK,
@@ -86,6 +87,7 @@ static const struct {
 	{ { "on", required_argument, NULL, OPT_ON }, ON_BOTH },
 	{ { "off", required_argument, NULL, OPT_OFF }, ON_BOTH },
 	{ { "objects", required_argument, NULL, OPT_OBJECTS }, ON_BOTH },
+	{ { "replace", no_argument, NULL, OPT_REPLACE }, ON_BOTH },
 };
 
 #define NR_OPTS (sizeof(opts) / sizeof(opts[0]))
@@ -141,7 +143,9 @@ void km_opts_usage(FILE *f, bool record)
 	      "                           or returns with $retval (fexit)\n"
 	      "      --off FUNC:ARG       stop watching it when FUNC is given it (its free)\n"
 	      "      --objects N          watch up to N objects at once (default 1, at\n"
-	      "                           most 4); later ones are counted, not watched\n",
+	      "                           most 4); later ones are counted, not watched\n"
+	      "      --replace            instead, a later one takes the slot of the\n"
+	      "                           oldest (which is then no longer watched)\n",
 	      f);
 	if (record)
 		fputs("  -o, --output FILE        trace file (default kmemsnoop.data; - for stdout)\n"
@@ -236,10 +240,14 @@ static int parse_objects(const char *s, int *n)
 static int check_lifetime(struct km_opts *o, int nr_words)
 {
 	if (!o->life_on) {
-		if (o->life_off || o->life_objects)
-			km_usage("%s needs --on FUNC:ARG: what to watch",
-				 o->life_off ? "--off" : "--objects");
-		return o->life_off || o->life_objects ? -EINVAL : 0;
+		const char *opt = o->life_off	  ? "--off" :
+				  o->life_objects ? "--objects" :
+				  o->life_replace ? "--replace" :
+						    NULL;
+
+		if (opt)
+			km_usage("%s needs --on FUNC:ARG: what to watch", opt);
+		return opt ? -EINVAL : 0;
 	}
 	if (nr_words != 2 || o->objects) {
 		km_usage(
@@ -317,6 +325,9 @@ static int handle_opt(struct km_opts *o, int c, const char *arg)
 		return 0;
 	case OPT_OBJECTS:
 		return parse_objects(arg, &o->life_objects);
+	case OPT_REPLACE:
+		o->life_replace = true;
+		return 0;
 	case 'h':
 		km_opts_usage(stdout, o->record);
 		return 1;
@@ -447,6 +458,8 @@ int km_opts_resolve(struct km_opts *o, struct km_targets *t)
 		err = km_life_resolve(&o->life, o->life_on, o->life_off,
 				      o->life_objects, o->words[0], o->words[1],
 				      &t->syms, t->watches);
+	if (!err && o->life_replace)
+		km_life_replace_oldest(o->life);
 	if (!err)
 		t->nr_watches = o->nr_watches;
 	return err;

@@ -35,6 +35,7 @@ struct km_opts {
 	/* --on, --off, --objects: record/capture/lifetime.h */
 	const char *life_on, *life_off;
 	int life_objects;
+	bool life_replace; /* --replace */
 	struct km_lifetime *life;
 };
 

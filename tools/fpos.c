@@ -13,6 +13,9 @@
  * waits 100 ms for the breakpoints, does N rounds of one read(2) of one
  * byte and one lseek(2) back to 0 on each file in turn (2 f_pos writes
  * per file and round), closes them all and prints "done".
+ * FPOS_GAP_MS=M in the environment waits M ms between the files'
+ * preads, so that each arming is live before the next call comes
+ * (record --replace moves only a slot whose arming is done).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -32,6 +35,7 @@ static void nap_ms(long ms)
 int main(int argc, char **argv)
 {
 	int fd[MAX_FILES], nf = argc - 3, i, j, go;
+	const char *gap = getenv("FPOS_GAP_MS");
 	long n;
 	char c;
 
@@ -53,6 +57,8 @@ int main(int argc, char **argv)
 	/* The FIFO's own arming and disarming are over by then. */
 	nap_ms(100);
 	for (i = 0; i < nf; i++) {
+		if (i && gap)
+			nap_ms(atol(gap));
 		fd[i] = open(argv[3 + i], O_RDONLY);
 		if (fd[i] < 0 || pread(fd[i], &c, 1, 0) != 1) {
 			perror(argv[3 + i]);

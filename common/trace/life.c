@@ -19,6 +19,9 @@ int km_life_encode(struct km_buf *b, const struct km_life_rec *r)
 	err = err ?: km_tlv_put_u64(b, KM_LIFE_ADDR, r->addr);
 	err = err ?: km_tlv_put_u64(b, KM_LIFE_PID, r->pid);
 	err = err ?: km_tlv_put_u64(b, KM_LIFE_TID, r->tid);
+	/* Only where set: a reader from before --replace sees a free. */
+	if (!err && r->replaced)
+		err = km_tlv_put_u64(b, KM_LIFE_REPLACED, 1);
 	return err ?: km_tlv_put_str(b, KM_LIFE_COMM, r->comm);
 }
 
@@ -36,6 +39,7 @@ int km_life_encode_summary(struct km_buf *b, const struct km_life_summary *s)
 	err = err ?: km_tlv_put_u64(b, KM_LIFE_UNREADABLE, s->unreadable);
 	err = err ?: km_tlv_put_u64(b, KM_LIFE_MISALIGNED, s->misaligned);
 	err = err ?: km_tlv_put_u64(b, KM_LIFE_REFUSED, s->refused);
+	err = err ?: km_tlv_put_u64(b, KM_LIFE_REPLACES, s->replaced);
 	return err ?: km_tlv_put_u64(b, KM_LIFE_DROPPED, s->dropped);
 }
 
@@ -63,6 +67,10 @@ static uint64_t *slot_of(uint16_t tag, uint64_t *v, struct km_life_summary *s)
 		return &s->refused;
 	case KM_LIFE_DROPPED:
 		return &s->dropped;
+	case KM_LIFE_REPLACES:
+		return &s->replaced;
+	case KM_LIFE_REPLACED:
+		return &v[0]; /* v[0]: no tag of its own below KIND */
 	}
 	return tag >= KM_LIFE_KIND && tag <= KM_LIFE_TID ? &v[tag] : NULL;
 }
@@ -125,6 +133,7 @@ int km_life_decode(const uint8_t *p, size_t len, struct km_life_rec *r,
 	r->addr = v[KM_LIFE_ADDR];
 	r->pid = v[KM_LIFE_PID];
 	r->tid = v[KM_LIFE_TID];
+	r->replaced = r->kind == KM_LIFE_DISARM && v[0];
 	return 1;
 }
 
@@ -261,7 +270,8 @@ long km_life_object_of(const struct km_life_index *ix,
 	if (d >= 0 && recs[d].event_ns <= time_ns) {
 		if (time_ns > recs[d].live_ns)
 			return -1; /* after its breakpoint was off */
-		*after_free = true;
+		/* Not freed, only left for a newer one: still its hit. */
+		*after_free = !recs[d].replaced;
 	}
 	return i;
 }

@@ -33,6 +33,11 @@ struct km_life_rec {
 	uint64_t object, addr; /* addr: the watched field (ARM) */
 	uint32_t pid, tid;
 	char comm[KM_COMM_LEN + 1];
+	/*
+	 * DISARM: not a free, but --replace moving the slot to the next
+	 * ARM's object at live_ns; hits until then are the object's own.
+	 */
+	bool replaced;
 };
 
 /* The arming programs' counts, written once at the end (SUMMARY). */
@@ -44,6 +49,7 @@ struct km_life_summary {
 	uint64_t filtered, again, unreadable, misaligned;
 	uint64_t refused; /* the kernel would not move a breakpoint there */
 	uint64_t dropped;
+	uint64_t replaced; /* armings that took an older one's slot */
 };
 
 /* One LIFE chunk's payload for r, appended to b. */

@@ -103,6 +103,7 @@ enum km_life_tag {
 	KM_LIFE_PID = 8, /* of the task that made the call */
 	KM_LIFE_TID = 9,
 	KM_LIFE_COMM = 10, /* string, at most 16 bytes */
+	KM_LIFE_REPLACED = 11, /* DISARM: 1 if --replace moved the slot on */
 	KM_LIFE_ARMS = 16, /* SUMMARY: objects a slot took */
 	KM_LIFE_DISARMS = 17,
 	KM_LIFE_UNWATCHED = 18, /* arrived with every slot taken */
@@ -113,6 +114,7 @@ enum km_life_tag {
 	KM_LIFE_MISALIGNED = 23, /* the field not aligned to the length */
 	KM_LIFE_REFUSED = 24, /* the kernel would not move a breakpoint */
 	KM_LIFE_DROPPED = 25, /* events lost: the ring buffer was full */
+	KM_LIFE_REPLACES = 26, /* armings that took an older one's slot */
 };
 
 /* Readers refuse more; a real kernel has a few hundred at most. */

@@ -44,7 +44,15 @@ struct km_lifetime {
 	struct km_life_hit_state hs;
 	km_life_cb on_life;
 	void *ctx;
+	bool replace; /* --replace */
 	uint64_t addr[KM_MAX_WATCHES]; /* each slot's field, while it has one */
+	/*
+	 * Each slot's object and arming number, as the events handled so
+	 * far leave them: the events come in the order they were made, so
+	 * a DISARM is of the object these say, whatever the BPF side read.
+	 */
+	uint64_t obj[KM_MAX_WATCHES];
+	uint32_t seq[KM_MAX_WATCHES];
 	uint64_t refused;
 	int err; /* from on_life: stops the session */
 };
@@ -299,6 +307,11 @@ int km_life_resolve(struct km_lifetime **lp, const char *on, const char *off,
 	return 0;
 }
 
+void km_life_replace_oldest(struct km_lifetime *l)
+{
+	l->replace = true;
+}
+
 /* Moves slot's breakpoints on every CPU to addr, on or off. */
 static int move(struct km_lifetime *l, int slot, uint64_t addr, bool off)
 {
@@ -323,14 +336,44 @@ static void release(struct km_lifetime *l, int slot)
 {
 	l->hs.watch_live[slot] = 0;
 	l->addr[slot] = 0;
-	__atomic_store_n(&l->skel->bss->slot_gone[slot], 0, __ATOMIC_RELEASE);
-	__atomic_store_n(&l->skel->bss->slot_obj[slot], 0, __ATOMIC_RELEASE);
+	l->obj[slot] = 0;
+	__atomic_store_n(&l->skel->bss->slot_applied[slot], 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&l->skel->bss->slot_word[slot], 0, __ATOMIC_RELEASE);
+}
+
+/* Hands r (ARM or DISARM, complete) to the caller; 1 if it said stop. */
+static int emit(struct km_lifetime *l, const struct km_life_rec *r)
+{
+	if (!l->on_life || l->err)
+		return 0;
+	l->err = l->on_life(l->ctx, r);
+	return l->err < 0;
+}
+
+/*
+ * --replace: the DISARM of the object the slot left, as its free would
+ * be, but marked replaced: its breakpoint moved on at live_ns, to the
+ * object of the ARM that follows it.
+ */
+static void emit_replaced(struct km_lifetime *l, const struct km_life_rec *arm,
+			  uint64_t old_addr)
+{
+	struct km_life_rec r = *arm;
+
+	r.kind = KM_LIFE_DISARM;
+	r.replaced = true;
+	r.seq = l->seq[arm->slot];
+	r.object = l->obj[arm->slot];
+	r.addr = old_addr;
+	emit(l, &r);
 }
 
 static int on_arm(struct km_lifetime *l, const struct km_life_event *e,
 		  struct km_life_rec *r)
 {
 	int s = e->slot, err;
+	uint64_t old_addr = l->addr[s];
+	bool replacing = e->replaced && l->obj[s] == e->replaced;
 
 	/* No old value from the last object: the first hit has none. */
 	l->hs.last_valid[s] = 0;
@@ -338,6 +381,8 @@ static int on_arm(struct km_lifetime *l, const struct km_life_event *e,
 	l->hs.watch_live[s] = 1;
 	err = move(l, s, e->addr, false);
 	r->live_ns = km_now_ns();
+	if (replacing)
+		emit_replaced(l, r, old_addr);
 	if (err) {
 		if (!l->refused++)
 			km_warn("the kernel would not move a breakpoint to 0x%" PRIx64
@@ -348,6 +393,10 @@ static int on_arm(struct km_lifetime *l, const struct km_life_event *e,
 		return 1;
 	}
 	l->addr[s] = e->addr;
+	l->obj[s] = e->object;
+	l->seq[s] = e->seq;
+	/* Moved: --replace may take this slot from now on. */
+	__atomic_store_n(&l->skel->bss->slot_applied[s], 1, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -359,6 +408,8 @@ static int on_disarm(struct km_lifetime *l, const struct km_life_event *e,
 	move(l, s, l->addr[s], true);
 	r->live_ns = km_now_ns();
 	r->addr = l->addr[s];
+	r->seq = l->seq[s];
+	r->object = l->obj[s];
 	release(l, s);
 	return 0;
 }
@@ -387,9 +438,8 @@ static int on_event(void *ctx, void *data, size_t size)
 		err = on_disarm(l, e, &r);
 	else
 		return 0;
-	if (err || !l->on_life || l->err)
-		return 0;
-	l->err = l->on_life(l->ctx, &r);
+	if (!err)
+		emit(l, &r);
 	return l->err < 0 ? l->err : 0;
 }
 
@@ -428,6 +478,7 @@ static int load(struct km_lifetime *l, const struct kmemsnoop_filter *filter)
 		s->rodata->deref_off[i] = l->path.derefs[i].off;
 	s->rodata->field_off = l->path.off;
 	s->rodata->watch_len = l->watches[0].len;
+	s->rodata->replace = l->replace;
 	on = l->on.retval ? s->progs.on_exit : s->progs.on_entry;
 	bpf_program__set_autoload(
 		l->on.retval ? s->progs.on_entry : s->progs.on_exit, false);
@@ -529,6 +580,7 @@ void km_life_stop(struct km_lifetime *l, struct ring_buffer *rb,
 			s->unreadable += c[i].unreadable;
 			s->misaligned += c[i].misaligned;
 			s->dropped += c[i].dropped;
+			s->replaced += c[i].replaced;
 		}
 	}
 	free(c);
@@ -543,6 +595,9 @@ void km_life_print_summary(FILE *f, const struct km_life_summary *s)
 		" freed), %" PRIu64 " not watched (every slot taken), %" PRIu64
 		" disarms ignored (object not watched)",
 		s->arms - s->refused, s->disarms, s->unwatched, s->ignored);
+	if (s->replaced)
+		fprintf(f, ", %" PRIu64 " replaced by newer ones (--replace)",
+			s->replaced);
 	if (s->unreadable)
 		fprintf(f,
 			", %" PRIu64

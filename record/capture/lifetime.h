@@ -37,6 +37,14 @@ int km_life_resolve(struct km_lifetime **lp, const char *on, const char *off,
 		    int nr, const char *bp, const char *expr,
 		    const struct km_symtab *syms, struct km_watch *watches);
 
+/*
+ * --replace: an object that arrives with every slot taken takes the
+ * slot of the oldest arming, whose object is then no longer watched
+ * (its DISARM record says replaced), instead of being counted and left.
+ * Before km_life_start().
+ */
+void km_life_replace_oldest(struct km_lifetime *l);
+
 /* The hit program's state a slot's arming changes (kmemsnoop.bpf.c). */
 struct km_life_hit_state {
 	__u64 *watch_addr;

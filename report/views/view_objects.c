@@ -122,7 +122,9 @@ static bool settle(struct km_obj_tally *ot, const struct km_trace_data *d,
 
 	o->hits += o->waiting - kept;
 	for (k = 0; k < kept; k++) {
-		if (!off || o->kept[k] < off->event_ns)
+		/* A slot moved on by --replace: its hits until the move. */
+		if (!off || o->kept[k] < off->event_ns ||
+		    (off->replaced && o->kept[k] <= off->live_ns))
 			o->hits++;
 		else if (o->kept[k] <= off->live_ns)
 			o->after++;
@@ -181,6 +183,11 @@ static void print_summary(FILE *f, const struct km_life_summary *s)
 {
 	if (!s->valid)
 		return;
+	if (s->replaced)
+		fprintf(f,
+			"# %" PRIu64
+			" armings took the slot of an older one (--replace)\n",
+			s->replaced);
 	fprintf(f,
 		"# %" PRIu64 " objects armed, %" PRIu64
 		" freed; not watched: %" PRIu64
@@ -216,9 +223,13 @@ static void print_object(FILE *f, struct km_report *r, size_t i,
 
 	km_format_time(&r->pc, a->event_ns, at, sizeof(at));
 	if (j >= 0)
-		km_format_time(&r->pc, d->life[j].event_ns, off, sizeof(off));
+		km_format_time(&r->pc, d->life[j].event_ns, off,
+			       sizeof(off) - 1);
 	else
 		snprintf(off, sizeof(off), "-");
+	/* Not a free: --replace moved the slot on (the table's note). */
+	if (j >= 0 && d->life[j].replaced)
+		strcat(off, "*");
 	km_escape_text(comm, sizeof(comm), a->comm, strlen(a->comm));
 	fprintf(f, "  %6u %4u 0x%016" PRIx64 " 0x%016" PRIx64 " %-14s ", a->seq,
 		a->slot, a->object, a->addr, at);
@@ -236,6 +247,7 @@ int km_view_objects(FILE *f, struct km_report *r, struct km_obj_tally *ot)
 {
 	const struct km_trace_data *d = r->d;
 	uint64_t unsure = 0;
+	bool replaced = false;
 	size_t i;
 
 	for (i = 0; i < ot->cap && i < d->nr_life; i++)
@@ -248,9 +260,14 @@ int km_view_objects(FILE *f, struct km_report *r, struct km_obj_tally *ot)
 	fprintf(f, "# %6s %4s %-18s %-18s %-14s %9s %-24s %-14s %9s %7s %10s\n",
 		"object", "slot", "address", "field at", "armed at", "latency",
 		"given by", "freed at", "off after", "hits", "after free");
-	for (i = 0; i < d->nr_life; i++)
+	for (i = 0; i < d->nr_life; i++) {
 		if (d->life[i].kind == KM_LIFE_ARM)
 			print_object(f, r, i, i < ot->cap ? &ot->obj[i] : NULL);
+		replaced |= d->life[i].replaced;
+	}
+	if (replaced)
+		fputs("# *: not freed but left (--replace): the slot moved on to a newer object\n",
+		      f);
 	if (ot->none)
 		fprintf(f, "# %" PRIu64 " hits belong to no armed object\n",
 			ot->none);

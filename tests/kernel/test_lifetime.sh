@@ -232,3 +232,35 @@ test_lifetime_dentry() {
 	expect_eq "$(jq -r 'select(.object == null) | .ip' t.json | wc -l)" 0 "hits outside the object's life"
 	pass "before the free: $by; after: $(jq -r 'select(.object.after_free) | .stack[0].sym' t.json | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')"
 }
+
+# --replace with one slot: the FIFO is armed and freed, a is armed, and
+# b, preaded 300 ms later (once a's arming is live), takes a's slot: a
+# is left, not freed (its DISARM says replaced), and every f_pos write
+# of the rounds is b's, 2N of them; none of a's is seen.
+test_lifetime_replace() {
+	local n=20 rows a b
+
+	lt_need_fentry
+	printf 'abcdef' >a
+	printf 'abcdef' >b
+	FPOS_GAP_MS=300 lt_start_fpos "$n" a b
+	km record -o t -p "$LT_PID" --replace --on "$LT_ON" --off "$LT_OFF" w8 '&f_pos' -- sh -c "$LT_GO" \
+		>/dev/null 2>rec.err || fail "record exited $?: $(oneline rec.err)"
+	grep -q '1 replaced by newer ones (--replace)' rec.err ||
+		fail "record does not say a was replaced: $(grep 'objects watched' rec.err)"
+	rows=$(lt_rows t)
+	expect_eq "$(wc -l <<<"$rows")" 3 "objects armed ($(tr '\n' '|' <<<"$rows"))"
+	read -r a _ <<<"$(sed -n 2p <<<"$rows")"
+	read -r b _ <<<"$(sed -n 3p <<<"$rows")"
+	expect_eq "$(sed -n 2p <<<"$rows" | awk '{ print $3, $4 }')" "0 0" "a's hits and hits after its free"
+	expect_eq "$(sed -n 3p <<<"$rows" | awk '{ print $3, $4 }')" "$((2 * n)) 0" "b's hits and hits after its free"
+	km report -i t 2>/dev/null | grep -Eq "^ +$a .*\*" ||
+		fail "a's row does not say it was left: $(km report -i t 2>/dev/null | grep -E "^ +$a ")"
+	km report -i t 2>/dev/null | grep -q '^# \*: not freed but left (--replace)' ||
+		fail "no note on the replaced object"
+	km report -i t 2>/dev/null | grep -q '^# 1 armings took the slot of an older one' ||
+		fail "no replacement count: $(km report -i t 2>/dev/null | grep '^# ')"
+	hits_json t
+	expect_eq "$(jq -r '.object.seq' t.json | sort -u | tr '\n' ' ')" "$b " "objects of the hits"
+	pass "a (object $a) left for b (object $b): $((2 * n)) hits, all b's"
+}

@@ -177,6 +177,66 @@ static void test_attribution(void **state)
 	km_life_index_free(&ix);
 }
 
+/*
+ * --replace: object A (seq 1) is left at 200 for B (seq 2), its
+ * breakpoint moved at 230. A's hits until the move are its own, not
+ * after a free; after it, nobody's at A's address; B's from its arming.
+ * The flag round-trips, and only on a DISARM.
+ */
+static const struct km_life_rec replaced_recs[] = {
+	{ .kind = KM_LIFE_ARM, .slot = 0, .seq = 1, .event_ns = 100,
+	  .live_ns = 110, .object = 0xa000, .addr = 0xa008 },
+	{ .kind = KM_LIFE_DISARM, .slot = 0, .seq = 1, .event_ns = 200,
+	  .live_ns = 230, .object = 0xa000, .addr = 0xa008, .replaced = true },
+	{ .kind = KM_LIFE_ARM, .slot = 0, .seq = 2, .event_ns = 200,
+	  .live_ns = 230, .object = 0xb000, .addr = 0xb008 },
+};
+
+static void test_replaced(void **state)
+{
+	struct km_life_rec r, arm = replaced_recs[0];
+	struct km_life_summary s = { .valid = true, .replaced = 4 }, got;
+	struct km_buf b = { 0 };
+	const char *why = NULL;
+	bool freed;
+
+	(void)state;
+	assert_int_equal(km_life_encode(&b, &replaced_recs[1]), 0);
+	assert_int_equal(km_life_decode(b.data, b.len, &r, &got, &why), 1);
+	assert_memory_equal(&r, &replaced_recs[1], sizeof(r));
+	km_buf_free(&b);
+	arm.replaced = true; /* meaningless on an ARM: not kept */
+	assert_int_equal(km_life_encode(&b, &arm), 0);
+	assert_int_equal(km_life_decode(b.data, b.len, &r, &got, &why), 1);
+	assert_false(r.replaced);
+	km_buf_free(&b);
+	assert_int_equal(km_life_encode_summary(&b, &s), 0);
+	assert_int_equal(km_life_decode(b.data, b.len, &r, &got, &why), 2);
+	assert_int_equal(got.replaced, 4);
+	km_buf_free(&b);
+
+	km_life_index_free(&ix);
+	for (size_t i = 1; i <= 3; i++)
+		assert_int_equal(km_life_index_add(&ix, replaced_recs, i), 0);
+	assert_int_equal(km_life_disarm_of(&ix, 0), 1);
+	assert_int_equal(km_life_object_of(&ix, replaced_recs, 0, 0xa008, 150,
+					   &freed),
+			 0);
+	assert_false(freed);
+	assert_int_equal(km_life_object_of(&ix, replaced_recs, 0, 0xa008, 220,
+					   &freed),
+			 0);
+	assert_false(freed);
+	assert_int_equal(km_life_object_of(&ix, replaced_recs, 0, 0xa008, 240,
+					   &freed),
+			 -1);
+	assert_int_equal(km_life_object_of(&ix, replaced_recs, 0, 0xb008, 240,
+					   &freed),
+			 2);
+	assert_false(freed);
+	km_life_index_free(&ix);
+}
+
 /* The latest ARM read so far on the slot at the address, by a walk. */
 static long scan(const struct km_life_rec *r, size_t n, uint16_t w,
 		 uint64_t addr, uint64_t t)
@@ -324,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_attribution),
 		cmocka_unit_test(test_index_matches_walk),
 		cmocka_unit_test(test_disarm_pairing),
+		cmocka_unit_test(test_replaced),
 		cmocka_unit_test(test_trace_file),
 	};
 
