@@ -4,9 +4,11 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/utsname.h>
 #include "../common/color.h"
 #include "../common/error.h"
+#include "../common/escape.h"
 #include "../common/print/hit_print.h"
 #include "commands.h"
 #include "../common/symbolize/ksyms.h"
@@ -127,17 +129,21 @@ static int on_hit(void *ctx, const struct km_hit *h)
 /* Objects taken and let go, between the hits, as they happen. */
 static int on_life(void *ctx, const struct km_life_rec *r)
 {
+	/* A task names itself: its comm is escaped as in every view. */
+	char comm[4 * KM_COMM_LEN + 1];
+
 	(void)ctx;
+	km_escape_text(comm, sizeof(comm), r->comm, strlen(r->comm));
 	if (r->kind == KM_LIFE_ARM)
 		printf("Object %u armed on watch %u: 0x%" PRIx64
 		       ", field at 0x%" PRIx64
 		       ", given by %s %u/%u, live %.1f us after the call\n",
-		       r->seq, r->slot, r->object, r->addr, r->comm, r->pid,
+		       r->seq, r->slot, r->object, r->addr, comm, r->pid,
 		       r->tid, (r->live_ns - r->event_ns) / 1e3);
 	else
 		printf("Object %u freed on watch %u: 0x%" PRIx64
 		       " by %s %u/%u, breakpoint off %.1f us after the call\n",
-		       r->seq, r->slot, r->object, r->comm, r->pid, r->tid,
+		       r->seq, r->slot, r->object, comm, r->pid, r->tid,
 		       (r->live_ns - r->event_ns) / 1e3);
 	return 0;
 }

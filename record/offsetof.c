@@ -17,7 +17,7 @@
 
 const struct option km_offsetof_opts[] = {
 	{ "btf", required_argument, NULL, 'b' },
-	{ "vmlinux", required_argument, NULL, 'v' },
+	{ "vmlinux", required_argument, NULL, 'k' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ 0 },
@@ -29,7 +29,7 @@ static void usage(FILE *f)
 	      "  TYPE    'struct NAME', 'union NAME' or a typedef name\n"
 	      "  MEMBER  a member path: se.nr_migrations, comm[3], ...\n"
 	      "  -b, --btf FILE      another kernel's BTF: raw, or an ELF file with .BTF\n"
-	      "  -v, --vmlinux FILE  the same, for a vmlinux\n"
+	      "  -k, --vmlinux FILE  the same, for a vmlinux (k as in perf; v still works)\n"
 	      "  -V, --version       print the versions of kmemsnoop and its libraries\n"
 	      "Prints each member's offset, size and type; by default from the\n"
 	      "running kernel's BTF (/sys/kernel/btf, modules included).\n"
@@ -94,16 +94,17 @@ static int run(const char *file, int argc, char **argv)
 int km_cmd_offsetof(int argc, char **argv)
 {
 	char shorts[2 * sizeof(km_offsetof_opts) / sizeof(km_offsetof_opts[0]) +
-		    2];
+		    4];
 	const char *file = NULL;
 	int c;
 
 	km_opt_shorts(km_offsetof_opts, true, shorts, sizeof(shorts));
+	km_opt_old_short(shorts, sizeof(shorts), 'v', required_argument);
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shorts, km_offsetof_opts, NULL)) !=
 	       -1) {
-		if (c == 'b' || c == 'v') {
+		if (c == 'b' || c == 'k' || c == 'v') {
 			file = optarg;
 		} else if (c == 'h') {
 			usage(stdout);

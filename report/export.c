@@ -293,22 +293,46 @@ static char *mask_addresses(const char *s)
 	return out;
 }
 
-/* FILTERS with the values of pid= and tid= (and comm=) words as "?". */
+/* The keys record's filter description has after comm= (filter.c). */
+static bool after_comm_key(const char *w)
+{
+	return !strncmp(w, "cpus=", 5) || !strncmp(w, "value", 5) ||
+	       !strncmp(w, "count=", 6);
+}
+
+/*
+ * Where the value of the comm= word at s ends: at the next key. A name
+ * from a trace of before names were escaped may hold spaces, and all of
+ * it goes.
+ */
+static size_t comm_value_len(const char *s)
+{
+	size_t len = strcspn(s, " ");
+
+	while (s[len] == ' ' && !after_comm_key(s + len + 1))
+		len += 1 + strcspn(s + len + 1, " ");
+	return len;
+}
+
+/* FILTERS with the values of the pid, tid and comm words as "?". */
 static char *mask_filters(const char *s, unsigned int keep)
 {
 	size_t n = strlen(s), i = 0, o = 0, w;
 	char *out = malloc(n + 1);
+	bool pid, comm;
 
 	while (out && i < n) {
 		w = strcspn(s + i, " ");
-		if ((!(keep & KM_KEEP_PIDS) && (!strncmp(s + i, "pid=", 4) ||
-						!strncmp(s + i, "tid=", 4))) ||
-		    (!(keep & KM_KEEP_COMMS) && !strncmp(s + i, "comm=", 5))) {
+		pid = !strncmp(s + i, "pid=", 4) || !strncmp(s + i, "tid=", 4) ||
+		      !strncmp(s + i, "exclude-pid=", 12);
+		comm = !strncmp(s + i, "comm=", 5);
+		if ((pid && !(keep & KM_KEEP_PIDS)) ||
+		    (comm && !(keep & KM_KEEP_COMMS))) {
 			w = strchr(s + i, '=') - (s + i) + 1;
 			memcpy(out + o, s + i, w);
 			o += w;
 			out[o++] = '?';
-			i += strcspn(s + i, " ");
+			i += comm ? comm_value_len(s + i) : strcspn(s + i, " ");
 			continue;
 		}
 		memcpy(out + o, s + i, w + (i + w < n));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,7 +127,10 @@ static int each_item(struct kmemsnoop_filter *f, const char *list,
 	}
 }
 
-/* A positive number that fits 32 bits: a pid or tid. */
+/*
+ * A pid or tid: a positive number a pid_t holds (above INT_MAX, the
+ * existence check's kill() would take it for a process group).
+ */
 static int parse_id(const char *s, uint32_t *id)
 {
 	unsigned long v;
@@ -136,7 +140,7 @@ static int parse_id(const char *s, uint32_t *id)
 		return -EINVAL;
 	errno = 0;
 	v = strtoul(s, &end, 10);
-	if (errno || *end || !v || v > UINT32_MAX)
+	if (errno || *end || !v || v > INT_MAX)
 		return -EINVAL;
 	*id = v;
 	return 0;
@@ -239,6 +243,26 @@ static void describe_cpus(const struct kmemsnoop_filter *f, char *buf,
 	}
 }
 
+/*
+ * One --comm name, its separators (space, comma, '=', backslash) as
+ * \xNN: a name may hold them, and neither report nor export's masking
+ * may take its rest for the next key.
+ */
+static void describe_comm(const char *name, char *buf, size_t size)
+{
+	size_t len = strlen(buf);
+	int i;
+
+	for (i = 0; i < KM_COMM_LEN && name[i] && len + 5 < size; i++) {
+		if (strchr(" ,=\\", name[i]))
+			len += snprintf(buf + len, size - len, "\\x%02x",
+					(unsigned char)name[i]);
+		else
+			buf[len++] = name[i];
+		buf[len] = '\0';
+	}
+}
+
 void km_filter_describe(const struct kmemsnoop_filter *f, char *buf,
 			size_t size)
 {
@@ -254,8 +278,10 @@ void km_filter_describe(const struct kmemsnoop_filter *f, char *buf,
 		ADD("%s%u", i ? "," : " tid=", f->tids[i]);
 	if (f->exclude_pid)
 		ADD(" exclude-pid=%u", f->exclude_pid);
-	for (i = 0; i < f->nr_comms; i++)
-		ADD("%s%.*s", i ? "," : " comm=", KM_COMM_LEN, f->comms[i]);
+	for (i = 0; i < f->nr_comms; i++) {
+		ADD("%s", i ? "," : " comm=");
+		describe_comm(f->comms[i], buf, size);
+	}
 	if (f->has_cpus)
 		describe_cpus(f, buf, size);
 	if (f->value_op)

@@ -24,7 +24,8 @@ int km_filter_tids(struct kmemsnoop_filter *f, const char *list);
 int km_filter_comms(struct kmemsnoop_filter *f, const char *list);
 /*
  * "pid=1,2 comm=cat,sh cpus=0,1 value>=5 ..." for the trace header, the
- * lists in the order given; "" if none.
+ * lists in the order given; "" if none. A name's space, comma, '=' and
+ * backslash are written \xNN.
  */
 void km_filter_describe(const struct kmemsnoop_filter *f, char *buf,
 			size_t size);

@@ -130,6 +130,9 @@ test_cli_offsetof_not_btf() {
 	echo "not BTF" >plain
 	unset KMEMSNOOP_DEBUG
 	cli_case 1 "^kmemsnoop: plain is neither an ELF file with BTF nor raw BTF" -- offsetof --btf plain task_struct pid
+	# -k as everywhere, and -v, its old letter: the same file option.
+	cli_case 1 "^kmemsnoop: plain is neither an ELF file with BTF nor raw BTF" -- offsetof -k plain task_struct pid
+	cli_case 1 "^kmemsnoop: plain is neither an ELF file with BTF nor raw BTF" -- offsetof -v plain task_struct pid
 	check_done
 	KMEMSNOOP_DEBUG=1 km offsetof --btf plain task_struct pid >/dev/null 2>dbg.err
 	grep -q '^libbpf: ' dbg.err || fail "KMEMSNOOP_DEBUG=1 shows no libbpf line: $(oneline dbg.err)"

@@ -329,13 +329,15 @@ test_filter_live() {
 
 # The lists of -p, --tid and --comm, over a workload of three processes
 # with comms of their own, let go one after another as A and B are:
-#   L0  the trigger as "fltzero", FLT_LN[0] preads on a thread of its own
-#   L1  the trigger as "fltone", FLT_LN[1] preads, the same way
+#   L0  the trigger as "fltname-zero-15", FLT_LN[0] preads on a thread of its own
+#   L1  the trigger as "fltname-zero-16", FLT_LN[1] preads, the same way
 #   L2  a perl reader, comm "perl", FLT_LN[2] reads on its main thread
-# (a link named as the comm execs the trigger). Each list must keep
+# (a link named as the comm execs the trigger; the two names are the
+# 15 bytes the kernel keeps, and differ only in the last, which the
+# in-kernel filter compares in its second 8-byte word). Each list must keep
 # exactly perf's count for each process it names, and none of the others.
 FLT_LN=(300 200 100)
-FLT_LCOMM=(fltzero fltone perl)
+FLT_LCOMM=(fltname-zero-15 fltname-zero-16 perl)
 
 # flt_lcmd I: the command line of L$I.
 flt_lcmd() {
@@ -455,27 +457,27 @@ test_filter_tid_list() {
 # --comm x,y: tasks with either name, whoever they are; repeats add up.
 test_filter_comm_list() {
 	flt_lrefs
-	flt_lrecord --comm fltzero,perl
-	flt_lexpect "--comm fltzero,perl" "1 0 1" "comm=fltzero,perl" '.comm | IN("fltzero", "perl")'
-	flt_lrecord --comm fltone --comm fltzero
-	flt_lexpect "--comm fltone --comm fltzero" "1 1 0" "comm=fltone,fltzero" \
-		'.comm | IN("fltone", "fltzero")'
+	flt_lrecord --comm fltname-zero-15,perl
+	flt_lexpect "--comm fltname-zero-15,perl" "1 0 1" "comm=fltname-zero-15,perl" '.comm | IN("fltname-zero-15", "perl")'
+	flt_lrecord --comm fltname-zero-16 --comm fltname-zero-15
+	flt_lexpect "--comm fltname-zero-16 --comm fltname-zero-15" "1 1 0" "comm=fltname-zero-16,fltname-zero-15" \
+		'.comm | IN("fltname-zero-16", "fltname-zero-15")'
 	# Whole names, not prefixes, each of them.
-	flt_lrecord --comm flt,fltzer,fltones
-	flt_lexpect "--comm flt,fltzer,fltones" "0 0 0" "comm=flt,fltzer,fltones" 'false'
+	flt_lrecord --comm flt,fltname-zero-1,fltname-zero-17
+	flt_lexpect "--comm flt,fltname-zero-1,fltname-zero-17" "0 0 0" "comm=flt,fltname-zero-1,fltname-zero-17" 'false'
 	check_done
-	pass "--comm fltzero,perl: ${FLT_LP[0]} + ${FLT_LP[2]} hits; --comm fltone --comm fltzero: ${FLT_LP[1]} + ${FLT_LP[0]}; prefixes: none"
+	pass "--comm fltname-zero-15,perl: ${FLT_LP[0]} + ${FLT_LP[2]} hits; --comm fltname-zero-16 --comm fltname-zero-15: ${FLT_LP[1]} + ${FLT_LP[0]}; prefixes: none"
 }
 
 # The lists together: a hit must be in each (-p L0,L1 and --comm
-# fltone,perl leave L1 alone), in live mode as in record.
+# fltname-zero-16,perl leave L1 alone), in live mode as in record.
 test_filter_lists_combined() {
 	local n=() i
 
 	flt_lrefs
-	flt_lrecord -p @0,@1 --comm fltone,perl
-	flt_lexpect "-p L0,L1 --comm fltone,perl" "0 1 0" \
-		"pid=${FLT_LPID[0]},${FLT_LPID[1]} comm=fltone,perl" '.pid == $p[1] and .comm == "fltone"'
+	flt_lrecord -p @0,@1 --comm fltname-zero-16,perl
+	flt_lexpect "-p L0,L1 --comm fltname-zero-16,perl" "0 1 0" \
+		"pid=${FLT_LPID[0]},${FLT_LPID[1]} comm=fltname-zero-16,perl" '.pid == $p[1] and .comm == "fltname-zero-16"'
 	FLT_GO=go.$((++FLT_RUNS))
 	for i in 0 1 2; do
 		flt_lcmd "$i"

@@ -230,6 +230,10 @@ test_lifetime_dentry() {
 		sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')
 	[[ -n $by ]] || fail "no hit on the dentry through rm's do_unlinkat: $(jq -c '[.comm, .object.after_free, .stack[0].sym]' t.json | tr '\n' ' ')"
 	expect_eq "$(jq -r 'select(.object == null) | .ip' t.json | wc -l)" 0 "hits outside the object's life"
+	# __dentry_kill writes d_flags after its entry, before the
+	# breakpoint can be off: such hits are the free's, marked so.
+	[[ $(jq -r 'select(.object.after_free) | [.stack[].sym] | select(index("__dentry_kill")) | .[0]' t.json | wc -l) -ge 1 ]] ||
+		fail "no hit inside __dentry_kill marked after the free: $(jq -c '[.object.after_free, .stack[0].sym]' t.json | tr '\n' ' ')"
 	pass "before the free: $by; after: $(jq -r 'select(.object.after_free) | .stack[0].sym' t.json | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')"
 }
 
@@ -263,4 +267,29 @@ test_lifetime_replace() {
 	hits_json t
 	expect_eq "$(jq -r '.object.seq' t.json | sort -u | tr '\n' ' ')" "$b " "objects of the hits"
 	pass "a (object $a) left for b (object $b): $((2 * n)) hits, all b's"
+}
+
+# A task names itself: live mode's "given by" line shows a comm made of
+# terminal controls escaped, as every view does, never the raw bytes.
+test_lifetime_live_hostile_comm() {
+	local name=$'\e]0;pw\a' km_pid
+
+	lt_need_fentry
+	printf 'abcdef' >a
+	cp "$(command -v cat)" "./$name" || fail "cannot copy cat"
+	"$KM" --comm "$name" --on "$LT_ON" --off "$LT_OFF" w8 '&f_pos' >live.out 2>live.err &
+	km_pid=$!
+	track "$km_pid"
+	poll 20 grep -q '^Watching objects from --on' live.out ||
+		fail "live mode did not start: $(oneline live.err)"
+	"./$name" a >/dev/null || fail "the renamed cat failed"
+	poll 10 grep -q '^Object [0-9]* freed' live.out ||
+		fail "no arming and free seen: $(oneline live.out)"
+	kill -INT "$km_pid"
+	wait_pid "$km_pid" 10 || fail "live mode exited $? after SIGINT: $(oneline live.err)"
+	! LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' live.out ||
+		fail "control bytes reached the terminal: $(od -c live.out | head -3)"
+	grep -q 'given by \\x1b\]0;pw\\x07 ' live.out ||
+		fail "the comm is not shown escaped: $(grep -m1 'given by' live.out)"
+	pass
 }

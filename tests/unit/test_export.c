@@ -61,6 +61,9 @@ static uint64_t reg_value(int hit, int r)
 }
 
 #define VALUE(i) (0x7e57a1e500000000ull + (i))
+#define FILTERS                                                         \
+	"pid=987654,876543 tid=765432 exclude-pid=654321 comm=Web Kontent," \
+	"secretproj,Web\\x20Zontent cpus=0"
 
 static void put_meta(struct km_trace_writer *w)
 {
@@ -76,6 +79,8 @@ static void put_meta(struct km_trace_writer *w)
 	assert_int_equal(
 		km_tlv_put(&b, KM_META_CMDLINE, cmdline, sizeof(cmdline)), 0);
 	assert_int_equal(km_tlv_put_u64(&b, KM_META_NR_REGS, KM_NR_REGS), 0);
+	/* A name with a space, as record wrote it before escaping them. */
+	assert_int_equal(km_tlv_put_str(&b, KM_META_FILTERS, FILTERS), 0);
 	assert_int_equal(km_tw_chunk(w, KM_CHUNK_META, b.data, b.len), 0);
 	km_buf_free(&b);
 }
@@ -405,6 +410,10 @@ static void test_nothing_private_left(void **state)
 	assert_absent_str(buf, len, "unrelated_secret_fn");
 	assert_absent_str(buf, len, "othermod");
 	assert_absent_str(buf, len, "fixed_percpu_data");
+	assert_absent_str(buf, len, "987654");
+	assert_absent_str(buf, len, "876543");
+	assert_absent_str(buf, len, "765432");
+	assert_absent_str(buf, len, "654321");
 	/* And what it must say instead. */
 	assert_non_null(memmem(buf, len, "T _text", 7));
 	assert_true(has_u64(buf, len, 0xffffffff81000000ull));
@@ -514,6 +523,13 @@ static void test_drop_comms(void **state)
 	assert_int_equal(rf_count_lines(out, "comm task1 "), 3);
 	assert_int_equal(rf_count_lines(out, "comm task3 "), 1);
 	assert_int_equal(rf_count_lines(out, "alpha|beta|gamma"), 0);
+	free(out);
+	/* Every name of the --comm filter, spaces and all; cpus= stays. */
+	out = RF_OK(&ex->exp, "--header");
+	assert_int_equal(rf_count_lines(out, "Kontent|secretproj|Zontent"), 0);
+	assert_int_equal(
+		rf_count_lines(out, "pid=\\? tid=\\? exclude-pid=\\? comm=\\? cpus=0$"),
+		1);
 	free(out);
 }
 
