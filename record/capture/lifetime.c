@@ -373,7 +373,8 @@ static int on_arm(struct km_lifetime *l, const struct km_life_event *e,
 {
 	int s = e->slot, err;
 	uint64_t old_addr = l->addr[s];
-	bool replacing = e->replaced && l->obj[s] == e->replaced;
+	/* The object left is the one the events so far put there. */
+	bool replacing = e->replaced && l->obj[s];
 
 	/* No old value from the last object: the first hit has none. */
 	l->hs.last_valid[s] = 0;
