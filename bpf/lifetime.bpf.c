@@ -181,24 +181,28 @@ static __always_inline int replace_oldest(__u64 obj, __u64 addr, bool *full)
 		best = seq;
 		old = w;
 	}
-	if (slot < 0 ||
-	    __sync_val_compare_and_swap(
-		    &slot_applied[slot & (KM_MAX_WATCHES - 1)], 1, 0) != 1)
+	if (slot < 0)
+		return -1;
+	/*
+	 * The compiler knows slot < KM_MAX_WATCHES and would drop the
+	 * masks below; the verifier does not, and needs them.
+	 */
+	barrier_var(slot);
+	slot &= KM_MAX_WATCHES - 1;
+	if (__sync_val_compare_and_swap(&slot_applied[slot], 1, 0) != 1)
 		return -1;
 	e = bpf_ringbuf_reserve(&life_events, sizeof(*e), 0);
 	if (!e) {
-		slot_applied[slot & (KM_MAX_WATCHES - 1)] = 1;
+		slot_applied[slot] = 1;
 		*full = true;
 		return -1;
 	}
-	if (__sync_val_compare_and_swap(&slot_word[slot & (KM_MAX_WATCHES - 1)],
-					old, obj) != old) {
+	if (__sync_val_compare_and_swap(&slot_word[slot], old, obj) != old) {
 		/* Freed or replaced meanwhile: no longer this slot's turn. */
 		bpf_ringbuf_discard(e, 0);
 		return -1;
 	}
-	slot_seq[slot & (KM_MAX_WATCHES - 1)] =
-		__sync_fetch_and_add(&arm_seq, 1) + 1;
+	slot_seq[slot] = __sync_fetch_and_add(&arm_seq, 1) + 1;
 	fill(e, KM_LIFE_ARM, slot, obj, addr);
 	e->replaced = old;
 	e->replaced_seq = best;

@@ -237,10 +237,12 @@ test_lifetime_dentry() {
 	pass "before the free: $by; after: $(jq -r 'select(.object.after_free) | .stack[0].sym' t.json | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')"
 }
 
-# --replace with one slot: the FIFO is armed and freed, a is armed, and
-# b, preaded 300 ms later (once a's arming is live), takes a's slot: a
-# is left, not freed (its DISARM says replaced), and every f_pos write
-# of the rounds is b's, 2N of them; none of a's is seen.
+# --replace with one slot, arming at fd_install (once per open, where
+# vfs_read would arm again at every read of a file not watched): the
+# FIFO is armed and freed, a is armed at its open, and b, opened 300 ms
+# later (once a's arming is live), takes a's slot: a is left, not freed
+# (its DISARM says replaced), and every f_pos write of the rounds is
+# b's, 2N of them; none of a's is seen.
 test_lifetime_replace() {
 	local n=20 rows a b
 
@@ -248,7 +250,7 @@ test_lifetime_replace() {
 	printf 'abcdef' >a
 	printf 'abcdef' >b
 	FPOS_GAP_MS=300 lt_start_fpos "$n" a b
-	km record -o t -p "$LT_PID" --replace --on "$LT_ON" --off "$LT_OFF" w8 '&f_pos' -- sh -c "$LT_GO" \
+	km record -o t -p "$LT_PID" --replace --on fd_install:file --off "$LT_OFF" w8 '&f_pos' -- sh -c "$LT_GO" \
 		>/dev/null 2>rec.err || fail "record exited $?: $(oneline rec.err)"
 	grep -q '1 replaced by newer ones (--replace)' rec.err ||
 		fail "record does not say a was replaced: $(grep 'objects watched' rec.err)"
