@@ -323,7 +323,8 @@ static char *mask_filters(const char *s, unsigned int keep)
 
 	while (out && i < n) {
 		w = strcspn(s + i, " ");
-		pid = !strncmp(s + i, "pid=", 4) || !strncmp(s + i, "tid=", 4) ||
+		pid = !strncmp(s + i, "pid=", 4) ||
+		      !strncmp(s + i, "tid=", 4) ||
 		      !strncmp(s + i, "exclude-pid=", 12);
 		comm = !strncmp(s + i, "comm=", 5);
 		if ((pid && !(keep & KM_KEEP_PIDS)) ||

@@ -220,8 +220,7 @@ static void put_owner(struct km_jw *w, const struct km_hit_owner *owner)
 }
 
 void km_print_hit_json(FILE *f, const struct km_print_ctx *pc,
-		       const struct km_hit *h,
-		       const struct km_hit_owner *owner)
+		       const struct km_hit *h, const struct km_hit_owner *owner)
 {
 	struct km_jw w;
 	FILE *stack;

@@ -337,7 +337,8 @@ static void release(struct km_lifetime *l, int slot)
 	l->hs.watch_live[slot] = 0;
 	l->addr[slot] = 0;
 	l->obj[slot] = 0;
-	__atomic_store_n(&l->skel->bss->slot_applied[slot], 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&l->skel->bss->slot_applied[slot], 0,
+			 __ATOMIC_RELEASE);
 	__atomic_store_n(&l->skel->bss->slot_word[slot], 0, __ATOMIC_RELEASE);
 }
 

@@ -61,7 +61,7 @@ static uint64_t reg_value(int hit, int r)
 }
 
 #define VALUE(i) (0x7e57a1e500000000ull + (i))
-#define FILTERS                                                         \
+#define FILTERS                                                             \
 	"pid=987654,876543 tid=765432 exclude-pid=654321 comm=Web Kontent," \
 	"secretproj,Web\\x20Zontent cpus=0"
 
@@ -528,7 +528,9 @@ static void test_drop_comms(void **state)
 	out = RF_OK(&ex->exp, "--header");
 	assert_int_equal(rf_count_lines(out, "Kontent|secretproj|Zontent"), 0);
 	assert_int_equal(
-		rf_count_lines(out, "pid=\\? tid=\\? exclude-pid=\\? comm=\\? cpus=0$"),
+		rf_count_lines(
+			out,
+			"pid=\\? tid=\\? exclude-pid=\\? comm=\\? cpus=0$"),
 		1);
 	free(out);
 }

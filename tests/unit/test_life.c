@@ -184,12 +184,28 @@ static void test_attribution(void **state)
  * The flag round-trips, and only on a DISARM.
  */
 static const struct km_life_rec replaced_recs[] = {
-	{ .kind = KM_LIFE_ARM, .slot = 0, .seq = 1, .event_ns = 100,
-	  .live_ns = 110, .object = 0xa000, .addr = 0xa008 },
-	{ .kind = KM_LIFE_DISARM, .slot = 0, .seq = 1, .event_ns = 200,
-	  .live_ns = 230, .object = 0xa000, .addr = 0xa008, .replaced = true },
-	{ .kind = KM_LIFE_ARM, .slot = 0, .seq = 2, .event_ns = 200,
-	  .live_ns = 230, .object = 0xb000, .addr = 0xb008 },
+	{ .kind = KM_LIFE_ARM,
+	  .slot = 0,
+	  .seq = 1,
+	  .event_ns = 100,
+	  .live_ns = 110,
+	  .object = 0xa000,
+	  .addr = 0xa008 },
+	{ .kind = KM_LIFE_DISARM,
+	  .slot = 0,
+	  .seq = 1,
+	  .event_ns = 200,
+	  .live_ns = 230,
+	  .object = 0xa000,
+	  .addr = 0xa008,
+	  .replaced = true },
+	{ .kind = KM_LIFE_ARM,
+	  .slot = 0,
+	  .seq = 2,
+	  .event_ns = 200,
+	  .live_ns = 230,
+	  .object = 0xb000,
+	  .addr = 0xb008 },
 };
 
 static void test_replaced(void **state)
