@@ -124,10 +124,11 @@ struct km_life_event {
 	__u32 tid;
 	__u32 cpu;
 	char comm[KM_COMM_LEN];
-	/* --replace: the object the slot left for this one (ARM), 0 if none */
+	/*
+	 * --replace: the object the slot left for this one (ARM), 0 if
+	 * none; user space knows its arming's number from the events.
+	 */
 	__u64 replaced;
-	__u32 replaced_seq; /* its arming's number */
-	__u32 reserved;
 };
 
 /* Per-CPU counts of the arming programs' runs that armed nothing. */

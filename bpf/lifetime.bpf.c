@@ -101,8 +101,6 @@ static __always_inline void fill(struct km_life_event *e, __u32 kind,
 	e->tid = (__u32)id;
 	e->cpu = bpf_get_smp_processor_id();
 	e->replaced = 0;
-	e->replaced_seq = 0;
-	e->reserved = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 }
 
@@ -184,8 +182,8 @@ static __always_inline int replace_oldest(__u64 obj, __u64 addr, bool *full)
 	if (slot < 0)
 		return -1;
 	/*
-	 * The compiler knows slot < KM_MAX_WATCHES and would drop the
-	 * masks below; the verifier does not, and needs them.
+	 * The compiler knows slot < KM_MAX_WATCHES and would drop this
+	 * mask; the verifier does not know it, and needs the mask.
 	 */
 	barrier_var(slot);
 	slot &= KM_MAX_WATCHES - 1;
@@ -205,7 +203,6 @@ static __always_inline int replace_oldest(__u64 obj, __u64 addr, bool *full)
 	slot_seq[slot] = __sync_fetch_and_add(&arm_seq, 1) + 1;
 	fill(e, KM_LIFE_ARM, slot, obj, addr);
 	e->replaced = old;
-	e->replaced_seq = best;
 	submit(e);
 	return slot;
 }

@@ -137,10 +137,12 @@ static const struct km_life_rec recs[] = {
 };
 
 static struct km_life_index ix;
+static const struct km_life_rec *ix_recs; /* what ix indexes */
 
+/* The object of a hit, among the records index_all() took last. */
 static long owner(uint16_t w, uint64_t addr, uint64_t t, bool *freed)
 {
-	return km_life_object_of(&ix, recs, w, addr, t, freed);
+	return km_life_object_of(&ix, ix_recs, w, addr, t, freed);
 }
 
 static void index_all(const struct km_life_rec *r, size_t n)
@@ -148,6 +150,7 @@ static void index_all(const struct km_life_rec *r, size_t n)
 	size_t i;
 
 	km_life_index_free(&ix);
+	ix_recs = r;
 	for (i = 1; i <= n; i++)
 		assert_int_equal(km_life_index_add(&ix, r, i), 0);
 }
@@ -231,24 +234,14 @@ static void test_replaced(void **state)
 	assert_int_equal(got.replaced, 4);
 	km_buf_free(&b);
 
-	km_life_index_free(&ix);
-	for (size_t i = 1; i <= 3; i++)
-		assert_int_equal(km_life_index_add(&ix, replaced_recs, i), 0);
+	index_all(replaced_recs, 3);
 	assert_int_equal(km_life_disarm_of(&ix, 0), 1);
-	assert_int_equal(km_life_object_of(&ix, replaced_recs, 0, 0xa008, 150,
-					   &freed),
-			 0);
+	assert_int_equal(owner(0, 0xa008, 150, &freed), 0);
 	assert_false(freed);
-	assert_int_equal(km_life_object_of(&ix, replaced_recs, 0, 0xa008, 220,
-					   &freed),
-			 0);
+	assert_int_equal(owner(0, 0xa008, 220, &freed), 0);
 	assert_false(freed);
-	assert_int_equal(km_life_object_of(&ix, replaced_recs, 0, 0xa008, 240,
-					   &freed),
-			 -1);
-	assert_int_equal(km_life_object_of(&ix, replaced_recs, 0, 0xb008, 240,
-					   &freed),
-			 2);
+	assert_int_equal(owner(0, 0xa008, 240, &freed), -1);
+	assert_int_equal(owner(0, 0xb008, 240, &freed), 2);
 	assert_false(freed);
 	km_life_index_free(&ix);
 }
