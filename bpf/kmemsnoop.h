@@ -14,6 +14,36 @@
 
 /* x86 has four debug address registers; no architecture we run on has more. */
 #define KM_MAX_WATCHES 4
+/*
+ * The architecture being built: __TARGET_ARCH_* on the BPF side (the
+ * Makefile's -D), the compiler's own macro in user space.
+ */
+#if defined(__TARGET_ARCH_arm64) || (!defined(__bpf__) && defined(__aarch64__))
+#define KM_ARCH_ARM64 1
+#endif
+
+/*
+ * Whether a data watch of len bytes can start at addr. x86 debug
+ * registers cover a naturally aligned 1, 2, 4 or 8 bytes. arm64 selects
+ * bytes within an aligned doubleword (byte address select), so any
+ * range that stays inside one doubleword is allowed.
+ */
+#ifdef KM_ARCH_ARM64
+#define KM_WATCH_FIT_RULE \
+	"arm64 watches bytes within one aligned 8-byte doubleword; use a shorter length"
+#else
+#define KM_WATCH_FIT_RULE \
+	"x86 watches 1, 2, 4 or 8 bytes aligned to their length; align it or use a shorter length"
+#endif
+static inline int km_watch_fits(__u64 addr, __u32 len)
+{
+#ifdef KM_ARCH_ARM64
+	return (addr & 7) + len <= 8;
+#else
+	return !(addr & (len - 1));
+#endif
+}
+
 /* The kernel's default perf_event_max_stack. */
 #define KM_MAX_FRAMES 127
 #define KM_COMM_LEN 16

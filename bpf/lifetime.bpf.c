@@ -237,7 +237,7 @@ static __always_inline int arm(__u64 obj)
 		cnt->unreadable++;
 		return 0;
 	}
-	if (addr & (watch_len - 1)) {
+	if (!km_watch_fits(addr, watch_len)) {
 		cnt->misaligned++;
 		return 0;
 	}

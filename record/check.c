@@ -29,6 +29,7 @@ static const struct check {
 	{ "bpf-load", true, km_check_bpf_load },
 	{ "breakpoint-events", true, km_check_bp_events },
 	{ "slots", true, km_check_slots },
+	{ "breakpoint-bpf", true, km_check_bp_bpf },
 	{ "kernel-watch-fires", true, km_check_kernel_fires },
 	{ "user-watch-fires", false, km_check_user_fires },
 	{ "exec-breakpoint", false, km_check_exec_bp },

@@ -67,6 +67,7 @@ void km_check_btf(struct km_check_ctx *c, struct km_check_result *r);
 void km_check_bpf_load(struct km_check_ctx *c, struct km_check_result *r);
 void km_check_bp_events(struct km_check_ctx *c, struct km_check_result *r);
 void km_check_slots(struct km_check_ctx *c, struct km_check_result *r);
+void km_check_bp_bpf(struct km_check_ctx *c, struct km_check_result *r);
 void km_check_kernel_fires(struct km_check_ctx *c, struct km_check_result *r);
 void km_check_user_fires(struct km_check_ctx *c, struct km_check_result *r);
 void km_check_exec_bp(struct km_check_ctx *c, struct km_check_result *r);

@@ -269,6 +269,26 @@ void km_check_slots(struct km_check_ctx *c, struct km_check_result *r)
 	describe_slots(r, nr, min, max, list);
 }
 
+/* Whether a BPF program on a breakpoint leaves the kernel running. */
+void km_check_bp_bpf(struct km_check_ctx *c, struct km_check_result *r)
+{
+	const char *hazard = km_bp_bpf_hazard();
+
+	(void)c;
+	if (hazard)
+		km_check_set(r, KM_CHECK_MISSING,
+			     "%s; kmemsnoop refuses to arm here", hazard);
+	else
+		km_check_set(
+			r, KM_CHECK_OK, "%s",
+#ifdef KM_ARCH_ARM64
+			"the kernel steps over each hit with a BPF program attached"
+#else
+			"x86 traps after the access: nothing to step over"
+#endif
+		);
+}
+
 /* x86 watches writes, or reads and writes, never reads alone. */
 void km_check_read_only(struct km_check_ctx *c, struct km_check_result *r)
 {

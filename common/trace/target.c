@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../error.h"
+#include "../../bpf/kmemsnoop.h"
 #include "target.h"
 #include "trace_format.h"
 
@@ -190,11 +191,10 @@ int km_watch_parse(struct km_watch *w, const char *bp, const char *expr,
 		return err;
 	}
 	/* Execute breakpoints need no alignment; the kernel decides. */
-	if (w->type != KM_BP_X && w->addr % w->len) {
-		km_usage(
-			"address 0x%" PRIx64
-			" is not aligned to the watch length %u: align it or use a shorter length",
-			w->addr, w->len);
+	if (w->type != KM_BP_X && !km_watch_fits(w->addr, w->len)) {
+		km_usage("address 0x%" PRIx64
+			 " cannot start a watch of %u bytes: %s",
+			 w->addr, w->len, KM_WATCH_FIT_RULE);
 		return -EINVAL;
 	}
 	w->expr = strdup(expr);

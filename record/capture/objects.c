@@ -502,11 +502,10 @@ static int fit_length(struct km_objects *s, struct km_watch *w,
 			"): the watch covers those bytes",
 			p->field, p->bit_off, p->bit_off + p->bit_size - 1,
 			p->size, addr);
-	if (addr % w->len) {
-		km_usage(
-			"%s at 0x%" PRIx64
-			" is not aligned to the watch length %u: use a shorter length",
-			p->field, addr, w->len);
+	if (!km_watch_fits(addr, w->len)) {
+		km_usage("%s at 0x%" PRIx64
+			 " cannot start a watch of %u bytes: %s",
+			 p->field, addr, w->len, KM_WATCH_FIT_RULE);
 		return -EINVAL;
 	}
 	return 0;

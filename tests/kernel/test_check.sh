@@ -10,8 +10,8 @@
 # under QEMU's TCG only the first of two overlapping watchpoints fires.
 # perf counts first, check runs after.
 
-CHECK_NAMES="privileges btf bpf-load breakpoint-events slots kernel-watch-fires user-watch-fires exec-breakpoint read-only-watch kallsyms-addresses kallsyms-all fentry"
-CHECK_REQUIRED="privileges btf bpf-load breakpoint-events slots kernel-watch-fires kallsyms-addresses"
+CHECK_NAMES="privileges btf bpf-load breakpoint-events slots breakpoint-bpf kernel-watch-fires user-watch-fires exec-breakpoint read-only-watch kallsyms-addresses kallsyms-all fentry"
+CHECK_REQUIRED="privileges btf bpf-load breakpoint-events slots breakpoint-bpf kernel-watch-fires kallsyms-addresses"
 CHECK_READS=5 # check's reads of __start_BTF (and of /dev/zero for x)
 HINT="kmemsnoop: 0 hits seen; if the watched memory was touched, run 'kmemsnoop check': this machine's breakpoints may not fire"
 

@@ -92,8 +92,8 @@ test_misuse_table() {
 	misuse 2 "breakpoint type.*rw3" -- rw3 __start_BTF
 	misuse 2 "breakpoint type.*rw16" -- rw16 __start_BTF
 	misuse 2 "breakpoint type ''" -- '' __start_BTF
-	misuse 2 "not aligned" -- rw4 __start_BTF+1
-	misuse 2 "not aligned" -- rw8 "0x$odd"
+	misuse 2 "not aligned|align" -- rw4 __start_BTF+1
+	misuse 2 "not aligned|align" -- rw8 "0x$odd"
 	misuse 2 "unknown symbol.*no_such_symbol_xyz" -- rw4 no_such_symbol_xyz
 	misuse 2 "address expression ''" -- rw4 ''
 	misuse 2 "address expression.*__start_BTF\+zz" -- rw4 __start_BTF+zz
