@@ -2,8 +2,31 @@
 # kmemsnoop: `make` builds, `make check` tests, `make demo` shows it off.
 
 VERSION := 0.1.0
-ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+HOST_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+ARCH := $(HOST_ARCH)
 OUT := build
+
+# `make ARCH=arm64` on another machine (ARCH=x86 on an arm64 one)
+# cross-builds with Debian's cross toolchain (tools/install-deps.sh
+# arm64), against the multiarch :arm64 -dev packages, which that
+# compiler finds by itself; its output goes to build-arm64, beside the
+# native build/. CC, AR and LD given on the command line or in the
+# environment win, and so does OUT.
+ifneq ($(ARCH),$(HOST_ARCH))
+CROSS_COMPILE_arm64 := aarch64-linux-gnu-
+CROSS_COMPILE_x86 := x86_64-linux-gnu-
+CROSS_COMPILE ?= $(CROSS_COMPILE_$(ARCH))
+OUT := build-$(ARCH)
+ifeq ($(origin CC),default)
+CC := $(CROSS_COMPILE)gcc
+endif
+ifeq ($(origin AR),default)
+AR := $(CROSS_COMPILE)ar
+endif
+ifeq ($(origin LD),default)
+LD := $(CROSS_COMPILE)ld
+endif
+endif
 
 CC ?= cc
 CLANG ?= clang
@@ -188,6 +211,12 @@ $(OUT)/fpos: tools/fpos.c | $(OUT)
 $(OUT)/trigger-static: tools/trigger.c | $(OUT)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -static $< -o $@ -lpthread
 
+$(OUT)/rename-static: tools/rename.c | $(OUT)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -static $< -o $@
+
+$(OUT)/fpos-static: tools/fpos.c | $(OUT)
+	$(CC) $(CFLAGS) -static $< -o $@
+
 # Boots Debian 12 kernels under QEMU (downloaded once into a cache) and
 # runs kmemsnoop in them: the cloud kernel for execute breakpoints, KASLR,
 # KALLSYMS_ALL, modules and a memory dump for drgn; the generic kernel for
@@ -303,7 +332,7 @@ deb:
 	$(Q)rm -rf $(DEB_DIR)
 	$(Q)mkdir -p $(DEB_SRC)
 	$(Q)tar -cf - --exclude=./.git --exclude=./$(OUT) --exclude=./build \
-		--exclude=./build-san . | tar -xf - -C $(DEB_SRC)
+		--exclude=./build-san --exclude=./build-arm64 . | tar -xf - -C $(DEB_SRC)
 	$(say) DEB $(DEB_DIR)
 	$(Q)cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b -jauto \
 		>$(CURDIR)/$(DEB_DIR)/build.log 2>&1 || \
