@@ -96,30 +96,45 @@ static void put_hex(struct line *l, uint64_t v, int width)
 	put_mem(l, t + i, sizeof(t) - i);
 }
 
-/* " value OLD -> NEW (old -> new)", "?" where the old one is unknown. */
+/* "0xV" in the watch's width, or "?" when unknown. */
+static void put_hex_or_unknown(struct line *l, bool known, uint64_t v, int w)
+{
+	if (!known) {
+		put_str(l, "?");
+		return;
+	}
+	put_str(l, "0x");
+	put_hex(l, v, w);
+}
+
+static void put_dec_or_unknown(struct line *l, bool known, uint64_t v)
+{
+	if (known)
+		put_dec(l, v, 0);
+	else
+		put_str(l, "?");
+}
+
+/*
+ * " value OLD -> NEW (old -> new)", "?" for the one not known: the old
+ * one before the first hit, the new one after an arm64 hit whose watch
+ * was not read again (value_after.h).
+ */
 static void put_value(struct line *l, const struct km_print_ctx *pc,
 		      const struct km_hit *h)
 {
 	int w = (int)watch_len(pc, h->watch) * 2;
 
-	if (!h->has_value)
+	if (!h->has_value && !h->has_old)
 		return;
 	put_str(l, " value ");
-	if (h->has_old) {
-		put_str(l, "0x");
-		put_hex(l, h->old_value, w);
-	} else {
-		put_str(l, "?");
-	}
-	put_str(l, " -> 0x");
-	put_hex(l, h->value, w);
-	put_str(l, " (");
-	if (h->has_old)
-		put_dec(l, h->old_value, 0);
-	else
-		put_str(l, "?");
+	put_hex_or_unknown(l, h->has_old, h->old_value, w);
 	put_str(l, " -> ");
-	put_dec(l, h->value, 0);
+	put_hex_or_unknown(l, h->has_value, h->value, w);
+	put_str(l, " (");
+	put_dec_or_unknown(l, h->has_old, h->old_value);
+	put_str(l, " -> ");
+	put_dec_or_unknown(l, h->has_value, h->value);
 	put_str(l, ")");
 }
 

@@ -18,8 +18,16 @@
 #include "child.h"
 #include "lifetime.h"
 #include "session.h"
+#include "value_after.h"
 
 #define POLL_MS 100
+/*
+ * Where a hit reads the value before its access (value_after.h): how
+ * many hits may wait for their value after, and how long the oldest
+ * waits before the watched addresses are read instead.
+ */
+#define AFTER_QUEUE 4096
+#define AFTER_WAIT_NS (50 * 1000000ull)
 
 static volatile sig_atomic_t stop_signal;
 
@@ -73,22 +81,60 @@ struct loop {
 	const struct km_session_opts *o;
 	struct km_session_stats *st;
 	struct kmemsnoop_bpf *skel;
+	struct km_after *after; /* NULL where hits read the value after */
 	int err;
 };
+
+/* Reads what each watched address holds now, through prime_values. */
+static void read_now(struct kmemsnoop_bpf *skel, struct km_after_now *now)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	bool ran = !bpf_prog_test_run_opts(
+		bpf_program__fd(skel->progs.prime_values), &opts);
+	int i;
+
+	for (i = 0; i < KM_MAX_WATCHES; i++) {
+		now->addr[i] = skel->bss->watch_addr[i];
+		now->value[i] = skel->bss->last_value[i];
+		now->valid[i] = ran && skel->bss->last_valid[i];
+	}
+}
+
+static int settle(struct loop *l)
+{
+	struct km_after_now now;
+
+	read_now(l->skel, &now);
+	return km_after_settle(l->after, &now);
+}
+
+static int hand_on(struct loop *l, void *data, size_t size)
+{
+	struct km_hit h;
+	int err;
+
+	if (!l->after)
+		return km_hit_from_event(&h, data, size) ?:
+			       l->o->on_hit(l->o->ctx, &h);
+	err = km_after_push(l->after, data, size, km_now_ns());
+	if (err == -ENOBUFS)
+		err = settle(l) ?:
+			      km_after_push(l->after, data, size, km_now_ns());
+	return err;
+}
 
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct loop *l = ctx;
-	struct km_hit h;
 	int err;
 
 	if (l->o->max_hits && l->st->delivered >= l->o->max_hits)
 		return 0;
-	if (km_hit_from_event(&h, data, size))
+	err = hand_on(l, data, size);
+	if (err == -EBADMSG)
 		return 0;
 	/* Counted even if on_hit fails: it left the ring buffer. */
 	l->st->delivered++;
-	err = l->o->on_hit(l->o->ctx, &h);
 	if (err < 0)
 		l->err = err;
 	return err < 0 ? err : 0;
@@ -216,6 +262,10 @@ static int poll_until_stop(struct ring_buffer *rb, struct loop *l,
 			       strerror(-n));
 			return n;
 		}
+		if (l->after &&
+		    km_after_stale(l->after, km_now_ns(), AFTER_WAIT_NS) &&
+		    (l->err = settle(l)))
+			break;
 		if (o->on_tick)
 			read_counters(l->skel, l->st);
 		if (o->on_tick && (l->err = o->on_tick(o->ctx, km_now_ns())))
@@ -279,6 +329,8 @@ static int run_armed(struct kmemsnoop_bpf *skel, struct loop *l,
 	/* After an error the hits would only be thrown away. */
 	if (!err && !l->err)
 		ring_buffer__consume(rb);
+	if (!err && !l->err && l->after)
+		l->err = settle(l);
 	read_counters(skel, l->st);
 	if (!err && o->on_tick)
 		err = o->on_tick(o->ctx, l->st->end_ns);
@@ -294,6 +346,7 @@ int km_session_run(const struct km_session_opts *o, struct km_session_stats *st)
 	struct km_child child = { .go_fd = -1, .err_fd = -1 };
 	struct loop l = { .o = o, .st = st };
 	struct kmemsnoop_bpf *skel = NULL;
+	struct km_after after = { 0 };
 	int err;
 
 	memset(st, 0, sizeof(*st));
@@ -301,6 +354,13 @@ int km_session_run(const struct km_session_opts *o, struct km_session_stats *st)
 	err = load(&skel, o);
 	if (err)
 		return err;
+#ifdef KM_ARCH_ARM64
+	err = km_after_init(&after, o->watches, o->nr_watches, AFTER_QUEUE,
+			    o->on_hit, o->ctx);
+	if (err)
+		goto out;
+	l.after = &after;
+#endif
 	err = set_watches(skel, o);
 	if (err)
 		goto out;
@@ -310,6 +370,7 @@ int km_session_run(const struct km_session_opts *o, struct km_session_stats *st)
 	err = run_armed(skel, &l, &child);
 out:
 	km_child_stop(&child);
+	km_after_free(&after);
 	kmemsnoop_bpf__destroy(skel);
 	return err;
 }
