@@ -181,15 +181,18 @@ void km_check_bp_events(struct km_check_ctx *c, struct km_check_result *r)
 	}
 }
 
-/* How many breakpoints the kernel lets us open on cpu, or -errno. */
-static int free_slots(int cpu)
+/*
+ * How many breakpoints of type (len bytes, the n-th at base + n * len)
+ * the kernel lets us open on cpu, or -errno.
+ */
+static int free_slots_of(int cpu, uint32_t type, uint32_t len, uint64_t base)
 {
 	int fds[MAX_PROBE_SLOTS], n, i, err = 0;
 
 	for (n = 0; n < MAX_PROBE_SLOTS; n++) {
-		struct km_watch w = { .type = KM_BP_RW,
-				      .len = 1,
-				      .addr = (uintptr_t)&probe_area[n] };
+		struct km_watch w = { .type = type,
+				      .len = len,
+				      .addr = base + (uint64_t)n * len };
 
 		err = km_open_bp(&w, cpu, false);
 		if (err < 0)
@@ -201,6 +204,33 @@ static int free_slots(int cpu)
 		close(fds[i]);
 	/* Any refusal but "all taken" says nothing about the slots. */
 	return !err || err == -ENOSPC || err == -EBUSY ? n : err;
+}
+
+/* Free watchpoints (data breakpoints) on cpu, or -errno. */
+static int free_slots(int cpu)
+{
+	return free_slots_of(cpu, KM_BP_RW, 1, (uintptr_t)probe_area);
+}
+
+/*
+ * arm64 has execute breakpoints apart from its watchpoints, as many as
+ * the CPU says: appends how many cpu has free to r's detail.
+ */
+static void add_exec_slots(struct km_check_ctx *c, struct km_check_result *r,
+			   int cpu)
+{
+#ifdef KM_ARCH_ARM64
+	uint64_t text = km_check_addr(c, "vfs_read");
+	size_t len = strlen(r->detail);
+	int n = text ? free_slots_of(cpu, KM_BP_X, 4, text) : -ENOENT;
+
+	if (n >= 0)
+		snprintf(r->detail + len, sizeof(r->detail) - len,
+			 "; execute breakpoints apart: %d free on cpu %d", n,
+			 cpu);
+#else
+	(void)c, (void)r, (void)cpu; /* x86's share the four registers */
+#endif
 }
 
 /* Appends "cpuN K" to list[size], or "..." once it is long. */
@@ -248,7 +278,6 @@ void km_check_slots(struct km_check_ctx *c, struct km_check_result *r)
 	    max = 0;
 	char list[256] = "";
 
-	(void)c;
 	if (nr < 0) {
 		km_check_set(r, KM_CHECK_ERROR,
 			     "cannot read the online CPUs: %s", strerror(-nr));
@@ -267,6 +296,7 @@ void km_check_slots(struct km_check_ctx *c, struct km_check_result *r)
 		max = n > max ? n : max;
 	}
 	describe_slots(r, nr, min, max, list);
+	add_exec_slots(c, r, cpus[0]);
 }
 
 /* Whether a BPF program on a breakpoint leaves the kernel running. */

@@ -18,7 +18,7 @@ struct km_opts {
 	bool record; /* accept record-only options */
 	const char *output;
 	const char *vmlinux;
-	bool force; /* use -v VMLINUX whatever its build-id */
+	bool force; /* use -k VMLINUX whatever its build-id */
 	const char *modules_dir; /* live: --modules DIR, module debug files */
 	uint64_t duration_ns;
 	uint64_t count;

@@ -174,7 +174,7 @@ static size_t running_build_id(uint8_t *id, size_t max)
 }
 
 /*
- * -v VMLINUX: another kernel's symbols would put every watch and
+ * -k VMLINUX: another kernel's symbols would put every watch and
  * frame at a wrong name without any sign of it, so its build-id must
  * be the running kernel's, unless --force.
  */

@@ -134,7 +134,7 @@ static int parse_watch(struct km_targets *t, const struct km_target_request *rq,
 	if (!rq->vmlinux && km_resolve_expr(expr, &t->syms, &addr) == -ENOENT &&
 	    km_kallsyms_lacks_data(t->kallsyms, t->kallsyms_len)) {
 		km_usage(
-			"unknown symbol '%.*s': this kernel's /proc/kallsyms lists no data symbols (built without CONFIG_KALLSYMS_ALL); give -v VMLINUX (its vmlinux with symbols, e.g. from the -dbg package), an object option such as --pid-task, or a hex address",
+			"unknown symbol '%.*s': this kernel's /proc/kallsyms lists no data symbols (built without CONFIG_KALLSYMS_ALL); give -k VMLINUX (its vmlinux with symbols, e.g. from the -dbg package), an object option such as --pid-task, or a hex address",
 			(int)strcspn(expr, "+"), expr);
 		return -ENOENT;
 	}

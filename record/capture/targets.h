@@ -4,7 +4,7 @@
  * kernel: the watches, and the names they were resolved with. Apart
  * from the options (record/options.h), which only say what was asked:
  * this holds the /proc/kallsyms text (kept for record's snapshot), the
- * thread reading it, the symbol table and the slide of -v VMLINUX.
+ * thread reading it, the symbol table and the slide of -k VMLINUX.
  */
 #ifndef KM_TARGETS_H
 #define KM_TARGETS_H
@@ -34,7 +34,7 @@ struct km_targets {
 	size_t kallsyms_len;
 	struct km_symtab syms; /* kallsyms, or the vmlinux's, rebased */
 	bool syms_partial; /* syms holds only the names EXPR uses */
-	int64_t slide; /* of the running kernel against -v VMLINUX */
+	int64_t slide; /* of the running kernel against -k VMLINUX */
 	struct km_kallsyms_reader *reader; /* reading in the background */
 };
 
@@ -45,7 +45,7 @@ struct km_targets {
 void km_targets_start(struct km_targets *t);
 /*
  * Waits for the kallsyms read and loads the names rq's watches need
- * (the running kernel's, or -v VMLINUX's placed in it). Returns 0 or a
+ * (the running kernel's, or -k VMLINUX's placed in it). Returns 0 or a
  * negative errno after explaining.
  */
 int km_targets_load_names(struct km_targets *t,
