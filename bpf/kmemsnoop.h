@@ -49,8 +49,18 @@ static inline int km_watch_fits(__u64 addr, __u32 len)
 #define KM_COMM_LEN 16
 /* CPUs the --cpu filter can name. */
 #define KM_MAX_CPUS 1024
-/* General registers in the perf_event context (x86-64 struct pt_regs). */
-#define KM_NR_REGS 21
+/*
+ * General registers in the perf_event context (bpf_user_pt_regs_t) of
+ * the machine built for; an event's payload is sized by it. Their names
+ * per machine are common/trace/machine.c's, which checks the count.
+ */
+#if defined(__TARGET_ARCH_arm64) || (!defined(__bpf__) && defined(__aarch64__))
+#define KM_NR_REGS 34 /* struct user_pt_regs: x0-x30, sp, pc, pstate */
+#elif defined(__TARGET_ARCH_x86) || (!defined(__bpf__) && defined(__x86_64__))
+#define KM_NR_REGS 21 /* struct pt_regs */
+#else
+#error "kmemsnoop is built for x86-64 and arm64 only"
+#endif
 
 /* kmemsnoop_event.flags */
 #define KM_EVENT_VALUE (1u << 0) /* value holds what addr holds now */

@@ -26,17 +26,11 @@
 #include "../common/trace/trace_writer.h"
 #include "export.h"
 
-/* Where each machine's vmlinux is linked to start (its _text). */
-static const struct {
-	const char *machine;
-	uint64_t text;
-} link_text[] = {
-	{ "x86_64", 0xffffffff81000000ull },
-};
-
 /*
- * Where the made-up data addresses start: not canonical on x86-64, so
- * never taken for a real one. The n-th address is at n pages from it.
+ * Where the made-up data addresses start: never a real address, on
+ * x86-64 (not canonical) or arm64 (bits 48-55 neither all 0, for a
+ * user address even with its top byte ignored, nor all 1, for a
+ * kernel one). The n-th address is at n pages from it.
  */
 #define MADE_UP_DATA 0xda7a000000000000ull
 #define MADE_UP_STEP 0x1000ull
@@ -70,8 +64,11 @@ static int vmlinux_text(const struct km_trace_data *d, const char *path,
 	uint8_t id[KM_BUILD_ID_MAX];
 	const struct km_sym *s;
 	struct km_symtab tab;
-	int len = km_elf_build_id(path, id, sizeof(id));
+	int len;
 
+	if (km_machine_check_elf(d->machine, d->path, path))
+		return -EINVAL;
+	len = km_elf_build_id(path, id, sizeof(id));
 	if (len >= 0 && d->build_id_len &&
 	    ((size_t)len != d->build_id_len || memcmp(id, d->build_id, len))) {
 		km_err("%s is not the kernel %s was recorded on (its build-id differs)",
@@ -94,18 +91,18 @@ static int vmlinux_text(const struct km_trace_data *d, const char *path,
 static int nominal_text(struct exporter *x, const struct km_trace_data *d,
 			const char **from)
 {
-	size_t i;
+	const struct km_kernel_layout *layout =
+		km_kernel_layout_for(d->machine);
 
 	if (x->o->vmlinux) {
 		*from = "from the vmlinux";
 		return vmlinux_text(d, x->o->vmlinux, &x->nominal);
 	}
-	for (i = 0; i < sizeof(link_text) / sizeof(link_text[0]); i++) {
-		if (d->machine && !strcmp(d->machine, link_text[i].machine)) {
-			*from = "the x86_64 default";
-			x->nominal = link_text[i].text;
-			return 0;
-		}
+	/* Where each machine's vmlinux is linked to start (its _text). */
+	if (layout) {
+		*from = layout->source;
+		x->nominal = layout->link_text;
+		return 0;
 	}
 	km_usage(
 		"%s was recorded on %s, which has no default link address: give -v VMLINUX",
@@ -200,7 +197,12 @@ static int collect(struct exporter *x)
 
 	err = km_trace_open(&x->first, x->o->input);
 	err = err ?: nominal_text(x, d, &from);
-	err = err ?: km_rebase_init(&x->rb, d, x->nominal);
+	err = err   ?:
+		      km_rebase_init(&x->rb, d, x->nominal,
+				     km_kernel_layout_for(d->machine) ?
+					     km_kernel_layout_for(d->machine)
+						     ->module_base :
+					     0);
 	while (!err && (n = km_trace_next_hits(&x->first, &h)) != 0) {
 		if (n < 0)
 			return n;

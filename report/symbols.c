@@ -10,6 +10,7 @@
 #include "../common/symbolize/modules.h"
 #include "symbols.h"
 #include "../common/symbolize/vmlinux.h"
+#include "../common/trace/machine.h"
 
 /* Takes the table's contents into a symbolizer. */
 static int wrap(struct km_symbolizer **out, struct km_symtab *tab)
@@ -162,7 +163,9 @@ static int from_vmlinux(struct km_symbolizer **out,
 	int64_t slide;
 	int err;
 
-	err = check_build_id(t, path, force);
+	/* Another machine's kernel is never right, even with --force. */
+	err = km_machine_check_elf(t->machine, t->path, path);
+	err = err ?: check_build_id(t, path, force);
 	if (err)
 		return err;
 	if (km_symtab_from_kallsyms(&snap, t->kallsyms ? t->kallsyms : "",

@@ -42,6 +42,7 @@
 #include <unistd.h>
 #include "tool_number.h"
 #include "../common/bytes.h"
+#include "../common/trace/machine.h"
 #include "../common/trace/tlv.h"
 #include "../common/trace/trace_format.h"
 #include "../common/trace/trace_writer.h"
@@ -192,9 +193,7 @@ static void read_image(struct image *im, const char *path)
 	    !gelf_getehdr(im->elf, &eh) || elf_getshdrnum(im->elf, &shnum) ||
 	    elf_getshdrstrndx(im->elf, &im->shstrndx))
 		errx(1, "%s is not an ELF file", path);
-	im->machine = eh.e_machine == EM_X86_64	 ? "x86_64" :
-		      eh.e_machine == EM_AARCH64 ? "aarch64" :
-						   "unknown";
+	im->machine = km_machine_of_elf(eh.e_machine) ?: "unknown";
 	while ((scn = elf_nextscn(im->elf, scn))) {
 		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB)
 			continue;
@@ -264,7 +263,11 @@ static void put_meta(struct km_trace_writer *w, const struct image *im,
 	err = err ?: km_tlv_put_u64(&b, KM_META_NR_CPUS, 2);
 	err = err ?: km_tlv_put_str(&b, KM_META_TOOL_VERSION, KM_TOOL_VERSION);
 	err = err ?: km_tlv_put_str(&b, KM_META_FILTERS, "");
-	err = err ?: km_tlv_put_u64(&b, KM_META_NR_REGS, KM_NR_REGS);
+	/* The vmlinux's machine's registers (the hits have none). */
+	if (km_regset_for(im->machine))
+		err = err   ?:
+			      km_tlv_put_u64(&b, KM_META_NR_REGS,
+					     km_regset_for(im->machine)->nr);
 	check(err, "META");
 	check(km_tw_chunk(w, KM_CHUNK_META, b.data, b.len), "META chunk");
 	km_buf_free(&b);

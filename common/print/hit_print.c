@@ -138,14 +138,16 @@ static void put_value(struct line *l, const struct km_print_ctx *pc,
 	put_str(l, ")");
 }
 
-static void print_regs(FILE *f, const uint64_t *regs, const char *indent)
+/* Four to a line, named by the hit's machine's register set. */
+static void print_regs(FILE *f, const struct km_hit *h, const char *indent)
 {
-	int i;
+	const struct km_regset *rs = km_hit_regset(h);
+	unsigned int i;
 
-	for (i = 0; i < KM_NR_REGS; i++)
+	for (i = 0; i < rs->nr; i++)
 		fprintf(f, "%s%-7s 0x%016" PRIx64 "%s", i % 4 ? "  " : indent,
-			km_reg_names[i], regs[i],
-			i % 4 == 3 || i == KM_NR_REGS - 1 ? "\n" : "");
+			rs->names[i], h->regs[i],
+			i % 4 == 3 || i == rs->nr - 1 ? "\n" : "");
 }
 
 /*
@@ -212,7 +214,7 @@ void km_print_hit(FILE *f, const struct km_print_ctx *pc, uint64_t nr,
 	put_str(&l, pc->color ? KM_COLOR_RESET "\n" : "\n");
 	fwrite(l.buf, 1, l.len, f);
 	if (h->regs)
-		print_regs(f, h->regs, "    ");
+		print_regs(f, h, "    ");
 	km_stack_text_put(pc->stack_text, f, pc, h, false);
 }
 
@@ -239,7 +241,7 @@ void km_print_hit_json(FILE *f, const struct km_print_ctx *pc,
 {
 	struct km_jw w;
 	FILE *stack;
-	int i;
+	unsigned int i;
 
 	km_jw_init(&w, f, KM_JW_LINES);
 	km_jw_open_object(&w);
@@ -273,10 +275,12 @@ void km_print_hit_json(FILE *f, const struct km_print_ctx *pc,
 		km_jw_hex(&w, h->old_value);
 	}
 	if (h->regs) {
+		const struct km_regset *rs = km_hit_regset(h);
+
 		km_jw_key(&w, "regs");
 		km_jw_open_object(&w);
-		for (i = 0; i < KM_NR_REGS; i++) {
-			km_jw_key(&w, km_reg_names[i]);
+		for (i = 0; i < rs->nr; i++) {
+			km_jw_key(&w, rs->names[i]);
 			km_jw_hex(&w, h->regs[i]);
 		}
 		km_jw_close_object(&w);

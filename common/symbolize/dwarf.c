@@ -384,10 +384,14 @@ static int report_vmlinux(Dwfl **dwfl, Dwfl_Module **mod, const char *path)
 		return -ENOMEM;
 	}
 	/*
-	 * A vmlinux is ET_EXEC, which libdwfl always places at its link
-	 * addresses; the KASLR slide is taken off each address instead.
+	 * At its link addresses: the KASLR slide is taken off each address
+	 * instead. An x86-64 vmlinux is ET_EXEC, which libdwfl always puts
+	 * there; an arm64 one is ET_DYN (a relocatable kernel), which
+	 * dwfl_report_offline would move up by its 64 KiB red zone, so
+	 * every lookup would land 0x10000 off. dwfl_report_elf at base 0,
+	 * adding p_vaddr, keeps both where they were linked.
 	 */
-	*mod = dwfl_report_offline(*dwfl, "kernel", path, fd);
+	*mod = dwfl_report_elf(*dwfl, "kernel", path, fd, 0, true);
 	if (!*mod) {
 		close(fd);
 		dwfl_end(*dwfl);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,27 @@ out:
 	elf_end(elf);
 	close(fd);
 	return len;
+}
+
+int km_elf_machine(const char *path)
+{
+	GElf_Ehdr eh;
+	Elf *elf;
+	int fd, r;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh))
+		r = -ENOEXEC;
+	else
+		r = eh.e_machine;
+	elf_end(elf);
+	close(fd);
+	return r;
 }
 
 /* Whether the file at path carries the build-id id[len] (len > 0). */

@@ -31,6 +31,11 @@ char *km_build_id_hex(char *buf, const uint8_t *id, size_t len);
  * file, or another negative errno.
  */
 int km_elf_build_id(const char *path, uint8_t *id, size_t max);
+/*
+ * The e_machine (EM_*) of the ELF file at path, -ENOEXEC when it is no
+ * ELF file, or another negative errno.
+ */
+int km_elf_machine(const char *path);
 
 /*
  * $KMEMSNOOP_DEBUG_ROOT (default /), the directory the usual places are

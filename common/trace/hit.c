@@ -5,12 +5,6 @@
 #include "hit.h"
 #include "trace_format.h"
 
-const char *const km_reg_names[KM_NR_REGS] = {
-	"r15", "r14",	  "r13", "r12", "bp",	 "bx", "r11",
-	"r10", "r9",	  "r8",	 "ax",	"cx",	 "dx", "si",
-	"di",  "orig_ax", "ip",	 "cs",	"flags", "sp", "ss",
-};
-
 /*
  * perf's callchain starts with a PERF_CONTEXT_KERNEL marker; such
  * markers are not addresses and are left out.
@@ -51,6 +45,7 @@ int km_hit_from_event(struct km_hit *h, const void *data, size_t size)
 	memcpy(h->comm, e->comm, KM_COMM_LEN);
 	h->comm[KM_COMM_LEN] = '\0';
 	h->regs = nregs ? (const uint64_t *)e->payload : NULL;
+	h->regset = nregs ? km_regset_native() : NULL;
 	h->frames = (const uint64_t *)e->payload + nregs;
 	h->nr_frames = e->nr_frames;
 	drop_context_markers(h);

@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <linux/types.h>
 #include "../../bpf/kmemsnoop.h"
+#include "machine.h"
 #include "target.h"
-
 
 struct km_hit {
 	uint64_t time_ns; /* CLOCK_MONOTONIC */
@@ -30,11 +30,21 @@ struct km_hit {
 	char comm[KM_COMM_LEN + 1];
 	uint32_t nr_frames;
 	const uint64_t *frames; /* innermost first */
-	const uint64_t *regs; /* KM_NR_REGS registers, or NULL */
+	/*
+	 * The registers, or NULL; regset names them and says how many
+	 * (machine.h): the native set for a hit from the ring buffer, the
+	 * trace's machine's for one read from a trace. NULL regset with
+	 * regs is the native set.
+	 */
+	const uint64_t *regs;
+	const struct km_regset *regset;
 };
 
-/* Register names in kmemsnoop_event order (x86-64 struct pt_regs). */
-extern const char *const km_reg_names[KM_NR_REGS];
+/* The register set of h's registers (h->regs non-NULL). */
+static inline const struct km_regset *km_hit_regset(const struct km_hit *h)
+{
+	return h->regset ? h->regset : km_regset_native();
+}
 
 /* Fills h from a ring-buffer event of size bytes; -EBADMSG if short. */
 int km_hit_from_event(struct km_hit *h, const void *data, size_t size);

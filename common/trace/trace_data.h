@@ -15,6 +15,7 @@
 #include "../kmodule.h"
 #include "../../bpf/kmemsnoop.h"
 #include "life.h"
+#include "machine.h"
 #include "target.h"
 
 struct km_stack {
@@ -31,7 +32,9 @@ struct km_trace_data {
 	char *release, *kversion, *machine, *hostname, *tool_version;
 	char *cmdline; /* arguments joined by spaces */
 	uint64_t realtime_ns, monotonic_ns, nr_cpus;
-	uint64_t nr_regs; /* registers per hit when captured */
+	uint64_t nr_regs; /* registers per hit when captured, as META says */
+	/* Names the hits' registers (machine.h); NULL: they are not kept. */
+	const struct km_regset *regset;
 	char *filters; /* as record describes them, or NULL */
 	char *export_note; /* an export's META EXPORT, or NULL: not one */
 	/* WATCH */

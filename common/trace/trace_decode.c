@@ -92,7 +92,11 @@ int km_decode_meta(struct km_trace *t, uint64_t at, const uint8_t *p,
 					       t, at,
 					       "header entry %u is malformed",
 					       v.tag);
-	return r ? km_corrupt(t, at, "header entries overrun the chunk") : 0;
+	if (r)
+		return km_corrupt(t, at, "header entries overrun the chunk");
+	/* Registers are kept only as the recording machine's, all of them. */
+	t->d.regset = km_regset_of_trace(t->d.machine, t->d.nr_regs);
+	return 0;
 }
 
 static int watch_entry(struct km_watch *w, uint64_t *index,
@@ -307,6 +311,7 @@ static void decode_block(const uint8_t *cols, size_t n, size_t lo, size_t hi,
 		h[i].has_old = flags & KM_HITF_OLD;
 		h[i].comm[KM_COMM_LEN] = '\0';
 		h[i].regs = NULL;
+		h[i].regset = NULL;
 	}
 }
 
@@ -342,10 +347,15 @@ static int hits_layout(struct km_trace *t, uint64_t at, const uint8_t *p,
 	*n = km_get32(p);
 	*size = km_get16(p + 4);
 	groups = km_get16(p + 6);
-	/* Registers are named only for the machine this reader knows. */
-	*regs = (groups & KM_HITS_REGS) && t->d.nr_regs == KM_NR_REGS;
-	if (groups & KM_HITS_REGS)
-		need += t->d.nr_regs * 8;
+	/*
+	 * Registers are kept only when the trace's machine is known and
+	 * has NR_REGS of them (t->d.regset, at most KM_REGSET_MAX); other
+	 * traces' are skipped with the rest of the record, and NR_REGS,
+	 * untrusted, never sizes anything.
+	 */
+	*regs = (groups & KM_HITS_REGS) && t->d.regset;
+	if (*regs)
+		need += (size_t)t->d.regset->nr * 8;
 	if (*size < need)
 		return km_corrupt(
 			t, at, "hit records of %zu bytes are too short", *size);
@@ -361,14 +371,16 @@ static int hits_layout(struct km_trace *t, uint64_t at, const uint8_t *p,
 static void decode_regs(struct km_trace *t, const uint8_t *cols, size_t n,
 			size_t i, struct km_hit *h)
 {
-	uint64_t *r = t->regs + i * KM_NR_REGS;
-	int c;
+	const struct km_regset *rs = t->d.regset;
+	uint64_t *r = t->regs + i * rs->nr;
+	unsigned int c;
 
 	if (!(get_col(cols, n, i, KM_HIT_FLAGS, 2) & KM_HITF_REGS))
 		return;
-	for (c = 0; c < KM_NR_REGS; c++)
+	for (c = 0; c < rs->nr; c++)
 		r[c] = get_col(cols, n, i, KM_HIT_BASE_SIZE + 8 * c, 8);
 	h->regs = r;
+	h->regset = rs;
 }
 
 long km_decode_hits_at(struct km_trace *t, uint64_t at, const uint8_t *p,
@@ -384,8 +396,9 @@ long km_decode_hits_at(struct km_trace *t, uint64_t at, const uint8_t *p,
 		return err;
 	if (km_trace_grow((void **)&t->hits, &t->hits_cap, n, sizeof(*t->hits)))
 		return -ENOMEM;
+	/* n < 2^32 hits of at most KM_REGSET_MAX registers: no overflow. */
 	if (regs && km_trace_grow((void **)&t->regs, &t->regs_cap,
-				  n * KM_NR_REGS, sizeof(*t->regs)))
+				  n * t->d.regset->nr, sizeof(*t->regs)))
 		return -ENOMEM;
 	time = km_get64(p + 8);
 	p += KM_HITS_HDR_SIZE;

@@ -37,7 +37,7 @@ struct km_trace {
 	size_t stored_cap;
 	struct km_hit *hits; /* the current HITS chunk, decoded */
 	size_t hits_cap;
-	uint64_t *regs; /* their registers, KM_NR_REGS each */
+	uint64_t *regs; /* their registers, d.regset->nr each */
 	size_t regs_cap;
 	long pending; /* hits decoded by open, not yet handed out */
 	struct km_htab stack_index; /* hash of a stack's frames -> its id */

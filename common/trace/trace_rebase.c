@@ -8,7 +8,13 @@
 #include "trace_rebase.h"
 
 #define MIB (1ull << 20)
-/* x86-64's KERNEL_IMAGE_SIZE under KASLR: the image is never larger. */
+/*
+ * The most an image may span when kallsyms has no _end: x86-64's
+ * KERNEL_IMAGE_SIZE under KASLR, which it is never larger than. arm64
+ * has no such limit, but its images are tens of MiB (Debian 12's 6.1
+ * cloud kernel: _end - _text = 26.7 MiB), so 1 GiB bounds them too;
+ * the image is guessed only to 2 MiB past its highest symbol anyway.
+ */
 #define IMAGE_MAX (1ull << 30)
 
 enum { REG_KERNEL = -1, REG_UNKNOWN = -2 };
@@ -268,7 +274,7 @@ static bool find_kernel_sym(const struct km_rebase *rb, const char *name,
 }
 
 int km_rebase_init(struct km_rebase *rb, const struct km_trace_data *d,
-		   uint64_t nominal)
+		   uint64_t nominal, uint64_t module_base)
 {
 	uint64_t end;
 	int err;
@@ -276,6 +282,7 @@ int km_rebase_init(struct km_rebase *rb, const struct km_trace_data *d,
 	memset(rb, 0, sizeof(*rb));
 	rb->d = d;
 	rb->nominal = nominal;
+	rb->module_base = module_base;
 	err = add_modules(rb);
 	err = err ?: parse_text(rb);
 	err = err ?: index_all(rb);
@@ -371,12 +378,34 @@ void km_rebase_need(struct km_rebase *rb, uint64_t addr)
 		rb->syms[rb->order[k]].keep = true;
 }
 
+/* The moved kernel image, [lo, hi]; false if there is none. */
+static bool moved_image(const struct km_rebase *rb, uint64_t *lo, uint64_t *hi)
+{
+	uint64_t len = rb->kend - rb->text;
+
+	if (!rb->has_text || !len)
+		return false;
+	*lo = rb->nominal;
+	*hi = len - 1 > UINT64_MAX - *lo ? UINT64_MAX : *lo + len - 1;
+	return true;
+}
+
+/* The next MiB after a MiB's gap past last; *full if none is left. */
+static uint64_t after(uint64_t last, bool *full)
+{
+	*full = last > UINT64_MAX - 3 * MIB;
+	return *full ? last : (last | (MIB - 1)) + 1 + MIB;
+}
+
 int km_rebase_place(struct km_rebase *rb)
 {
-	uint64_t cursor = KM_REBASE_MODULE_BASE, span, next;
-	bool full = false;
+	uint64_t cursor = rb->module_base, span, ilo = 0, ihi = 0;
+	bool full = false, image = moved_image(rb, &ilo, &ihi);
 	size_t i;
 
+	/* 0: the modules go above the image, as on x86-64. */
+	if (!cursor)
+		cursor = image ? after(ihi, &full) : rb->nominal;
 	if (rb->has_text)
 		km_rebase_need(rb, rb->text);
 	for (i = 0; i < rb->nr_regions; i++) {
@@ -385,6 +414,14 @@ int km_rebase_place(struct km_rebase *rb)
 		if (!g->used)
 			continue;
 		span = g->last - g->lo;
+		/*
+		 * Never over the image: on arm64 the module area lies
+		 * below it, and a module placed where the kernel is would
+		 * make its addresses read as the kernel's.
+		 */
+		if (!full && image && span <= UINT64_MAX - cursor &&
+		    cursor <= ihi && cursor + span >= ilo)
+			cursor = after(ihi, &full);
 		if (full || span > UINT64_MAX - cursor) {
 			km_err("the modules' addresses are spread too far to place module %.*s below 2^64",
 			       (int)g->name_len, g->name);
@@ -393,9 +430,7 @@ int km_rebase_place(struct km_rebase *rb)
 		g->delta = cursor - g->lo;
 		g->placed = true;
 		/* The next one from the next MiB, after a MiB's gap. */
-		next = cursor + span;
-		full = next > UINT64_MAX - 3 * MIB;
-		cursor = full ? cursor : (next | (MIB - 1)) + 1 + MIB;
+		cursor = after(cursor + span, &full);
 	}
 	return 0;
 }

@@ -4,7 +4,8 @@
  * for `kmemsnoop export`. The kernel image is moved by its KASLR slide
  * (the snapshot's _text against the nominal one), each module that a
  * kept address falls in to a fake base of its own (packed upwards from
- * KM_REBASE_MODULE_BASE), and whatever lies in neither becomes
+ * the machine's module area, machine.h's km_kernel_layout, stepping
+ * over the moved kernel image), and whatever lies in neither becomes
  * KM_REBASE_UNKNOWN. The kallsyms snapshot is cut down to the symbols
  * the kept addresses resolve to, each with the next symbol up to bound
  * its size, and _text; MODULE_INFO to the modules they fall in.
@@ -23,8 +24,6 @@
 #include "../kmodule.h"
 #include "trace_data.h"
 
-/* Where the first fake module goes: x86-64's MODULES_VADDR under KASLR. */
-#define KM_REBASE_MODULE_BASE 0xffffffffc0000000ull
 /* What an address in no known region becomes: below every symbol. */
 #define KM_REBASE_UNKNOWN 0x1ull
 
@@ -42,16 +41,18 @@ struct km_rebase {
 	size_t nr_cores;
 	bool has_text;
 	uint64_t text, nominal, kend; /* kernel image: [text, kend) */
+	uint64_t module_base; /* where the first fake module goes */
 };
 
 /*
  * Parses d's kallsyms snapshot and modules; nominal is where _text is
- * to go. Returns 0 or -ENOMEM (explained). Without _text in the
+ * to go, module_base where the first module goes (0: just above the
+ * kernel image). Returns 0 or -ENOMEM (explained). Without _text in the
  * snapshot no kernel address is known, so every one becomes
  * KM_REBASE_UNKNOWN.
  */
 int km_rebase_init(struct km_rebase *rb, const struct km_trace_data *d,
-		   uint64_t nominal);
+		   uint64_t nominal, uint64_t module_base);
 /* Keeps what addr needs: its symbol, the next one, its module. */
 void km_rebase_need(struct km_rebase *rb, uint64_t addr);
 /*

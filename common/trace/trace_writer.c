@@ -89,7 +89,8 @@ static int open_stdout(struct km_trace_writer *w)
 	w->path = "standard output";
 	w->is_stdout = true;
 	if (isatty(STDOUT_FILENO)) {
-		km_usage("standard output is a terminal: a trace is binary; pipe it (-o - | kmemsnoop report -i -) or give -o FILE");
+		km_usage(
+			"standard output is a terminal: a trace is binary; pipe it (-o - | kmemsnoop report -i -) or give -o FILE");
 		return -EINVAL;
 	}
 	fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
@@ -200,10 +201,11 @@ static uint16_t hit_flags(const struct km_hit *h)
 
 /* Records lo to hi of the n at p; prev: the time before record lo's. */
 static void encode_block(uint8_t *p, size_t n, size_t lo, size_t hi,
-			 const struct km_hit *h, uint64_t prev, bool regs)
+			 const struct km_hit *h, uint64_t prev,
+			 unsigned int nr_regs)
 {
+	unsigned int c;
 	size_t i;
-	int c;
 
 	for (i = lo; i < hi; prev = h[i++].time_ns) {
 		put_col(p, n, i, KM_HIT_TIME_DELTA, 8, h[i].time_ns - prev);
@@ -214,8 +216,8 @@ static void encode_block(uint8_t *p, size_t n, size_t lo, size_t hi,
 #undef PUT
 	for (c = 0; c < KM_COMM_LEN; c++)
 		KM_COL_PUT(p, n, lo, hi, KM_HIT_COMM + c, 1, h, comm[c]);
-	for (i = lo; regs && i < hi; i++)
-		for (c = 0; c < KM_NR_REGS; c++)
+	for (i = lo; i < hi; i++)
+		for (c = 0; c < nr_regs; c++)
 			put_col(p, n, i, KM_HIT_BASE_SIZE + 8 * c, 8,
 				h[i].regs ? h[i].regs[c] : 0);
 }
@@ -223,25 +225,31 @@ static void encode_block(uint8_t *p, size_t n, size_t lo, size_t hi,
 int km_encode_hits(struct km_buf *b, const struct km_hit *h, size_t n)
 {
 	uint64_t first = n ? h[0].time_ns : 0;
-	bool regs = false;
+	unsigned int nr_regs = 0;
 	size_t i, size;
 	uint8_t *p;
 
-	for (i = 0; i < n && !regs; i++)
-		regs = h[i].regs;
-	size = KM_HIT_BASE_SIZE + (regs ? KM_NR_REGS * 8 : 0);
+	/* One register count a chunk: the hits' machine's (META NR_REGS). */
+	for (i = 0; i < n; i++) {
+		if (!h[i].regs)
+			continue;
+		if (nr_regs && km_hit_regset(&h[i])->nr != nr_regs)
+			return -EINVAL;
+		nr_regs = km_hit_regset(&h[i])->nr;
+	}
+	size = KM_HIT_BASE_SIZE + nr_regs * 8;
 	p = km_buf_grow(b, KM_HITS_HDR_SIZE + n * size);
 	if (!p)
 		return -ENOMEM;
 	km_put32(p, n);
 	km_put16(p + 4, size);
-	km_put16(p + 6, regs ? KM_HITS_REGS : 0);
+	km_put16(p + 6, nr_regs ? KM_HITS_REGS : 0);
 	km_put64(p + 8, first);
 	p += KM_HITS_HDR_SIZE;
 	for (i = 0; i < n; i += KM_COL_BLOCK)
 		encode_block(p, n, i,
 			     i + KM_COL_BLOCK < n ? i + KM_COL_BLOCK : n, h,
-			     i ? h[i - 1].time_ns : first, regs);
+			     i ? h[i - 1].time_ns : first, nr_regs);
 	return 0;
 }
 
@@ -270,20 +278,34 @@ static int add_stack(struct km_trace_writer *w, struct km_hit *h)
 	return 0;
 }
 
-/* The registers live in the ring buffer only until we return. */
+/*
+ * The registers live in the ring buffer only until we return. A file
+ * has one register count (META NR_REGS, what the writer's user puts
+ * there): the first hit with registers sets it, a hit of another count
+ * is refused.
+ */
 static int keep_regs(struct km_trace_writer *w, struct km_hit *q)
 {
+	const struct km_regset *rs = km_hit_regset(q);
 	uint64_t *dst;
 
+	if (!w->regset)
+		w->regset = rs;
+	if (rs->nr != w->regset->nr) {
+		km_err("internal error: a hit with %u registers in a trace of %u",
+		       rs->nr, w->regset->nr);
+		return -EINVAL;
+	}
 	if (!w->pending_regs) {
-		w->pending_regs = calloc((size_t)HITS_PER_CHUNK * KM_NR_REGS,
+		w->pending_regs = calloc((size_t)HITS_PER_CHUNK * rs->nr,
 					 sizeof(*w->pending_regs));
 		if (!w->pending_regs)
 			return -ENOMEM;
 	}
-	dst = w->pending_regs + w->nr_pending * KM_NR_REGS;
-	memcpy(dst, q->regs, KM_NR_REGS * sizeof(*dst));
+	dst = w->pending_regs + w->nr_pending * rs->nr;
+	memcpy(dst, q->regs, rs->nr * sizeof(*dst));
 	q->regs = dst;
+	q->regset = rs;
 	return 0;
 }
 
@@ -297,10 +319,13 @@ int km_tw_hit(struct km_trace_writer *w, const struct km_hit *h)
 	memset(q->comm + strnlen(q->comm, KM_COMM_LEN), 0,
 	       sizeof(q->comm) - strnlen(q->comm, KM_COMM_LEN));
 	err = add_stack(w, q);
-	if (!err && h->regs)
-		err = keep_regs(w, q);
 	if (err) {
 		km_err("out of memory for stacks");
+		return err;
+	}
+	if (h->regs && (err = keep_regs(w, q))) {
+		if (err == -ENOMEM)
+			km_err("out of memory for registers");
 		return err;
 	}
 	q->frames = NULL;

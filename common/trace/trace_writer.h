@@ -19,7 +19,8 @@ struct km_trace_writer {
 	struct km_stack_table stacks;
 	struct km_buf new_stacks; /* STACKS payload not yet written */
 	struct km_hit *pending; /* hits not yet written */
-	uint64_t *pending_regs; /* their registers, KM_NR_REGS each */
+	uint64_t *pending_regs; /* their registers, regset->nr each */
+	const struct km_regset *regset; /* of the first hit with registers */
 	size_t nr_pending;
 	uint64_t hits; /* written to the file */
 	uint64_t bytes; /* written to the file */
