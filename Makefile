@@ -74,8 +74,8 @@ SKELS := $(OUT)/kmemsnoop.skel.h $(OUT)/resolve.skel.h $(OUT)/lifetime.skel.h
 # is rebuilt rather than trusted.
 DEPFLAGS = -MMD -MP -MF $@.d
 
-.PHONY: all static deps check layering unit kernel-tests guest-tests vm-tests demo bench format \
-	clean vmlinux-h sanitize fuzz-smoke install uninstall doc-tests \
+.PHONY: all static deps check layering unit kernel-tests guest-tests check-arm64 vm-tests demo \
+	bench format clean vmlinux-h sanitize fuzz-smoke install uninstall doc-tests \
 	deb deb-tests
 
 all: $(OUT)/kmemsnoop
@@ -224,6 +224,12 @@ $(OUT)/fpos-static: tools/fpos.c | $(OUT)
 guest-tests: $(OUT)/kmemsnoop $(OUT)/kmemsnoop-static $(OUT)/trigger-static
 	@tests/guest/test_guest.sh
 
+# The arm64 guest tier: cross-builds the static aarch64 kmemsnoop, boots
+# Debian 12's arm64 cloud kernel (6.12) under qemu-system-aarch64 (TCG)
+# and runs it there; this machine's kmemsnoop reports on the traces.
+check-arm64: $(OUT)/kmemsnoop
+	@tests/guest/test_guest_arm64.sh
+
 # What tools/vm/run promises (the kernel tier relies on it), from the host.
 vm-tests:
 	@tests/vm/test_run.sh
@@ -232,7 +238,7 @@ vm-tests:
 # (offsetof against drgn's reading of its DWARF) needs too. Every tier
 # runs even when one fails; the last lines say which, and how long each
 # took.
-CHECK_TIERS := all layering unit vm-tests guest-tests kernel-tests sanitize \
+CHECK_TIERS := all layering unit vm-tests guest-tests check-arm64 kernel-tests sanitize \
 	fuzz-smoke doc-tests deb-tests browser-tests
 check: deps
 	@tests/run-check.sh $(CHECK_TIERS)

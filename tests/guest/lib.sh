@@ -5,12 +5,14 @@
 # check NAME FUNCTION prints one PASS/FAIL line; a check function returns
 # 0, or calls bad REASON and returns 1. Uses the globals test_guest.sh
 # sets: KM, WORK, BOOT (the boot in progress: console.log, out/), OUT
-# (its out/), and after the setup steps KDIR, VMLINUX, RELEASE.
+# (its out/), and after the setup steps KDIR, VMLINUX, RELEASE; TIER
+# (default guest) starts the runner's own lines.
 
 # --- running checks ---------------------------------------------------------
 
 ran=0 passed=0 failed=0
 REASON=
+TIER=${TIER:-guest}
 
 # bad REASON: a check's failure; use as `cond || { bad ...; return; }`.
 bad() {
@@ -29,15 +31,15 @@ check() {
 		passed=$((passed + 1))
 		return 0
 	fi
-	[[ $name == dwarf_* ]] && REASON="$REASON [$DWARF_NOTE]"
+	[[ $name == dwarf_* && -n ${DWARF_NOTE:-} ]] && REASON="$REASON [$DWARF_NOTE]"
 	echo "FAIL $name: ${REASON:-failed} ($((SECONDS - start)) s)"
 	failed=$((failed + 1))
 	return 1
 }
 
 summary() {
-	echo "guest: timings: ${TIMINGS# }; whole tier $((SECONDS - T0)) s"
-	echo "guest: $ran ran, $passed passed, $failed failed"
+	echo "$TIER: timings: ${TIMINGS# }; whole tier $((SECONDS - T0)) s"
+	echo "$TIER: $ran ran, $passed passed, $failed failed"
 	((failed == 0))
 	exit
 }
@@ -54,17 +56,17 @@ give_up() {
 	local n
 
 	if [[ ! -s $BOOT/console.log ]]; then
-		echo "guest: stopped after the $1 step (no console output)"
+		echo "$TIER: stopped after the $1 step (no console output)"
 	elif [[ -n ${FAILED_STEP:-} ]]; then
-		echo "guest: stopped after the $1 step; the console during guest step $FAILED_STEP:"
+		echo "$TIER: stopped after the $1 step; the console during guest step $FAILED_STEP:"
 		console | sed -n "/^guest-step: $FAILED_STEP\$/,/^guest-result: $FAILED_STEP /p" |
 			tail -n 25 | awk '{ print "    | " $0 }'
 	else
-		echo "guest: stopped after the $1 step; the console's last lines:"
+		echo "$TIER: stopped after the $1 step; the console's last lines:"
 		console | tail -n 25 | awk '{ print "    | " $0 }'
 	fi
 	n=$(grep -c '^check ' "$0")
-	echo "guest: $((n - ran)) checks not run"
+	echo "$TIER: $((n - ran)) checks not run"
 	summary
 }
 

@@ -28,12 +28,33 @@
 # kernel (PR_SET_PDEATHSIG) should the script itself be killed.
 #
 # Environment: KMEMSNOOP_GUEST_TIMEOUT (seconds, default 120),
-# KMEMSNOOP_GUEST_SMP (CPUs, default 2).
+# KMEMSNOOP_GUEST_SMP (CPUs, default 2), KMEMSNOOP_GUEST_ARCH (amd64, the
+# default: qemu-system-x86_64; arm64: qemu-system-aarch64 -M virt, the
+# console on its PL011 UART, KASLR seeded from the kaslr-seed QEMU puts
+# in the device tree), KMEMSNOOP_GUEST_TCG (single or multi: one host
+# thread for all the guest's CPUs, or one each; default single).
 set -euo pipefail
 
 TIMEOUT=${KMEMSNOOP_GUEST_TIMEOUT:-120}
 SMP=${KMEMSNOOP_GUEST_SMP:-2}
 OUT_MB=64
+# thread=single: as tools/vm/run, one host thread for the guest; QEMU
+# 7.2's multi-threaded TCG has run stale code in x86 guests.
+TCG=${KMEMSNOOP_GUEST_TCG:-single}
+case ${KMEMSNOOP_GUEST_ARCH:-amd64} in
+amd64)
+	QEMU=qemu-system-x86_64 QEMU_PKG=qemu-system-x86
+	MACHINE=() CONSOLE=ttyS0
+	;;
+arm64)
+	QEMU=qemu-system-aarch64 QEMU_PKG=qemu-system-arm
+	MACHINE=(-M virt) CONSOLE=ttyAMA0
+	;;
+*)
+	printf 'boot: unknown architecture %s (amd64 or arm64)\n' "$KMEMSNOOP_GUEST_ARCH" >&2
+	exit 1
+	;;
+esac
 
 die() {
 	printf 'boot: %s\n' "$*" >&2
@@ -45,7 +66,7 @@ kdir=$1 initrd=$2 work=$3
 shift 3
 [[ -s $kdir/vmlinuz ]] || die "no $kdir/vmlinuz: run fetch.sh"
 [[ -s $initrd ]] || die "no initramfs $initrd"
-command -v qemu-system-x86_64 >/dev/null || die "no qemu-system-x86_64 (apt-get install qemu-system-x86)"
+command -v "$QEMU" >/dev/null || die "no $QEMU (apt-get install $QEMU_PKG)"
 mkdir -p "$work"
 
 log=$work/console.log
@@ -98,12 +119,11 @@ serve_dumps() {
 }
 
 # panic=-1 with -no-reboot: a panicking guest ends QEMU at once.
-# thread=single: as tools/vm/run, one host thread for the guest.
-setpriv --pdeathsig KILL -- qemu-system-x86_64 \
-	-accel tcg,thread=single -cpu max -smp "$SMP" -m 1024 \
+setpriv --pdeathsig KILL -- "$QEMU" "${MACHINE[@]}" \
+	-accel "tcg,thread=$TCG" -cpu max -smp "$SMP" -m 1024 \
 	-nographic -monitor none -serial "file:$log" -no-reboot -nic none \
 	-kernel "$kdir/vmlinuz" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 oops=panic loglevel=4" \
+	-append "console=$CONSOLE panic=-1 oops=panic loglevel=4" \
 	-drive "file=$img,format=raw,if=virtio" \
 	-drive "file=$ctl,format=raw,if=virtio" \
 	-device vmcoreinfo -qmp "unix:$qmp,server=on,wait=off" "$@" \

@@ -23,6 +23,14 @@
 # SERIES is 6.1 (the default: Debian 12's own kernel) or 6.12 (Debian
 # 12's newer kernel line, linux-image-6.12.N+deb12-*).
 #
+# With KMEMSNOOP_GUEST_ARCH=arm64 (the default is amd64), the cloud
+# flavour alone: linux-image-*-cloud-arm64-unsigned and -dbg (apt-get
+# download PKG:arm64, which needs arm64 as a dpkg foreign architecture),
+# the modules the output disk needs (virtio_pci and virtio_blk, as the
+# vm flavour finds them, from the modules' depends=; none where built
+# in), and the guest's busybox from busybox-static:arm64. The cache is
+# then $KMEMSNOOP_GUEST_CACHE/arm64/ (debs/, one directory a kernel).
+#
 # Prints the kernel's directory in the cache on stdout, holding:
 #   vmlinuz    the bootable kernel
 #   vmlinux    (cloud) the same kernel's ELF image with DWARF (-dbg package)
@@ -32,7 +40,13 @@
 #   modules-dbg/
 #              (cloud) the same modules' debug files (DWARF, relocations)
 #              where the -dbg package has them under usr/lib/debug:
-#              lib/modules/RELEASE/kernel/drivers/.../NAME.ko
+#              lib/modules/RELEASE/kernel/drivers/.../NAME.ko (amd64 only;
+#              empty for arm64)
+#   vmlinux.sym (arm64) the vmlinux without DWARF: its symbol table, the
+#              build-id note and .BTF, small enough for an initramfs, for
+#              `kmemsnoop -k` in the guest (a kernel without KALLSYMS_ALL
+#              names no data symbols in /proc/kallsyms)
+#   busybox    (arm64) the static busybox of busybox-static:arm64
 #
 # Environment:
 #   KMEMSNOOP_GUEST_CACHE   cache dir (default /var/cache/kmemsnoop-guest)
@@ -41,13 +55,33 @@
 #                           6.1 kernel: 6.10 renamed scheduler_tick to
 #                           sched_tick)
 #
-# Installs qemu-system-x86, busybox-static and cpio when missing, since
-# everything after this step needs them.
+# Installs qemu-system-x86 (arm64: qemu-system-arm and binutils for
+# aarch64), busybox-static and cpio when missing, since everything after
+# this step needs them.
 set -euo pipefail
 
-CACHE=${KMEMSNOOP_GUEST_CACHE:-/var/cache/kmemsnoop-guest}
 FLAVOUR=${1:-cloud}
 SERIES=${2:-6.1}
+ARCH=${KMEMSNOOP_GUEST_ARCH:-amd64}
+# Each architecture's own cache: amd64's at the top, others in a subdir.
+case $ARCH in
+amd64)
+	CACHE=${KMEMSNOOP_GUEST_CACHE:-/var/cache/kmemsnoop-guest}
+	TOOLS="qemu-system-x86 busybox-static cpio"
+	;;
+arm64)
+	CACHE=${KMEMSNOOP_GUEST_CACHE:-/var/cache/kmemsnoop-guest}/arm64
+	TOOLS="qemu-system-arm binutils-aarch64-linux-gnu cpio"
+	[[ $FLAVOUR == cloud ]] || {
+		printf 'fetch: arm64 has the cloud flavour only\n' >&2
+		exit 1
+	}
+	;;
+*)
+	printf 'fetch: unknown architecture %s (amd64 or arm64)\n' "$ARCH" >&2
+	exit 1
+	;;
+esac
 
 # The ABI part of a package name of the series, as a sed regex:
 # linux-image-ABI-FLAVOUR-unsigned.
@@ -60,26 +94,39 @@ case $SERIES in
 	;;
 esac
 SUBDIR=
+# The modules to load, and what they need, found from modules.order and
+# their depends= (the vm flavour and arm64); otherwise $MODULES, a fixed
+# list in load order.
+DEP_MODULES=
 
 # Modules in load order (dependencies, from their .modinfo depends=, first)
 # and where they are under lib/modules/RELEASE/kernel, as tar patterns.
 VIRTIO_MODULES="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk"
 VIRTIO_PATHS="drivers/virtio/*.ko drivers/block/virtio_blk.ko"
-case $FLAVOUR in
-cloud)
+case $ARCH/$FLAVOUR in
+arm64/cloud)
+	SUFFIX=cloud-arm64
+	WITH_DBG=1
+	MODULES=
+	MODULE_PATHS=
+	# QEMU's virt machine puts if=virtio disks on PCI.
+	DEP_MODULES="virtio_pci virtio_blk"
+	;;
+*/cloud)
 	SUFFIX=cloud-amd64
 	WITH_DBG=1
 	MODULES="$VIRTIO_MODULES qemu_fw_cfg"
 	MODULE_PATHS="$VIRTIO_PATHS drivers/firmware/qemu_fw_cfg.ko"
 	;;
-vm)
+*/vm)
 	SUFFIX=cloud-amd64
 	WITH_DBG=
 	MODULES=virtiofs # and what it needs, found in modules.dep
 	MODULE_PATHS=
+	DEP_MODULES="virtio_pci virtiofs"
 	SUBDIR=vm/
 	;;
-generic)
+*/generic)
 	SUFFIX=amd64
 	WITH_DBG=
 	MODULES="$VIRTIO_MODULES usb-common usbcore xhci-hcd xhci-pci"
@@ -103,7 +150,7 @@ die() {
 install_tools() {
 	local p missing=()
 
-	for p in qemu-system-x86 busybox-static cpio; do
+	for p in $TOOLS; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 			missing+=("$p")
 	done
@@ -121,6 +168,7 @@ newest_abi() {
 	local pkgs=unsigned
 
 	[[ -n $WITH_DBG ]] && pkgs='\(dbg\|unsigned\)'
+	# pkgnames lists each name once, whatever its architectures.
 	apt-cache pkgnames "linux-image-$SERIES." 2>/dev/null |
 		sed -n "s/^linux-image-\\($ABI_RE\\)-$SUFFIX-$pkgs\$/\\1/p" |
 		sort -V | uniq ${WITH_DBG:+-d} | tail -n 1
@@ -154,6 +202,7 @@ module_patterns() {
 take_module_debug() {
 	local from=$1/usr/lib/debug to=$2 m f
 
+	mkdir -p "$to"
 	for m in $MODULES; do
 		f=$(cd "$from" && find lib/modules -name "$m.ko" | head -n 1)
 		[[ -n $f ]] || die "the -dbg package has no $m.ko"
@@ -162,15 +211,16 @@ take_module_debug() {
 	done
 }
 
-# download PACKAGE: its .deb in $CACHE/debs, downloaded unless there.
+# download PACKAGE: its .deb (for $ARCH) in $CACHE/debs, downloaded
+# unless there.
 download() {
-	local pkg=$1 ver deb
+	local pkg=$1:$ARCH ver deb
 
 	ver=$(apt-cache show --no-all-versions "$pkg" 2>/dev/null |
 		sed -n 's/^Version: //p' | head -n 1)
-	[[ -n $ver ]] || die "$pkg is not in the archive (apt-get update?)"
+	[[ -n $ver ]] || die "$pkg is not in the archive (apt-get update? dpkg --add-architecture for a foreign one?)"
 	# The file name apt-get download gives it: ':' in versions as %3a.
-	deb="$CACHE/debs/${pkg}_${ver//:/%3a}_amd64.deb"
+	deb="$CACHE/debs/${1}_${ver//:/%3a}_$ARCH.deb"
 	if [[ ! -s $deb ]]; then
 		log "downloading $pkg $ver"
 		# As root, apt would drop to _apt, which cannot write the cache.
@@ -188,9 +238,10 @@ cached() {
 
 	[[ -s $dir/vmlinuz && -s $dir/release && -e $dir/modules/load-order ]] ||
 		return 1
-	# vm: the list comes from modules.dep, possibly empty.
-	[[ $FLAVOUR == vm ||
+	# From modules.dep: the list is what it is, possibly empty.
+	[[ -n $DEP_MODULES ||
 		$(paste -sd ' ' "$dir/modules/load-order") == "$MODULES" ]] || return 1
+	[[ $ARCH == amd64 || (-s $dir/vmlinux.sym && -x $dir/busybox) ]] || return 1
 	[[ -z $WITH_DBG || (-s $dir/vmlinux && -d $dir/modules-dbg) ]]
 }
 
@@ -238,13 +289,19 @@ modinfo_depends() {
 # the modules NAMEs are and need (their .modinfo depends=), dependencies
 # first, each once; nothing for a NAME built into the kernel.
 vm_module_paths() {
-	local mdir=$1 name path deps
+	local mdir=$1 name path deps ext
 
 	shift
 	for name in "$@"; do
 		grep -qE "(^|/)$name\.ko\$" "$mdir/modules.builtin" && continue
 		path=$(grep -E "(^|/)$name\.ko(\.[a-z]+)?\$" "$mdir/modules.order" | head -n 1)
 		[[ -n $path ]] || die "$name is neither a module nor built in"
+		# modules.order may name NAME.ko where the package has it compressed.
+		for ext in "" .xz .zst; do
+			[[ ! -e $mdir/$path$ext ]] || break
+		done
+		path=$path$ext
+		[[ -e $mdir/$path ]] || die "no $path (or compressed) under $mdir"
 		deps=$(modinfo_depends "$mdir/$path")
 		# shellcheck disable=SC2086 # a comma-separated list
 		[[ -z $deps ]] || vm_module_paths "$mdir" ${deps//,/ }
@@ -252,16 +309,17 @@ vm_module_paths() {
 	done | awk '!seen[$0]++'
 }
 
-# extract_vm_img TMP DEB RELEASE: the bzImage and the modules virtiofs
-# over PCI needs, decompressed (busybox insmod takes plain .ko), into
-# TMP/out.
-extract_vm_img() {
+# extract_dep_img TMP DEB RELEASE: the kernel image and the modules of
+# $DEP_MODULES with what they need, decompressed (busybox insmod takes
+# plain .ko), into TMP/out.
+extract_dep_img() {
 	local tmp=$1 deb=$2 rel=$3 mdir=$1/lib/modules/$3 paths p m
 
 	dpkg-deb --fsys-tarfile "$deb" |
 		tar -x -C "$tmp" "./boot/vmlinuz-$rel" "./lib/modules/$rel" ||
 		die "no ./boot/vmlinuz-$rel or ./lib/modules/$rel in $deb"
-	paths=$(vm_module_paths "$mdir" virtio_pci virtiofs) || exit 1
+	# shellcheck disable=SC2086 # a list of names
+	paths=$(vm_module_paths "$mdir" $DEP_MODULES) || exit 1
 	mapfile -t paths <<<"$paths"
 	: >"$tmp/out/modules/load-order"
 	for p in "${paths[@]}"; do
@@ -274,6 +332,35 @@ extract_vm_img() {
 		esac || die "cannot decompress $p"
 		echo "${m%.ko*}" >>"$tmp/out/modules/load-order"
 	done
+}
+
+# symbols_only VMLINUX OUT: VMLINUX without its DWARF and without the
+# contents of its loaded sections (as --only-keep-debug leaves them:
+# NOBITS, their addresses kept), but with .symtab, the notes (the
+# build-id) and .BTF, put back from the original: 18 MB of the 6.12
+# -dbg vmlinux's 350 MB. In three steps: one objcopy that both removes
+# sections and keeps only debug ones leaves .rela.dyn's link to .symtab
+# pointing past the end, which objcopy then refuses to read.
+symbols_only() {
+	local in=$1 out=$2 oc=aarch64-linux-gnu-objcopy
+
+	if ! "$oc" -O binary --only-section=.BTF "$in" "$out.btf" ||
+		! "$oc" --remove-section='.debug_*' --remove-section=.BTF "$in" "$out.1" ||
+		! "$oc" --only-keep-debug "$out.1" "$out.2" ||
+		! "$oc" --add-section .BTF="$out.btf" "$out.2" "$out"; then
+		die "$oc on $in failed"
+	fi
+	rm -f "$out.btf" "$out.1" "$out.2"
+}
+
+# extract_busybox TMP: busybox-static's /bin/busybox, into TMP/out.
+extract_busybox() {
+	local tmp=$1 deb
+
+	deb=$(download busybox-static)
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" ./bin/busybox ||
+		die "no ./bin/busybox in $deb"
+	mv "$tmp/bin/busybox" "$tmp/out/busybox"
 }
 
 main() {
@@ -309,12 +396,16 @@ main() {
 	# shellcheck disable=SC2064 # expand now: tmp is local
 	trap "rm -rf '$tmp'" EXIT
 	mkdir -p "$tmp/out/modules"
-	if [[ $FLAVOUR == vm ]]; then
-		extract_vm_img "$tmp" "$deb_img" "$rel"
+	if [[ -n $DEP_MODULES ]]; then
+		extract_dep_img "$tmp" "$deb_img" "$rel"
 	else
 		extract_img "$tmp" "$deb_img" "$rel"
 	fi
 	[[ -z $deb_dbg ]] || extract_dbg "$tmp" "$deb_dbg" "$rel"
+	if [[ $ARCH != amd64 ]]; then
+		symbols_only "$tmp/out/vmlinux" "$tmp/out/vmlinux.sym"
+		extract_busybox "$tmp"
+	fi
 	mv "$tmp/boot/vmlinuz-$rel" "$tmp/out/vmlinuz"
 	echo "$rel" >"$tmp/out/release"
 	rm -rf "$dir"
