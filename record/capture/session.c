@@ -354,16 +354,17 @@ int km_session_run(const struct km_session_opts *o, struct km_session_stats *st)
 	err = load(&skel, o);
 	if (err)
 		return err;
+	err = set_watches(skel, o);
+	if (err)
+		goto out;
 #ifdef KM_ARCH_ARM64
+	/* After set_watches: resolving fills in the watches' types. */
 	err = km_after_init(&after, o->watches, o->nr_watches, AFTER_QUEUE,
 			    o->on_hit, o->ctx);
 	if (err)
 		goto out;
 	l.after = &after;
 #endif
-	err = set_watches(skel, o);
-	if (err)
-		goto out;
 	if (o->command &&
 	    (err = km_child_fork(&child, o->command, o->command_to_stderr)))
 		goto out;
