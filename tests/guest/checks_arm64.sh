@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2317,SC2034 # sourced; REASON is read by check
+# shellcheck shell=bash disable=SC2317,SC2034,SC2015 # sourced; REASON is read by check
 # SPDX-License-Identifier: GPL-2.0
 #
 # The arm64 guest tier's checks, sourced by tests/guest/test_guest_arm64.sh
@@ -11,41 +11,70 @@
 # Calls of EXEC_SYM (the sysctl's handler) a busybox cat of the sysctl
 # makes: sendfile's splice reads the file, then twice more for its end.
 EXEC_PER_READ=3
-# Hits a record may have beyond those its workload explains: the guest
-# has shown up to 3 a record, each a thread's hit once more at the same
-# instruction with the same value, 0.25-2 ms later, where its workload
-# made one access.
+# A hit the kernel reported twice: arm64 takes a watchpoint before the
+# access and steps over the instruction, and the guest has shown the
+# same thread hit once more at the same instruction, with the same value
+# before, 0.25-2 ms later (up to 3 a record), where its workload made
+# one access. Such a repeat is a "refire" (json below); a record may
+# have this many.
 EXTRA_HITS_MAX=4
 
-# json TRACE: its hits as JSON lines in J (WORK/NAME.json, made once).
+# json TRACE: its hits as JSON lines in J (WORK/NAME.json, made once),
+# each with "refire": true when the same thread's previous hit of the
+# same watch was at the same instruction and address with the same value
+# before (data watches only: an execute breakpoint's calls from one
+# place look alike).
 json() {
 	local name
 
 	name=$(basename "$1" .kmt)
 	J=$WORK/$name.json
-	[[ -s $J ]] || report -i "$1" --format json >"$J" 2>"$J.err" || {
-		bad "report -i $name.kmt --format json failed: $(head -n 1 "$J.err")"
+	[[ -s $J ]] && return
+	report -i "$1" --hits --format json 2>"$J.err" | jq -c -s '
+		reduce .[] as $h ({last: {}, out: []};
+			"\($h.tid)/\($h.watch)" as $k | .last[$k] as $p
+			| .out += [$h + {refire: ($h.old_value != null and $p != null
+				and $p.ip == $h.ip and $p.addr == $h.addr
+				and $p.old_value == $h.old_value)}]
+			| .last[$k] = $h)
+		| .out[]' >"$J" && [[ -s $J ]] || {
+		bad "report -i $name.kmt --hits --format json failed: $(head -n 1 "$J.err")"
 		return
 	}
 }
 
-# per_pid FILTER WANT: J's hits that pass the jq FILTER, counted per
-# process, each of which must have WANT of them: PROCS (how many
-# processes) and EXTRA (the hits over WANT), or bad, naming a process
-# short of them.
+# per_pid FILTER WANT [exact]: J's hits that pass the jq FILTER, counted
+# per process, each of which must have WANT of them (with exact: WANT
+# that are no refire, the rest refires): PROCS (how many processes) and
+# EXTRA (the hits over WANT), or bad, naming a process that differs.
 per_pid() {
-	local counts short
+	local counts short sel=$1
 
-	counts=$(jq -r "select($1) | .pid" "$J" | sort | uniq -c)
-	short=$(awk -v w="$2" '$1 < w { print $2 " had " $1; exit }' <<<"$counts")
+	[[ ${3:-} == exact ]] && sel="($1) and (.refire | not)"
+	counts=$(jq -r "select($sel) | .pid" "$J" | sort | uniq -c)
+	short=$(awk -v w="$2" -v exact="${3:-}" '$1 < w || (exact && $1 != w) { print $2 " had " $1; exit }' <<<"$counts")
 	[[ -z $short ]] || {
 		bad "process $short, want $2 each"
 		return
 	}
 	read -r PROCS EXTRA < <(awk -v w="$2" 'NF { n++; x += $1 - w } END { print n + 0, x + 0 }' <<<"$counts")
+	[[ ${3:-} == exact ]] &&
+		EXTRA=$(jq -c "select(($1) and .refire)" "$J" | wc -l)
+	return 0
 }
 
-# extra_ok NAME EXTRA: no more unexplained hits than EXTRA_HITS_MAX.
+# writes FILE: the sysctl's write hits of J, a refire merged with the
+# hit it repeats, as "BEFORE>AFTER" words.
+writes() {
+	jq -r -s '[.[] | select([.stack[].sym] | index("proc_sys_write"))]
+		| reduce .[] as $h ([];
+			if $h.refire and length > 0 then .[-1].value = $h.value
+			else . + [$h] end)
+		| map("\(.old_value)>\(.value)") | join(" ")' "$J"
+}
+
+# extra_ok NAME EXTRA: no more hits beyond the workload's than
+# EXTRA_HITS_MAX.
 extra_ok() {
 	(($2 <= EXTRA_HITS_MAX)) || bad "$1: $2 hits beyond the workload's, at most $EXTRA_HITS_MAX allowed"
 }
@@ -183,7 +212,7 @@ check_task_hits() {
 
 	json "$OUT/task.kmt" || return
 	f=$J
-	per_pid '.comm == "cat" and ([.stack[].sym] | index("proc_sched_show_task"))' 1 || return
+	per_pid '.comm == "cat" and ([.stack[].sym] | index("proc_sched_show_task"))' 1 exact || return
 	procs=$PROCS extra=$EXTRA
 	((procs == N)) || {
 		bad "$procs readers hit it, want $N"
@@ -199,60 +228,164 @@ check_task_hits() {
 		bad "value $out_of outside [$lo, $hi]"
 		return
 	}
-	REASON="$(wc -l <"$f") hits: $N reads, $extra extra, $(($(wc -l <"$f") - N - extra)) other; values in [$lo, $hi]"
+	REASON="$(wc -l <"$f") hits: $N reads, $extra refired, $(($(wc -l <"$f") - N - extra)) other; values in [$lo, $hi]"
 }
 
-# rw4 on the sysctl's variable (placed by -k /vmlinux.sym): one hit each
-# read (proc_sys_read) with the value read, one each write (proc_sys_write)
-# (EXTRA_HITS_MAX over both).
-check_sysctl_hits() {
-	local f v procs extra wr other bad_v
+# sysctl_watch TRACE READS WRITES: the workload under a watch of the
+# sysctl's variable: READS hits a reader (proc_sys_read), WRITES hits
+# in proc_sys_write, no other hit, refires aside (at most
+# EXTRA_HITS_MAX); each read saw the sysctl's value (its bytes the watch
+# covers: VALUE_SHIFT bits up, VALUE_MASK). Sets EXTRA.
+sysctl_watch() {
+	local f=$1 reads=$2 writes=$3 v wr other bad_v refires
 
-	json "$OUT/sysctl.kmt" || return
-	f=$J
-	per_pid '[.stack[].sym] | index("proc_sys_read")' 1 || return
-	procs=$PROCS extra=$EXTRA
-	((procs == N)) || {
-		bad "$procs readers hit it, want $N"
+	json "$f" || return
+	if ((reads)); then
+		per_pid '[.stack[].sym] | index("proc_sys_read")' "$reads" exact || return
+		((PROCS == N)) || {
+			bad "$PROCS readers hit it, want $N"
+			return
+		}
+	fi
+	wr=$(jq -c 'select(([.stack[].sym] | index("proc_sys_write")) and (.refire | not))' "$J" | wc -l)
+	((wr == writes)) || {
+		bad "$wr write hits, want $writes"
 		return
 	}
-	wr=$(jq -c 'select([.stack[].sym] | index("proc_sys_write"))' "$f" | wc -l)
-	((wr >= W + 1)) || {
-		bad "$wr write hits, want $((W + 1))"
-		return
-	}
-	extra=$((extra + wr - W - 1))
-	extra_ok "reads and writes" "$extra" || return
-	other=$(jq -c 'select([.stack[].sym] | (index("proc_sys_read") or index("proc_sys_write")) | not)' "$f" | wc -l)
+	other=$(jq -c 'select([.stack[].sym] | (index("proc_sys_read") or index("proc_sys_write")) | not)' "$J" | wc -l)
 	((other == 0)) || {
 		bad "$other hits neither in proc_sys_read nor proc_sys_write"
 		return
 	}
-	v=$(printf '%#x' "$(cat "$OUT/sysctl_value")")
-	bad_v=$(jq -r --arg v "$v" 'select(([.stack[].sym] | index("proc_sys_read")) and .value != $v) | .value' "$f" | head -n 1)
+	refires=$(jq -c 'select(.refire)' "$J" | wc -l)
+	((reads)) || [[ -z $(jq -c 'select([.stack[].sym] | index("proc_sys_read"))' "$J") ]] || {
+		bad "a write watch hit a read"
+		return
+	}
+	EXTRA=$refires
+	extra_ok "$(basename "$f")" "$EXTRA" || return
+	v=$(printf '%#x' $((($(cat "$OUT/sysctl_value") >> ${VALUE_SHIFT:-0}) & ${VALUE_MASK:-0xffffffff})))
+	bad_v=$(jq -r --arg v "$v" 'select(([.stack[].sym] | index("proc_sys_read")) and (.value != $v or .old_value != $v)) | "\(.old_value)>\(.value)"' "$J" | head -n 1)
 	[[ -z $bad_v ]] || {
 		bad "a read captured $bad_v, the guest read $v"
 		return
 	}
-	REASON="$(wc -l <"$f") hits: $N reads with value $v, $((W + 1)) writes, $extra extra"
+	VALUE=$v
 }
 
-# The writes' values: the value after each store, as on x86, is the
-# value written: sysctl_value + 1 .. + W, then sysctl_value (a hit
-# repeated with the same value counted once).
+# rw4 on the sysctl's variable (placed by -k /vmlinux.sym): one hit each
+# read, with the value read, and one each write.
+check_sysctl_hits() {
+	sysctl_watch "$OUT/sysctl.kmt" 1 $((W + 1)) || return
+	REASON="$(wc -l <"$J") hits: $N reads with value $VALUE, $((W + 1)) writes, $EXTRA refired"
+}
+
+# want_writes [SHIFT MASK]: the writes' "BEFORE>AFTER": sysctl_value +
+# STEP .. + W * STEP, then sysctl_value back; of the bytes a watch
+# covers, SHIFT bits up, MASK.
+want_writes() {
+	local v i prev next sep='' shift=${1:-0} mask=${2:-0xffffffff}
+
+	v=$(cat "$OUT/sysctl_value")
+	prev=$v
+	for ((i = 1; i <= W + 1; i++)); do
+		next=$((i <= W ? v + i * STEP : v))
+		printf '%s%#x>%#x' "$sep" $(((prev >> shift) & mask)) $(((next >> shift) & mask))
+		sep=' '
+		prev=$next
+	done
+}
+
+# The writes' values: each before and after its store, the after the
+# value written, as on x86. arm64 reads the value before the access;
+# kmemsnoop takes the one after from the next hit or a later read.
 check_sysctl_values() {
-	local f v want got
+	local got want
 
 	json "$OUT/sysctl.kmt" || return
-	f=$J
-	v=$(cat "$OUT/sysctl_value")
-	want=$(for ((i = 1; i <= W; i++)); do printf '%#x ' $((v + i)); done; printf '%#x' "$v")
-	got=$(jq -r 'select([.stack[].sym] | index("proc_sys_write")) | .value' "$f" | uniq | paste -sd ' ' -)
+	want=$(want_writes)
+	got=$(writes)
 	[[ $got == "$want" ]] || {
 		bad "the writes captured $got; the values written: $want"
 		return
 	}
 	REASON=$got
+}
+
+# r4: arm64 watches reads alone; the writes go unseen.
+check_read_only() {
+	sysctl_watch "$OUT/read.kmt" 1 0 || return
+	REASON="$(wc -l <"$J") hits: $N reads with value $VALUE, no write, $EXTRA refired"
+}
+
+# w4 --regs: the writes alone, with their values, and the registers by
+# arm64's names, pc the hit's ip.
+check_write_only() {
+	local got want names pc
+
+	sysctl_watch "$OUT/write.kmt" 0 $((W + 1)) || return
+	want=$(want_writes)
+	got=$(writes)
+	[[ $got == "$want" ]] || {
+		bad "the writes captured $got; the values written: $want"
+		return
+	}
+	names=$(jq -r -s '[.[0].regs | keys_unsorted[]] | join(" ")' "$J")
+	[[ $names == "x0 x1 x2 x3 x4 x5 x6 x7 x8 x9 x10 x11 x12 x13 x14 x15 x16 x17 x18 x19 x20 x21 x22 x23 x24 x25 x26 x27 x28 x29 x30 sp pc pstate" ]] || {
+		bad "registers: '$names'"
+		return
+	}
+	pc=$(jq -r 'select(.regs.pc != .ip) | .ip' "$J" | head -n 1)
+	[[ -z $pc ]] || {
+		bad "a hit at $pc has another pc"
+		return
+	}
+	report -i "$OUT/write.kmt" --hits >"$WORK/write.txt" 2>/dev/null &&
+		grep -Eq '^ +x0 +0x[0-9a-f]{16} .* x3 ' "$WORK/write.txt" &&
+		grep -Eq ' pstate +0x[0-9a-f]{16}' "$WORK/write.txt" || {
+		bad "report --hits shows no x0 .. pstate"
+		return
+	}
+	REASON="$got; registers x0..x30 sp pc pstate"
+}
+
+# rw2 at the variable + 1: two bytes inside its doubleword, not aligned
+# to their length, which arm64 watches (x86 refuses); the int's 4-byte
+# loads and stores touch them. Its values are those two bytes.
+check_unaligned() {
+	local addr want
+
+	addr=$(watch_addr "$OUT/bytes.kmt")
+	want=$(printf '0x%x' $(($(watch_addr "$OUT/sysctl.kmt") + 1)))
+	[[ $addr == "$want" ]] || {
+		bad "watch at $addr, want $want"
+		return
+	}
+	VALUE_SHIFT=8 VALUE_MASK=0xffff sysctl_watch "$OUT/bytes.kmt" 1 $((W + 1)) || return
+	want=$(want_writes 8 0xffff)
+	[[ $(writes) == "$want" ]] || {
+		bad "the writes captured $(writes); their bytes 1-2: $want"
+		return
+	}
+	REASON="$(wc -l <"$J") hits at $addr: $N reads with value $VALUE, writes $want, $EXTRA refired"
+}
+
+# rw4 at the variable + 6 would cross into the next doubleword: refused
+# on the command line, exit 2, one line, no trace left.
+check_cross() {
+	local rc
+
+	rc=$(cat "$OUT/cross.rc")
+	[[ $rc == 2 && $(wc -l <"$OUT/cross.err") == 1 ]] &&
+		grep -q 'doubleword' "$OUT/cross.err" || {
+		bad "exit $rc: $(head -c 300 "$OUT/cross.err")"
+		return
+	}
+	[[ ! -e $OUT/cross.kmt ]] || {
+		bad "a refused record left cross.kmt"
+		return
+	}
+	REASON=$(cat "$OUT/cross.err")
 }
 
 # x4 on the sysctl's handler: every hit at its first instruction,
@@ -275,13 +408,16 @@ check_exec_hits() {
 		bad "$procs readers hit it, want $N"
 		return
 	}
-	extra_ok reads "$extra" || return
+	# An execute breakpoint's refires look like the calls themselves
+	# (same thread, same instruction): the writes may have some too.
 	wr=$(jq -c 'select([.stack[].sym] | index("proc_sys_write"))' "$f" | wc -l)
-	((wr == W + 1)) || {
+	((wr >= W + 1)) || {
 		bad "$wr write hits, want $((W + 1))"
 		return
 	}
-	REASON="$(wc -l <"$f") hits at $EXEC_SYM ($addr): $((N * EXEC_PER_READ)) for $N reads, $extra extra, $wr writes"
+	extra=$((extra + wr - W - 1))
+	extra_ok "reads and writes" "$extra" || return
+	REASON="$(wc -l <"$f") hits at $EXEC_SYM ($addr): $((N * EXEC_PER_READ)) for $N reads, $((W + 1)) for as many writes, $extra refired"
 }
 
 # report from the trace's kallsyms snapshot: each trace reports, and
@@ -352,4 +488,50 @@ check_report_buildid_mismatch() {
 		return
 	fi
 	REASON=$err
+}
+
+# The unit test of register sets and DWARF against an arm64 -dbg vmlinux
+# (tests/unit/test_regset.c), given this tier's: names, file:line and
+# inlined frames of six functions, from x86.
+check_regset_unit() {
+	local bin=build/tests/test_regset
+
+	make --no-print-directory "$bin" >"$WORK/regset.log" 2>&1 &&
+		KM_ARM64_VMLINUX=$VMLINUX "$bin" >>"$WORK/regset.log" 2>&1 || {
+		bad "$(grep -m 1 -E 'FAILED|ERROR|error' "$WORK/regset.log")"
+		return
+	}
+	grep -q 'OK \] test_arm64_vmlinux' "$WORK/regset.log" || {
+		bad "test_arm64_vmlinux did not run"
+		return
+	}
+	REASON="test_regset with $VMLINUX: $(grep -c '\[       OK \]' "$WORK/regset.log") tests ok"
+}
+
+# 6.1: check names the hazard and fails; record refuses at once (exit 1,
+# one line), leaves no trace, and the guest goes on.
+check_old_refusal() {
+	local line rc
+
+	guest_steps || return
+	line=$(grep '^breakpoint-bpf ' "$OUT/check.txt")
+	[[ $line == *missing*"6.10"* && $(cat "$OUT/check.rc") == 1 ]] || {
+		bad "check (exit $(cat "$OUT/check.rc")): '$line'"
+		return
+	}
+	rc=$(cat "$OUT/record.rc")
+	[[ $rc == 1 && $(wc -l <"$OUT/record.err") == 1 ]] &&
+		grep -q 'refusing to arm.*6\.10' "$OUT/record.err" || {
+		bad "record exit $rc: $(head -c 300 "$OUT/record.err")"
+		return
+	}
+	[[ ! -e $OUT/refused.kmt ]] || {
+		bad "the refused record left refused.kmt"
+		return
+	}
+	[[ $(cat "$OUT/alive") == 6.1.* ]] || {
+		bad "the guest did not go on after the record"
+		return
+	}
+	REASON="$(cat "$OUT/alive"): $(cat "$OUT/record.err")"
 }

@@ -25,7 +25,7 @@
 #   task_sched, task_sched_after: /proc/1/sched around that record
 #   sysctl.kmt      record -k /vmlinux.sym rw4 $SYSCTL_SYM while
 #                   $SYSCTL_FILE is read $N times and written $W times
-#                   (values sysctl_value + 1 .. + W, then sysctl_value
+#                   (values sysctl_value + STEP .. + W * STEP, then sysctl_value
 #                   again: W + 1 writes), the data symbol's address from
 #                   the symbols-only vmlinux
 #   sysctl_value    the value before the writes (and after them)
@@ -33,11 +33,22 @@
 #                   ($EXEC_SYM is the sysctl's handler: busybox cat calls
 #                   it twice a read, the second time for the end of file;
 #                   each write once)
+#   read.kmt, write.kmt, bytes.kmt
+#                   the same workload under r4 (arm64 watches reads
+#                   alone), w4 --regs (with the registers at each hit)
+#                   and rw2 $SYSCTL_SYM+1 (two bytes inside the
+#                   variable's doubleword, not aligned to their length)
+#   cross.rc, cross.err
+#                   record rw4 $SYSCTL_SYM+6, which would cross a
+#                   doubleword: its exit status and stderr
 #   params          the numbers above, for the host
 #   steps, SHA256SUMS as guest-run.sh's
 
 N=20
 W=5
+# Each write adds STEP: 0x101 changes the value's two low bytes, which
+# the rw2 watch covers one of, so no write there leaves its bytes alone.
+STEP=257
 SYSCTL_SYM=sysctl_sched_cfs_bandwidth_slice
 SYSCTL_FILE=/proc/sys/kernel/sched_cfs_bandwidth_slice_us
 EXEC_SYM=proc_dointvec_minmax
@@ -48,7 +59,7 @@ EXEC_SYM=proc_dointvec_minmax
 if [ "${1:-}" = workload ]; then
 	v=$(cat /out/sysctl_value) || exit 1
 	for i in $(seq "$N"); do cat "$SYSCTL_FILE" >/dev/null || exit 1; done
-	for i in $(seq "$W"); do echo $((v + i)) >"$SYSCTL_FILE" || exit 1; done
+	for i in $(seq "$W"); do echo $((v + i * STEP)) >"$SYSCTL_FILE" || exit 1; done
 	echo "$v" >"$SYSCTL_FILE"
 	exit
 fi
@@ -64,8 +75,8 @@ info() {
 		cat /proc/kallsyms >kallsyms &&
 		grep ' _text$' kallsyms >text &&
 		cat "$SYSCTL_FILE" >sysctl_value &&
-		printf 'N=%s\nW=%s\nSYSCTL_SYM=%s\nEXEC_SYM=%s\n' \
-			"$N" "$W" "$SYSCTL_SYM" "$EXEC_SYM" >params
+		printf 'N=%s\nW=%s\nSTEP=%s\nSYSCTL_SYM=%s\nEXEC_SYM=%s\n' \
+			"$N" "$W" "$STEP" "$SYSCTL_SYM" "$EXEC_SYM" >params
 }
 
 kernel_check() {
@@ -96,6 +107,22 @@ record_sysctl() {
 		rw4 "$SYSCTL_SYM" -- sh /payload.sh workload
 }
 
+# record_workload FILE BP EXPR [OPTION...]: record the workload.
+record_workload() {
+	f=$1 bp=$2 expr=$3
+	shift 3
+	timeout "$STEP_TIMEOUT" kmemsnoop record -q -k /vmlinux.sym "$@" \
+		-o "/out/$f" "$bp" "$expr" -- sh /payload.sh workload
+}
+
+record_cross() {
+	kmemsnoop record -q -k /vmlinux.sym -o /out/cross.kmt \
+		rw4 "$SYSCTL_SYM+6" -- true 2>cross.err
+	echo $? >cross.rc
+	cat cross.err
+	[ ! -e /out/cross.kmt ]
+}
+
 record_exec() {
 	timeout "$STEP_TIMEOUT" kmemsnoop record -q -o /out/exec.kmt \
 		x4 "$EXEC_SYM" -- sh /payload.sh workload
@@ -108,4 +135,8 @@ run offsetof offsetof
 run task record_task
 run sysctl record_sysctl
 run exec record_exec
+run read record_workload read.kmt r4 "$SYSCTL_SYM"
+run write record_workload write.kmt w4 "$SYSCTL_SYM" --regs
+run bytes record_workload bytes.kmt rw2 "$SYSCTL_SYM+1"
+run cross record_cross
 output

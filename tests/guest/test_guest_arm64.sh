@@ -129,6 +129,24 @@ step_guest() {
 	}
 }
 
+# Debian 12's 6.1: kmemsnoop check and a record that must refuse.
+step_initramfs_old() {
+	tools/guest/initramfs.sh "$OTHER_KDIR" tests/guest/guest-arm64-old.sh \
+		"$WORK/initrd-old.gz" tests/guest/guest-lib.sh 2>"$WORK/initramfs-old.log" || {
+		bad "$(tail -n 1 "$WORK/initramfs-old.log")"
+		return
+	}
+	REASON="$(cat "$OTHER_KDIR/release"), $(($(stat -c %s "$WORK/initrd-old.gz") / 1024)) KiB"
+}
+
+step_boot_old() {
+	local t0=$SECONDS rc=0
+
+	boot_guest "$OTHER_KDIR" "$WORK/initrd-old.gz" || rc=1
+	TIMINGS+=", $OTHER_SERIES boot $((SECONDS - t0)) s"
+	return "$rc"
+}
+
 # --- the tier -----------------------------------------------------------------
 
 T0=$SECONDS
@@ -159,4 +177,14 @@ check exec_hits check_exec_hits
 check report_kallsyms check_report_kallsyms
 check report_vmlinux check_report_vmlinux
 check report_buildid_mismatch check_report_buildid_mismatch
+check read_only check_read_only
+check write_only check_write_only
+check unaligned check_unaligned
+check cross check_cross
+check regset_unit check_regset_unit
+# The kernel before 6.10: a second guest, in which kmemsnoop refuses.
+BOOT=$WORK/boot-old OUT=$WORK/boot-old/out
+check old_initramfs step_initramfs_old &&
+	check old_boot step_boot_old &&
+	check old_refusal check_old_refusal
 summary
