@@ -82,8 +82,9 @@ static void usage(FILE *f)
 	      "  -V, --version      print the versions of kmemsnoop and its libraries\n"
 	      "Checks, in this order (* required):\n"
 	      "  privileges*  btf*  bpf-load*  breakpoint-events*  slots*\n"
-	      "  kernel-watch-fires*  user-watch-fires  exec-breakpoint\n"
-	      "  read-only-watch  kallsyms-addresses*  kallsyms-all  fentry\n"
+	      "  breakpoint-bpf*  kernel-watch-fires*  user-watch-fires\n"
+	      "  exec-breakpoint  read-only-watch  kallsyms-addresses*\n"
+	      "  kallsyms-all  fentry\n"
 	      "Exit status: 0 every required check ok, 1 one is not, 2 bad usage.\n",
 	      f);
 }

@@ -105,7 +105,7 @@ static int nominal_text(struct exporter *x, const struct km_trace_data *d,
 		return 0;
 	}
 	km_usage(
-		"%s was recorded on %s, which has no default link address: give -v VMLINUX",
+		"%s was recorded on %s, which has no default link address: give -k VMLINUX",
 		d->path, d->machine ? d->machine : "an unrecorded machine");
 	return -EINVAL;
 }
