@@ -52,33 +52,8 @@ check_release() {
 # KASLR moved the kernel, and the watches were armed where the symbols
 # really were: the vmlinux's address plus the slide.
 check_kaslr() {
-	local guest_text vm_text slide want got t sym
-
-	guest_text=0x$(awk '{ print $1 }' "$OUT/text")
-	vm_text=$(nm_addr _text)
-	[[ $guest_text != 0x && -n $vm_text ]] || {
-		bad "no _text (guest '$guest_text', vmlinux '$vm_text')"
-		return
-	}
-	slide=$((guest_text - vm_text))
-	((slide != 0)) || {
-		bad "guest _text $guest_text is the vmlinux's: no KASLR slide"
-		return
-	}
-	((slide % 0x200000 == 0)) || {
-		bad "slide $(printf '%#x' "$slide") is not a multiple of 2 MiB"
-		return
-	}
-	while read -r t sym; do
-		want=$(printf '0x%x' $(($(nm_addr "$sym") + slide)))
-		got=$(watch_addr "$OUT/$t.data")
-		[[ $got == "$want" ]] || {
-			bad "$t.data watches $sym at '$got', vmlinux + slide is $want"
-			return
-		}
-	done <<<"sched $SCHED_SYM
-sysctl $SYSCTL_SYM"
-	REASON="_text $guest_text, slide $(printf '%#x' "$slide")"
+	kaslr_placed "sched.data $SCHED_SYM
+sysctl.data $SYSCTL_SYM"
 }
 
 # The execute breakpoint fired, only at scheduler_tick's first byte.

@@ -134,33 +134,8 @@ check_build_id() {
 # vmlinux's address plus the slide: the data symbol as -k found it in
 # vmlinux.sym, the function as kallsyms has it.
 check_kaslr() {
-	local guest_text vm_text slide t sym want got
-
-	guest_text=0x$(awk '{ print $1 }' "$OUT/text")
-	vm_text=$(nm_addr _text)
-	[[ $guest_text != 0x && -n $vm_text ]] || {
-		bad "no _text (guest '$guest_text', vmlinux '$vm_text')"
-		return
-	}
-	slide=$((guest_text - vm_text))
-	((slide != 0)) || {
-		bad "guest _text $guest_text is the vmlinux's: no KASLR slide"
-		return
-	}
-	((slide % 0x200000 == 0)) || {
-		bad "slide $(printf '%#x' "$slide") is not a multiple of 2 MiB"
-		return
-	}
-	while read -r t sym; do
-		want=$(printf '0x%x' $(($(nm_addr "$sym") + slide)))
-		got=$(watch_addr "$OUT/$t.kmt")
-		[[ $got == "$want" ]] || {
-			bad "$t.kmt watches $sym at '$got', vmlinux + slide is $want"
-			return
-		}
-	done <<<"sysctl $SYSCTL_SYM
-exec $EXEC_SYM"
-	REASON="_text $guest_text, slide $(printf '%#x' "$slide")"
+	kaslr_placed "sysctl.kmt $SYSCTL_SYM
+exec.kmt $EXEC_SYM"
 }
 
 # kmemsnoop check in the guest: every line ok.

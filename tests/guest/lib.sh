@@ -8,6 +8,33 @@
 # (its out/), and after the setup steps KDIR, VMLINUX, RELEASE; TIER
 # (default guest) starts the runner's own lines.
 
+# --- the work dir -------------------------------------------------------------
+
+# work_dir PREFIX: a fresh WORK under $TMPDIR, BOOT and OUT in it, removed
+# on exit (kept with KMEMSNOOP_GUEST_KEEP=1); a boot still running
+# (helper_pid, boot_guest's) is stopped first.
+work_dir() {
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX") || exit 1
+	BOOT=$WORK/boot
+	OUT=$BOOT/out
+	helper_pid=
+	trap cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM HUP
+}
+
+cleanup() {
+	if [[ -n $helper_pid ]]; then # boot.sh: its own trap stops QEMU
+		kill -TERM "$helper_pid" 2>/dev/null
+		wait "$helper_pid" 2>/dev/null
+	fi
+	if [[ -n ${KMEMSNOOP_GUEST_KEEP:-} ]]; then
+		echo "$TIER: work dir kept: $WORK"
+	else
+		rm -rf "$WORK"
+	fi
+}
+
 # --- running checks ---------------------------------------------------------
 
 ran=0 passed=0 failed=0
@@ -147,6 +174,38 @@ elf_build_id() {
 # ELF notes: namesz 4, descsz 20, type 3 NT_GNU_BUILD_ID, "GNU\0").
 notes_build_id() {
 	perl -0777 -ne 'print unpack("H*", $1) if /\x04\0\0\0\x14\0\0\0\x03\0\0\0GNU\0(.{20})/s' "$1"
+}
+
+# kaslr_placed "TRACE SYMBOL"...: KASLR moved the kernel (a non-zero
+# slide, a multiple of 2 MiB) and each TRACE (in OUT) watches SYMBOL at
+# the vmlinux's address plus the slide.
+kaslr_placed() {
+	local guest_text vm_text slide t sym want got
+
+	guest_text=0x$(awk '{ print $1 }' "$OUT/text")
+	vm_text=$(nm_addr _text)
+	[[ $guest_text != 0x && -n $vm_text ]] || {
+		bad "no _text (guest '$guest_text', vmlinux '$vm_text')"
+		return
+	}
+	slide=$((guest_text - vm_text))
+	((slide != 0)) || {
+		bad "guest _text $guest_text is the vmlinux's: no KASLR slide"
+		return
+	}
+	((slide % 0x200000 == 0)) || {
+		bad "slide $(printf '%#x' "$slide") is not a multiple of 2 MiB"
+		return
+	}
+	while read -r t sym; do
+		want=$(printf '0x%x' $(($(nm_addr "$sym") + slide)))
+		got=$(watch_addr "$OUT/$t")
+		[[ $got == "$want" ]] || {
+			bad "$t watches $sym at '$got', vmlinux + slide is $want"
+			return
+		}
+	done <<<"$1"
+	REASON="_text $guest_text, slide $(printf '%#x' "$slide")"
 }
 
 # nm_addr SYMBOL: its link-time address in the vmlinux, 0x-prefixed.

@@ -34,27 +34,9 @@ KM=${KMEMSNOOP:-$ROOT/build/kmemsnoop}
 REPORT_TIMEOUT=120
 DWARF_NOTE="needs report's DWARF symbolization and vmlinux lookup, issue 3"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/kmemsnoop-guest-tests.XXXXXX") || exit 1
-BOOT=$WORK/boot
-OUT=$BOOT/out
-helper_pid=
-cleanup() {
-	if [[ -n $helper_pid ]]; then # boot.sh: its own trap stops QEMU
-		kill -TERM "$helper_pid" 2>/dev/null
-		wait "$helper_pid" 2>/dev/null
-	fi
-	if [[ -n ${KMEMSNOOP_GUEST_KEEP:-} ]]; then
-		echo "guest: work dir kept: $WORK"
-	else
-		rm -rf "$WORK"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
-
 # shellcheck source=tests/guest/lib.sh
 . tests/guest/lib.sh
+work_dir kmemsnoop-guest-tests
 # shellcheck source=tests/guest/checks.sh
 . tests/guest/checks.sh
 # shellcheck source=tests/guest/checks_dwarf.sh

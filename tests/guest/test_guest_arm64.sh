@@ -34,27 +34,9 @@ OTHER_SERIES=6.1
 TIER=arm64
 export KMEMSNOOP_GUEST_ARCH=arm64
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/kmemsnoop-arm64-tests.XXXXXX") || exit 1
-BOOT=$WORK/boot
-OUT=$BOOT/out
-helper_pid=
-cleanup() {
-	if [[ -n $helper_pid ]]; then # boot.sh: its own trap stops QEMU
-		kill -TERM "$helper_pid" 2>/dev/null
-		wait "$helper_pid" 2>/dev/null
-	fi
-	if [[ -n ${KMEMSNOOP_GUEST_KEEP:-} ]]; then
-		echo "$TIER: work dir kept: $WORK"
-	else
-		rm -rf "$WORK"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
-
 # shellcheck source=tests/guest/lib.sh
 . tests/guest/lib.sh
+work_dir kmemsnoop-arm64-tests
 # shellcheck source=tests/guest/checks_arm64.sh
 . tests/guest/checks_arm64.sh
 
