@@ -43,6 +43,19 @@ const volatile __u64 wakeup_bytes = 1 << 20;
  */
 __u64 last_value[KM_MAX_WATCHES];
 __u32 last_valid[KM_MAX_WATCHES];
+/*
+ * Runs of on_hit on each watch, filtered ones included, for the value
+ * after a hit where hits read the value before (value_after.h): a hit
+ * is the next access after another only when its number follows.
+ * Not atomic: hits on two CPUs at once may share a number, and then
+ * neither follows, which gives no "after" rather than a wrong one.
+ */
+__u32 hit_seq[KM_MAX_WATCHES];
+/*
+ * The thread reading the watched values (prime_values) while armed:
+ * its own read is no hit. bpf_get_current_pid_tgid() form; 0 for none.
+ */
+__u64 reader_id;
 /* With gated: which watches hold an object; set by user space. */
 __u32 watch_live[KM_MAX_WATCHES];
 /* Hits sent so far, for -c; shared by all CPUs. */
@@ -181,6 +194,9 @@ int on_hit(struct bpf_perf_event_data *ctx)
 	__u32 zero = 0, cpu;
 	__u64 id, size;
 
+	id = bpf_get_current_pid_tgid();
+	if (reader_id && id == reader_id)
+		return 0;
 	cnt = bpf_map_lookup_elem(&counters, &zero);
 	e = bpf_map_lookup_elem(&scratch, &zero);
 	if (!cnt || !e)
@@ -188,9 +204,9 @@ int on_hit(struct bpf_perf_event_data *ctx)
 	cnt->seen++;
 
 	/* Cheap filters first: a filtered hit costs almost nothing. */
-	id = bpf_get_current_pid_tgid();
 	cpu = bpf_get_smp_processor_id();
 	e->watch = bpf_get_attach_cookie(ctx);
+	e->seq = ++hit_seq[e->watch & (KM_MAX_WATCHES - 1)];
 	if (gated && !watch_live[e->watch & (KM_MAX_WATCHES - 1)])
 		goto filtered;
 	e->addr = watch_addr[e->watch & (KM_MAX_WATCHES - 1)];
@@ -208,7 +224,6 @@ int on_hit(struct bpf_perf_event_data *ctx)
 	e->pid = id >> 32;
 	e->tid = (__u32)id;
 	e->cpu = cpu;
-	e->reserved = 0;
 	size = KM_EVENT_HEAD_SIZE + fill_payload(ctx, e);
 	if (send(e, size)) {
 		if (filter.max_kept)
@@ -219,6 +234,20 @@ int on_hit(struct bpf_perf_event_data *ctx)
 	return 0;
 filtered:
 	cnt->filtered++;
+	return 0;
+}
+
+/*
+ * Counts the hits of step_probe.c's watch on a child's store, which
+ * tells whether the kernel steps over a watched access with a BPF
+ * program attached (arm64 must, and some kernels do not).
+ */
+__u64 probe_hits;
+
+SEC("perf_event")
+int probe_hit(struct bpf_perf_event_data *ctx)
+{
+	__sync_fetch_and_add(&probe_hits, 1);
 	return 0;
 }
 

@@ -79,7 +79,7 @@ struct kmemsnoop_event {
 	__u16 watch; /* index of the watchpoint, in command-line order */
 	__u16 flags;
 	__u32 nr_frames; /* kernel stack entries in payload */
-	__u32 reserved;
+	__u32 seq; /* runs of the program on this watch so far, this one included */
 	char comm[KM_COMM_LEN];
 	/* [registers if KM_EVENT_REGS] then nr_frames frames, innermost first */
 	__u64 payload[KM_NR_REGS + KM_MAX_FRAMES];
@@ -90,7 +90,8 @@ struct kmemsnoop_event {
 	((unsigned long)&((struct kmemsnoop_event *)0)->payload)
 
 /* Per-CPU counters; user space sums them. Every run of the program is
- * exactly one of: sent, filtered, dropped. */
+ * exactly one of: sent, filtered, dropped (kmemsnoop's own reads of the
+ * watched values, reader_id's, are not runs). */
 struct kmemsnoop_counters {
 	__u64 seen; /* every time the program ran */
 	__u64 filtered; /* a filter, or the -c limit, said no */

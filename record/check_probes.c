@@ -20,6 +20,7 @@
 #include "capture/arm.h"
 #include "check.h"
 #include "capture/slot_holders.h"
+#include "capture/step_probe.h"
 
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
 #define MAX_CPUS 4096
@@ -302,21 +303,37 @@ void km_check_slots(struct km_check_ctx *c, struct km_check_result *r)
 /* Whether a BPF program on a breakpoint leaves the kernel running. */
 void km_check_bp_bpf(struct km_check_ctx *c, struct km_check_result *r)
 {
-	const char *hazard = km_bp_bpf_hazard();
+	struct kmemsnoop_bpf *skel = kmemsnoop_bpf__open();
+	uint64_t seen = 0;
+	int err = skel ? 0 : -errno;
 
 	(void)c;
-	if (hazard)
-		km_check_set(r, KM_CHECK_MISSING,
-			     "%s; kmemsnoop refuses to arm here", hazard);
-	else
+	if (skel) {
+		bpf_map__set_max_entries(skel->maps.events, 1 << 16);
+		err = kmemsnoop_bpf__load(skel);
+	}
+	if (!err)
+		err = km_step_probe(skel->progs.probe_hit,
+				    (volatile uint64_t *)&skel->bss->probe_hits,
+				    &seen);
+	kmemsnoop_bpf__destroy(skel);
+	if (err == 1)
 		km_check_set(
-			r, KM_CHECK_OK, "%s",
-#ifdef KM_ARCH_ARM64
-			"the kernel steps over each hit with a BPF program attached"
-#else
-			"x86 traps after the access: nothing to step over"
-#endif
-		);
+			r, KM_CHECK_MISSING,
+			KM_STEP_HAZARD
+			" (a child's one store took %" PRIu64
+			" hits in half a second); kmemsnoop refuses to arm here",
+			seen);
+	else if (err == 0)
+		km_check_set(
+			r, KM_CHECK_OK,
+			"a child's one store, watched with a BPF program attached, gave %" PRIu64
+			" hit%s and the child went on",
+			seen, seen == 1 ? "" : "s");
+	else
+		km_check_set(r, KM_CHECK_ERROR,
+			     "cannot tell: the probe failed (%s)",
+			     strerror(-err));
 }
 
 /* x86 watches writes, or reads and writes, never reads alone. */

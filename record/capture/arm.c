@@ -7,8 +7,6 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <bpf/btf.h>
-#include "../../bpf/kmemsnoop.h"
 #include "../../common/bytes.h"
 #include "../../common/error.h"
 #include "../../common/symbolize/ksyms.h"
@@ -148,57 +146,12 @@ static int alloc_armed(struct km_armed *a, size_t n)
 	return -ENOMEM;
 }
 
-#ifdef KM_ARCH_ARM64
-/* Whether struct perf_event of the running kernel has a member name. */
-static bool perf_event_has(const char *name)
-{
-	struct btf *btf = btf__load_vmlinux_btf();
-	const struct btf_member *m;
-	const struct btf_type *t;
-	bool found = false;
-	int id, i;
-
-	if (!btf)
-		return false;
-	id = btf__find_by_name_kind(btf, "perf_event", BTF_KIND_STRUCT);
-	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
-	for (i = 0, m = t ? btf_members(t) : NULL; t && i < btf_vlen(t);
-	     i++, m++)
-		found |= !strcmp(btf__name_by_offset(btf, m->name_off), name);
-	btf__free(btf);
-	return found;
-}
-#endif
-
-/*
- * arm64 takes a watchpoint's exception before the access, and the
- * kernel steps over the instruction only when the event's overflow
- * handler is perf's own. Before 6.10 an attached BPF program replaced
- * that handler (keeping perf's in orig_overflow_handler), so the CPU
- * would take the same exception forever. The member, in the kernel's
- * BTF, tells such a kernel whatever its version says (backports).
- */
-const char *km_bp_bpf_hazard(void)
-{
-#ifdef KM_ARCH_ARM64
-	if (perf_event_has("orig_overflow_handler"))
-		return "this arm64 kernel does not step over a watched access when a BPF program is attached (fixed in Linux 6.10): the CPU would take the same exception forever";
-#endif
-	return NULL;
-}
-
 int km_arm(struct bpf_program *prog, const struct km_watch *w, int nr_watches,
 	   bool stacks, struct km_armed *a)
 {
 	static int cpus[MAX_CPUS];
 	int nr_cpus = km_online_cpus(cpus, MAX_CPUS), i, c, err;
-	const char *hazard = km_bp_bpf_hazard();
 
-	if (hazard) {
-		km_err("refusing to arm: %s; use a kernel of 6.10 or later",
-		       hazard);
-		return -ENOTSUP;
-	}
 	if (nr_cpus < 0) {
 		km_err("cannot read the online CPUs: %s", strerror(-nr_cpus));
 		return nr_cpus;

@@ -43,11 +43,6 @@ int km_open_bp(const struct km_watch *w, int cpu, bool stacks);
  */
 void km_bp_attr(struct perf_event_attr *attr, const struct km_watch *w,
 		bool stacks);
-/*
- * Why this kernel must not have a BPF program on a breakpoint (a
- * sentence), or NULL when it may. km_arm() refuses on such a kernel.
- */
-const char *km_bp_bpf_hazard(void);
 /* Closes every event; the debug registers are free again afterwards. */
 void km_disarm(struct km_armed *a);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "child.h"
 #include "lifetime.h"
 #include "session.h"
+#include "step_probe.h"
 #include "value_after.h"
 
 #define POLL_MS 100
@@ -85,27 +87,39 @@ struct loop {
 	int err;
 };
 
-/* Reads what each watched address holds now, through prime_values. */
+/*
+ * Reads what each watched address holds now, through prime_values, as
+ * this thread: on_hit takes its reads for none. A watch's read is good
+ * only if no run of on_hit came during it.
+ */
 static void read_now(struct kmemsnoop_bpf *skel, struct km_after_now *now)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
-	bool ran = !bpf_prog_test_run_opts(
-		bpf_program__fd(skel->progs.prime_values), &opts);
+	volatile struct kmemsnoop_bpf__bss *bss = skel->bss;
+	bool ran;
 	int i;
 
+	for (i = 0; i < KM_MAX_WATCHES; i++)
+		now->seq[i] = bss->hit_seq[i];
+	bss->reader_id = (uint64_t)getpid() << 32 | (uint32_t)gettid();
+	ran = !bpf_prog_test_run_opts(bpf_program__fd(skel->progs.prime_values),
+				      &opts);
+	bss->reader_id = 0;
 	for (i = 0; i < KM_MAX_WATCHES; i++) {
-		now->addr[i] = skel->bss->watch_addr[i];
-		now->value[i] = skel->bss->last_value[i];
-		now->valid[i] = ran && skel->bss->last_valid[i];
+		now->addr[i] = bss->watch_addr[i];
+		now->value[i] = bss->last_value[i];
+		now->valid[i] = ran && bss->last_valid[i] &&
+				bss->hit_seq[i] == now->seq[i];
 	}
 }
 
-static int settle(struct loop *l)
+/* Settles the hits that have waited since arrived_by or before. */
+static int settle(struct loop *l, uint64_t arrived_by)
 {
 	struct km_after_now now;
 
 	read_now(l->skel, &now);
-	return km_after_settle(l->after, &now);
+	return km_after_settle(l->after, &now, arrived_by);
 }
 
 static int hand_on(struct loop *l, void *data, size_t size)
@@ -117,10 +131,28 @@ static int hand_on(struct loop *l, void *data, size_t size)
 		return km_hit_from_event(&h, data, size) ?:
 			       l->o->on_hit(l->o->ctx, &h);
 	err = km_after_push(l->after, data, size, km_now_ns());
-	if (err == -ENOBUFS)
-		err = settle(l) ?:
+	/*
+	 * Full: later hits are in the ring buffer, so a value read now may
+	 * be theirs. The waiting ones go on without a value after.
+	 */
+	if (err == KM_AFTER_FULL)
+		err = km_after_settle(l->after, NULL, UINT64_MAX) ?:
 			      km_after_push(l->after, data, size, km_now_ns());
 	return err;
+}
+
+/*
+ * An arming or a disarming: the slot's waiting hit, if any, was on the
+ * object before, whatever address the next one has.
+ */
+static int on_life(void *ctx, const struct km_life_rec *r)
+{
+	struct loop *l = ctx;
+	int err = l->after ? km_after_forget(l->after, r->slot) : 0;
+
+	if (err || !l->o->on_life)
+		return err;
+	return l->o->on_life(l->o->ctx, r);
 }
 
 static int on_event(void *ctx, void *data, size_t size)
@@ -152,6 +184,27 @@ static int prime_values(struct kmemsnoop_bpf *skel)
 	return 0;
 }
 
+/*
+ * A kernel that does not step over a watched access with a BPF program
+ * attached would take the first hit on a kernel address forever: ask it
+ * first (step_probe.h). A probe that cannot run says nothing; arming
+ * explains what fails.
+ */
+static int refuse_if_no_step(struct kmemsnoop_bpf *skel)
+{
+	uint64_t seen;
+
+	if (km_step_probe(skel->progs.probe_hit,
+			  (volatile uint64_t *)&skel->bss->probe_hits,
+			  &seen) != 1)
+		return 0;
+	km_err("refusing to arm: " KM_STEP_HAZARD
+	       " (a child's one store took %" PRIu64
+	       " hits in half a second); use a kernel with the fix",
+	       seen);
+	return -ENOTSUP;
+}
+
 static int load(struct kmemsnoop_bpf **skelp, const struct km_session_opts *o)
 {
 	struct kmemsnoop_bpf *skel;
@@ -181,6 +234,11 @@ static int load(struct kmemsnoop_bpf **skelp, const struct km_session_opts *o)
 		else
 			km_err("cannot load the BPF program: %s",
 			       strerror(-err));
+		kmemsnoop_bpf__destroy(skel);
+		return err;
+	}
+	err = refuse_if_no_step(skel);
+	if (err) {
 		kmemsnoop_bpf__destroy(skel);
 		return err;
 	}
@@ -264,7 +322,7 @@ static int poll_until_stop(struct ring_buffer *rb, struct loop *l,
 		}
 		if (l->after &&
 		    km_after_stale(l->after, km_now_ns(), AFTER_WAIT_NS) &&
-		    (l->err = settle(l)))
+		    (l->err = settle(l, km_now_ns() - AFTER_WAIT_NS)))
 			break;
 		if (o->on_tick)
 			read_counters(l->skel, l->st);
@@ -308,7 +366,7 @@ static int run_armed(struct kmemsnoop_bpf *skel, struct loop *l,
 		};
 
 		err = km_life_start(*o->life, &armed, &hs, rb, &o->filter,
-				    o->on_life, o->ctx);
+				    on_life, l);
 		if (err) {
 			km_disarm(&armed);
 			goto out;
@@ -330,7 +388,7 @@ static int run_armed(struct kmemsnoop_bpf *skel, struct loop *l,
 	if (!err && !l->err)
 		ring_buffer__consume(rb);
 	if (!err && !l->err && l->after)
-		l->err = settle(l);
+		l->err = settle(l, UINT64_MAX);
 	read_counters(skel, l->st);
 	if (!err && o->on_tick)
 		err = o->on_tick(o->ctx, l->st->end_ns);

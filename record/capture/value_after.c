@@ -85,17 +85,22 @@ int km_after_push(struct km_after *q, const void *data, size_t size,
 	if (km_hit_from_event(&check, data, size) || size > sizeof(h->bytes))
 		return -EBADMSG;
 	if (q->tail - q->head == q->cap)
-		return -ENOBUFS;
+		return KM_AFTER_FULL;
 	w = e->watch & (KM_MAX_WATCHES - 1);
 	h = at(q, q->tail);
 	memcpy(h->bytes, data, size);
 	h->size = size;
 	h->arrived_ns = now_ns;
-	/* This hit's value before is the last one's value after. */
-	if (check.has_value && q->waiting[w]) {
+	/*
+	 * This hit's value before is the last one's value after, if it is
+	 * the very next access: no run between them, on the same object.
+	 */
+	if (q->waiting[w]) {
 		prev = at(q, q->waiting[w] - 1);
-		/* A watch moved to another object says nothing of the last. */
-		resolve(prev, prev->e.addr == e->addr, e->value);
+		resolve(prev,
+			check.has_value && prev->e.addr == e->addr &&
+				e->seq == prev->e.seq + 1,
+			e->value);
 		q->waiting[w] = 0;
 	}
 	if (check.has_value && q->pairs[w]) {
@@ -115,7 +120,8 @@ bool km_after_stale(const struct km_after *q, uint64_t now_ns, uint64_t wait_ns)
 	       now_ns - q->ring[q->head % q->cap].arrived_ns >= wait_ns;
 }
 
-int km_after_settle(struct km_after *q, const struct km_after_now *now)
+int km_after_settle(struct km_after *q, const struct km_after_now *now,
+		    uint64_t arrived_by)
 {
 	struct km_after_held *h;
 	int w;
@@ -124,8 +130,24 @@ int km_after_settle(struct km_after *q, const struct km_after_now *now)
 		if (!q->waiting[w])
 			continue;
 		h = at(q, q->waiting[w] - 1);
-		resolve(h, now->valid[w] && now->addr[w] == h->e.addr,
-			now->value[w]);
+		if (h->arrived_ns > arrived_by)
+			continue;
+		/* No run since the hit: the value now is the one it left. */
+		resolve(h,
+			now && now->valid[w] && now->addr[w] == h->e.addr &&
+				now->seq[w] == h->e.seq,
+			now ? now->value[w] : 0);
+		q->waiting[w] = 0;
+	}
+	return flush(q);
+}
+
+int km_after_forget(struct km_after *q, uint32_t watch)
+{
+	uint32_t w = watch & (KM_MAX_WATCHES - 1);
+
+	if (q->waiting[w]) {
+		resolve(at(q, q->waiting[w] - 1), false, 0);
 		q->waiting[w] = 0;
 	}
 	return flush(q);

@@ -10,8 +10,11 @@
  *
  * Hits wait here for that value and leave, in the order they came, as
  * hits whose old_value is the value before and whose value is the one
- * after (has_value false when it cannot be known: the watch moved to
- * another object, or its memory could not be read).
+ * after. has_value is false when it cannot be known: the next run of
+ * the BPF program on the watch was not sent (a filter, -c, a full ring
+ * buffer), the watch moved to another object, its memory could not be
+ * read, or a run came between the hit and the read. Runs are told by
+ * the event's seq, which counts them all.
  */
 #ifndef KM_VALUE_AFTER_H
 #define KM_VALUE_AFTER_H
@@ -22,12 +25,20 @@
 #include "../../common/trace/hit.h"
 #include "../../common/trace/target.h"
 
-/* What an address held when it was last read, for km_after_settle. */
+/*
+ * What each watched address held when read, for km_after_settle, and
+ * the watch's run count (kmemsnoop_event.seq) then: valid only if no
+ * run came during the read.
+ */
 struct km_after_now {
 	uint64_t addr[KM_MAX_WATCHES];
 	uint64_t value[KM_MAX_WATCHES];
+	uint32_t seq[KM_MAX_WATCHES];
 	bool valid[KM_MAX_WATCHES];
 };
+
+/* km_after_push: the queue is full, nothing taken. */
+#define KM_AFTER_FULL 1
 
 struct km_after_held;
 
@@ -52,16 +63,23 @@ int km_after_init(struct km_after *q, const struct km_watch *w, int nr_watches,
 /*
  * Takes a ring-buffer event (size bytes, as km_hit_from_event takes
  * it) and delivers whatever no longer waits. Returns 0, -EBADMSG for a
- * malformed event (dropped), -ENOBUFS when the queue is full (nothing
- * taken: settle, then push again), or what deliver returned.
+ * malformed event (dropped), KM_AFTER_FULL when the queue is full
+ * (nothing taken: settle, then push again), or deliver's negative
+ * return.
  */
 int km_after_push(struct km_after *q, const void *data, size_t size,
 		  uint64_t now_ns);
 /* Whether the oldest hit has waited at least wait_ns. */
 bool km_after_stale(const struct km_after *q, uint64_t now_ns,
 		    uint64_t wait_ns);
-/* Gives every waiting hit the value now, then delivers them all. */
-int km_after_settle(struct km_after *q, const struct km_after_now *now);
+/*
+ * Gives each hit that has waited since arrived_by or before the value
+ * now (now NULL: none known), then delivers what no longer waits.
+ */
+int km_after_settle(struct km_after *q, const struct km_after_now *now,
+		    uint64_t arrived_by);
+/* A watch moved to another object: its waiting hit gets no value after. */
+int km_after_forget(struct km_after *q, uint32_t watch);
 void km_after_free(struct km_after *q);
 
 #endif

@@ -14,10 +14,12 @@ EXEC_PER_READ=3
 # A hit the kernel reported twice: arm64 takes a watchpoint before the
 # access and steps over the instruction, and the guest has shown the
 # same thread hit once more at the same instruction, with the same value
-# before, 0.25-2 ms later (up to 3 a record), where its workload made
-# one access. Such a repeat is a "refire" (json below); a record may
-# have this many.
+# before, 0.25-2 ms later, where its workload made one access: a
+# "refire" (json below). Quiet, 0 to 3 a record; with the host loaded,
+# up to 5 in 31. A record may have EXTRA_HITS_MAX, or one in
+# EXTRA_HITS_PART of its hits if more.
 EXTRA_HITS_MAX=4
+EXTRA_HITS_PART=4
 
 # json TRACE: its hits as JSON lines in J (WORK/NAME.json, made once),
 # each with "refire": true when the same thread's previous hit of the
@@ -27,8 +29,8 @@ EXTRA_HITS_MAX=4
 json() {
 	local name
 
-	name=$(basename "$1" .kmt)
-	J=$WORK/$name.json
+	name=${1#"$WORK"/}
+	J=$WORK/${name//\//_}.json
 	[[ -s $J ]] && return
 	report -i "$1" --hits --format json 2>"$J.err" | jq -c -s '
 		reduce .[] as $h ({last: {}, out: []};
@@ -38,7 +40,7 @@ json() {
 				and $p.old_value == $h.old_value)}]
 			| .last[$k] = $h)
 		| .out[]' >"$J" && [[ -s $J ]] || {
-		bad "report -i $name.kmt --hits --format json failed: $(head -n 1 "$J.err")"
+		bad "report -i $name --hits --format json failed: $(head -n 1 "$J.err")"
 		return
 	}
 }
@@ -74,9 +76,13 @@ writes() {
 }
 
 # extra_ok NAME EXTRA: no more hits beyond the workload's than
-# EXTRA_HITS_MAX.
+# EXTRA_HITS_MAX, or one in EXTRA_HITS_PART of J's hits.
 extra_ok() {
-	(($2 <= EXTRA_HITS_MAX)) || bad "$1: $2 hits beyond the workload's, at most $EXTRA_HITS_MAX allowed"
+	local hits max
+
+	hits=$(wc -l <"$J")
+	max=$((hits / EXTRA_HITS_PART > EXTRA_HITS_MAX ? hits / EXTRA_HITS_PART : EXTRA_HITS_MAX))
+	(($2 <= max)) || bad "$1: $2 hits beyond the workload's of $hits, at most $max allowed"
 }
 
 # --- checks -------------------------------------------------------------------
@@ -483,30 +489,56 @@ check_regset_unit() {
 	REASON="test_regset with $VMLINUX: $(grep -c '\[       OK \]' "$WORK/regset.log") tests ok"
 }
 
-# 6.1: check names the hazard and fails; record refuses at once (exit 1,
-# one line), leaves no trace, and the guest goes on.
-check_old_refusal() {
-	local line rc
+# Debian's 6.1: the kernel steps over a hit with a BPF program attached
+# (check's breakpoint-bpf, from a child's store), and the object watch
+# gets a hit a read, refires apart.
+check_old_kernel() {
+	local line
 
 	guest_steps || return
 	line=$(grep '^breakpoint-bpf ' "$OUT/check.txt")
-	[[ $line == *missing*"6.10"* && $(cat "$OUT/check.rc") == 1 ]] || {
-		bad "check (exit $(cat "$OUT/check.rc")): '$line'"
+	[[ $line =~ ^breakpoint-bpf\ +ok\ +.*gave\ [1-4]\ hits?\  ]] || {
+		bad "check: '$line'"
 		return
 	}
-	rc=$(cat "$OUT/record.rc")
-	[[ $rc == 1 && $(wc -l <"$OUT/record.err") == 1 ]] &&
-		grep -q 'refusing to arm.*6\.10' "$OUT/record.err" || {
-		bad "record exit $rc: $(head -c 300 "$OUT/record.err")"
+	[[ $(cat "$OUT/task.rc") == 0 ]] || {
+		bad "record exited $(cat "$OUT/task.rc")"
 		return
 	}
-	[[ ! -e $OUT/refused.kmt ]] || {
-		bad "the refused record left refused.kmt"
+	json "$OUT/task.kmt" || return
+	per_pid '.comm == "cat" and ([.stack[].sym] | index("proc_sched_show_task"))' 1 exact || return
+	((PROCS == 10)) || {
+		bad "$PROCS readers hit it, want 10"
 		return
 	}
-	[[ $(cat "$OUT/alive") == 6.1.* ]] || {
-		bad "the guest did not go on after the record"
+	extra_ok task "$EXTRA" || return
+	REASON="$(cat "$OUT/release"): ${line#breakpoint-bpf*ok }; 10 reads, $EXTRA refired"
+}
+
+# A read, a write, a read, a second apart, under rw4: three hits, none
+# of them kmemsnoop's own read of the variable (which gave the write its
+# value after, nothing hitting the variable for a second), the write's
+# values what it wrote.
+check_idle() {
+	local v n own got want
+
+	json "$OUT/idle.kmt" || return
+	own=$(jq -c 'select(.comm == "kmemsnoop")' "$J" | wc -l)
+	((own == 0)) || {
+		bad "$own hits by kmemsnoop itself"
 		return
 	}
-	REASON="$(cat "$OUT/alive"): $(cat "$OUT/record.err")"
+	n=$(jq -c 'select(.refire | not)' "$J" | wc -l)
+	((n == 4)) || {
+		bad "$n hits, want 4 (read, write, read, write back)"
+		return
+	}
+	v=$(cat "$OUT/sysctl_value")
+	want=$(printf '%#x>%#x %#x>%#x' "$v" $((v + STEP)) $((v + STEP)) "$v")
+	got=$(writes)
+	[[ $got == "$want" ]] || {
+		bad "the writes captured $got, want $want"
+		return
+	}
+	REASON="4 hits, writes $got, none by kmemsnoop"
 }

@@ -38,6 +38,10 @@
 #                   alone), w4 --regs (with the registers at each hit)
 #                   and rw2 $SYSCTL_SYM+1 (two bytes inside the
 #                   variable's doubleword, not aligned to their length)
+#   idle.kmt        rw4 $SYSCTL_SYM over a read, a write and a read a
+#                   second apart: the write's value after comes from
+#                   kmemsnoop's own read of the variable, which must not
+#                   be a hit
 #   cross.rc, cross.err
 #                   record rw4 $SYSCTL_SYM+6, which would cross a
 #                   doubleword: its exit status and stderr
@@ -115,6 +119,14 @@ record_workload() {
 		-o "/out/$f" "$bp" "$expr" -- sh /payload.sh workload
 }
 
+record_idle() {
+	v=$(cat /out/sysctl_value)
+	timeout "$STEP_TIMEOUT" kmemsnoop record -q -k /vmlinux.sym -o /out/idle.kmt \
+		rw4 "$SYSCTL_SYM" -- sh -c "cat $SYSCTL_FILE >/dev/null; sleep 1;
+			echo $((v + STEP)) >$SYSCTL_FILE; sleep 1; cat $SYSCTL_FILE >/dev/null;
+			echo $v >$SYSCTL_FILE"
+}
+
 record_cross() {
 	kmemsnoop record -q -k /vmlinux.sym -o /out/cross.kmt \
 		rw4 "$SYSCTL_SYM+6" -- true 2>cross.err
@@ -138,5 +150,6 @@ run exec record_exec
 run read record_workload read.kmt r4 "$SYSCTL_SYM"
 run write record_workload write.kmt w4 "$SYSCTL_SYM" --regs
 run bytes record_workload bytes.kmt rw2 "$SYSCTL_SYM+1"
+run idle record_idle
 run cross record_cross
 output

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The command line a perf user expects: wrong answers refused in one
 # line before anything is armed, usage errors exit 2 whoever runs
-# kmemsnoop, -v VMLINUX checked against the running kernel's build-id,
+# kmemsnoop, -k VMLINUX checked against the running kernel's build-id,
 # --version everywhere, command typos named. Each case asks the kernel
 # what it can do (possible CPUs, data symbols in kallsyms) first.
 
@@ -185,7 +185,7 @@ test_cli_kallsyms_data() {
 		check_done
 		pass "data symbols listed: near names"
 	fi
-	cli_case 2 "unknown symbol 'jiffies'.*no data symbols.*CONFIG_KALLSYMS_ALL.*-v VMLINUX.*--pid-task.*address" -- rw4 jiffies
+	cli_case 2 "unknown symbol 'jiffies'.*no data symbols.*CONFIG_KALLSYMS_ALL.*-k VMLINUX.*--pid-task.*address" -- rw4 jiffies
 	check_done
 	assert_nothing_armed "after rw4 jiffies"
 	pass "no data symbols: named"

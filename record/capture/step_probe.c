@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/perf_event.h>
+#include "../../common/trace/target.h"
+#include "arm.h"
+#include "step_probe.h"
+
+/* A kernel that steps takes one hit; a repeated report or two is fine. */
+#define MAX_HITS 4
+#define WAIT_MS 500
+
+/* The child's store goes here: the same address in parent and child. */
+static volatile uint64_t step_word;
+
+static void child(int go)
+{
+	char c;
+
+	if (read(go, &c, 1) == 1)
+		step_word = 1;
+	_exit(0);
+}
+
+/* Waits up to WAIT_MS for pid; true once it has ended (and is reaped). */
+static bool ended(pid_t pid)
+{
+	struct timespec nap = { 0, 5 * 1000000 };
+	int i, status;
+
+	for (i = 0; i < WAIT_MS / 5; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return true;
+		nanosleep(&nap, NULL);
+	}
+	return false;
+}
+
+/* Opens the watch on pid's store, attaches prog; the link or NULL. */
+static struct bpf_link *watch_child(struct bpf_program *prog, pid_t pid)
+{
+	struct km_watch w = { .type = KM_BP_W,
+			      .len = sizeof(step_word),
+			      .addr = (uintptr_t)&step_word };
+	struct perf_event_attr attr;
+	struct bpf_link *link;
+	int fd;
+
+	km_bp_attr(&attr, &w, false);
+	fd = syscall(SYS_perf_event_open, &attr, pid, -1, -1,
+		     PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	link = bpf_program__attach_perf_event(prog, fd);
+	if (!link)
+		close(fd);
+	return link;
+}
+
+int km_step_probe(struct bpf_program *prog, volatile uint64_t *hits,
+		  uint64_t *seen)
+{
+	struct bpf_link *link;
+	int go[2], err = 0;
+	pid_t pid;
+
+	*seen = 0;
+	if (pipe2(go, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid == 0)
+		child(go[0]);
+	close(go[0]);
+	if (pid < 0) {
+		close(go[1]);
+		return -errno;
+	}
+	*hits = 0;
+	link = watch_child(prog, pid);
+	if (!link)
+		err = -errno;
+	/* Without the watch the child still goes, and ends at once. */
+	if (write(go[1], "g", 1) != 1 && !err)
+		err = -EPIPE;
+	close(go[1]);
+	if (!ended(pid)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		err = err ?: 1;
+	}
+	*seen = *hits;
+	bpf_link__destroy(link);
+	return err ?: *seen > MAX_HITS;
+}

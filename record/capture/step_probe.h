@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Whether the kernel steps over a watched access while a BPF program is
+ * attached to the breakpoint. arm64 takes a watchpoint before the
+ * access and must step over the instruction; kernels whose arm64
+ * breakpoint code did not yet know a BPF overflow handler (fixed
+ * upstream in 6.6, and in some stable kernels since) skip the step, and
+ * the CPU takes the same exception forever. On a kernel address that
+ * hangs the machine; so this is asked of a child process's store
+ * instead, where such a kernel only traps the child, which is killed.
+ */
+#ifndef KM_STEP_PROBE_H
+#define KM_STEP_PROBE_H
+
+#include <stdint.h>
+#include <bpf/libbpf.h>
+
+/*
+ * A fork()ed child stores once to a word a write watchpoint (on that
+ * child only) with prog attached watches; prog counts its runs into
+ * *hits. Returns 0 when the child finished its store with at most a
+ * few hits, 1 when it was still taking them after half a second (then
+ * killed), or a negative errno when the probe could not run (nothing
+ * said). *seen is the count either way.
+ */
+int km_step_probe(struct bpf_program *prog, volatile uint64_t *hits,
+		  uint64_t *seen);
+
+/* What km_step_probe's 1 means, for an error line or check's detail. */
+#define KM_STEP_HAZARD \
+	"this kernel does not step over a watched access while a BPF program is attached to the breakpoint (arm64 kernels before 6.6 without its fix): the CPU would take the same exception forever"
+
+#endif
