@@ -512,7 +512,7 @@ check_old_kernel() {
 		return
 	}
 	extra_ok task "$EXTRA" || return
-	REASON="$(cat "$OUT/release"): ${line#breakpoint-bpf*ok }; 10 reads, $EXTRA refired"
+	REASON="$(cat "$OUT/release"): $(sed "s/^breakpoint-bpf *ok *//" <<<"$line"); 10 reads, $EXTRA refired"
 }
 
 # A read, a write, a read, a second apart, under rw4: three hits, none
