@@ -37,6 +37,9 @@
 #endif
 static inline int km_watch_fits(__u64 addr, __u32 len)
 {
+	/* 1, 2, 4 or 8 bytes only, as the parsers allow. */
+	if (!len || len > 8 || (len & (len - 1)))
+		return 0;
 #ifdef KM_ARCH_ARM64
 	return (addr & 7) + len <= 8;
 #else

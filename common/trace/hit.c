@@ -25,9 +25,13 @@ static void drop_context_markers(struct km_hit *h)
 int km_hit_from_event(struct km_hit *h, const void *data, size_t size)
 {
 	const struct kmemsnoop_event *e = data;
-	size_t nregs = e->flags & KM_EVENT_REGS ? KM_NR_REGS : 0;
+	size_t nregs;
 
-	if (size < KM_EVENT_HEAD_SIZE || e->nr_frames > KM_MAX_FRAMES ||
+	/* The head first: flags and nr_frames are in it. */
+	if (size < KM_EVENT_HEAD_SIZE)
+		return -EBADMSG;
+	nregs = e->flags & KM_EVENT_REGS ? KM_NR_REGS : 0;
+	if (e->nr_frames > KM_MAX_FRAMES ||
 	    size < KM_EVENT_HEAD_SIZE + (nregs + e->nr_frames) * 8)
 		return -EBADMSG;
 	h->time_ns = e->time_ns;

@@ -32,14 +32,14 @@ json() {
 	name=${1#"$WORK"/}
 	J=$WORK/${name//\//_}.json
 	[[ -s $J ]] && return
-	report -i "$1" --hits --format json 2>"$J.err" | jq -c -s '
+	report -i "$1" --hits --format json >"$J.raw" 2>"$J.err" && jq -c -s '
 		reduce .[] as $h ({last: {}, out: []};
 			"\($h.tid)/\($h.watch)" as $k | .last[$k] as $p
 			| .out += [$h + {refire: ($h.old_value != null and $p != null
 				and $p.ip == $h.ip and $p.addr == $h.addr
 				and $p.old_value == $h.old_value)}]
 			| .last[$k] = $h)
-		| .out[]' >"$J" && [[ -s $J ]] || {
+		| .out[]' "$J.raw" >"$J" && [[ -s $J ]] || {
 		bad "report -i $name --hits --format json failed: $(head -n 1 "$J.err")"
 		return
 	}
