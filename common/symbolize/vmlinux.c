@@ -26,24 +26,36 @@ char *km_build_id_hex(char *buf, const uint8_t *id, size_t len)
 	return buf;
 }
 
+/* path as an ELF file, mapped, with its fd in *fd; NULL if it is none. */
+static Elf *open_elf(const char *path, int *fd, int *err)
+{
+	Elf *elf;
+
+	*err = elf_version(EV_CURRENT) == EV_NONE ? -EINVAL : 0;
+	*fd = *err ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+	if (*err || *fd < 0) {
+		*err = *err ?: -errno;
+		return NULL;
+	}
+	/* A mapping reads only the pages asked for (the notes, the header). */
+	elf = elf_begin(*fd, ELF_C_READ_MMAP, NULL);
+	if (elf && elf_kind(elf) == ELF_K_ELF)
+		return elf;
+	elf_end(elf);
+	close(*fd);
+	*err = -ENOEXEC;
+	return NULL;
+}
+
 int km_elf_build_id(const char *path, uint8_t *id, size_t max)
 {
 	const void *note;
 	ssize_t len;
-	Elf *elf;
-	int fd;
+	int fd, err;
+	Elf *elf = open_elf(path, &fd, &err);
 
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	/* A mapping reads only the pages the notes are on. */
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!elf || elf_kind(elf) != ELF_K_ELF) {
-		len = -ENOEXEC;
-		goto out;
-	}
+	if (!elf)
+		return err;
 	len = dwelf_elf_gnu_build_id(elf, &note);
 	if (len < 0)
 		len = -ENOEXEC;
@@ -51,7 +63,6 @@ int km_elf_build_id(const char *path, uint8_t *id, size_t max)
 		len = -EOVERFLOW;
 	else
 		memcpy(id, note, len);
-out:
 	elf_end(elf);
 	close(fd);
 	return len;
@@ -60,19 +71,12 @@ out:
 int km_elf_machine(const char *path)
 {
 	GElf_Ehdr eh;
-	Elf *elf;
 	int fd, r;
+	Elf *elf = open_elf(path, &fd, &r);
 
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh))
-		r = -ENOEXEC;
-	else
-		r = eh.e_machine;
+	if (!elf)
+		return r;
+	r = gelf_getehdr(elf, &eh) ? eh.e_machine : -ENOEXEC;
 	elf_end(elf);
 	close(fd);
 	return r;

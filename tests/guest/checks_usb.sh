@@ -31,20 +31,11 @@ step_usb_fetch() {
 }
 
 step_usb_initramfs() {
-	tools/guest/initramfs.sh "$USB_KDIR" tests/guest/guest-usb.sh "$WORK/usb-initrd.gz" \
-		tests/guest/guest-lib.sh 2>"$WORK/usb-initramfs.log" || {
-		bad "$(tail -n 1 "$WORK/usb-initramfs.log")"
-		return
-	}
-	REASON="$(($(stat -c %s "$WORK/usb-initrd.gz") / 1024)) KiB"
+	make_initramfs "usb initramfs" "$USB_KDIR" tests/guest/guest-usb.sh "$WORK/usb-initrd.gz"
 }
 
 step_usb_boot() {
-	local t0=$SECONDS rc=0
-
-	boot_guest "$USB_KDIR" "$WORK/usb-initrd.gz" -device qemu-xhci -device usb-tablet || rc=1
-	TIMINGS+=", usb boot $((SECONDS - t0)) s"
-	return "$rc"
+	timed_boot "usb boot" "$USB_KDIR" "$WORK/usb-initrd.gz" -device qemu-xhci -device usb-tablet
 }
 
 step_usb_guest() {

@@ -116,6 +116,30 @@ boot_guest() {
 	REASON="guest ran $(cat "$BOOT/boot-seconds") s"
 }
 
+# make_initramfs LABEL KDIR PAYLOAD INITRD: tools/guest/initramfs.sh with
+# guest-lib.sh beside PAYLOAD; its size as REASON, its time in TIMINGS.
+make_initramfs() {
+	local t0=$SECONDS
+
+	tools/guest/initramfs.sh "$2" "$3" "$4" tests/guest/guest-lib.sh 2>"$4.log" || {
+		bad "$(tail -n 1 "$4.log")"
+		return
+	}
+	TIMINGS+=", $1 $((SECONDS - t0)) s"
+	REASON="$(($(stat -c %s "$4") / 1024)) KiB"
+}
+
+# timed_boot LABEL KDIR INITRD [QEMU_ARG...]: boot_guest, its time in
+# TIMINGS.
+timed_boot() {
+	local label=$1 t0=$SECONDS rc=0
+
+	shift
+	boot_guest "$@" || rc=1
+	TIMINGS+=", $label $((SECONDS - t0)) s"
+	return "$rc"
+}
+
 # guest_steps [STEP...]: every step of the payload succeeded, but for the
 # STEPs named (their own checks say how they failed), and its files
 # arrived intact in $OUT; sets FAILED_STEP for give_up.

@@ -65,23 +65,11 @@ step_fetch() {
 }
 
 step_initramfs() {
-	local t0=$SECONDS
-
-	tools/guest/initramfs.sh "$KDIR" tests/guest/guest-run.sh "$WORK/initrd.gz" \
-		tests/guest/guest-lib.sh 2>"$WORK/initramfs.log" || {
-		bad "$(tail -n 1 "$WORK/initramfs.log")"
-		return
-	}
-	TIMINGS+=", initramfs $((SECONDS - t0)) s"
-	REASON="$(($(stat -c %s "$WORK/initrd.gz") / 1024)) KiB"
+	make_initramfs initramfs "$KDIR" tests/guest/guest-run.sh "$WORK/initrd.gz"
 }
 
 step_boot() {
-	local t0=$SECONDS rc=0
-
-	boot_guest "$KDIR" "$WORK/initrd.gz" || rc=1
-	TIMINGS+=", boot $((SECONDS - t0)) s"
-	return "$rc"
+	timed_boot boot "$KDIR" "$WORK/initrd.gz"
 }
 
 # Every step of guest-run.sh succeeded and its files arrived intact; the

@@ -81,23 +81,11 @@ step_fetch() {
 }
 
 step_initramfs() {
-	local t0=$SECONDS
-
-	tools/guest/initramfs.sh "$KDIR" tests/guest/guest-arm64.sh "$WORK/initrd.gz" \
-		tests/guest/guest-lib.sh 2>"$WORK/initramfs.log" || {
-		bad "$(tail -n 1 "$WORK/initramfs.log")"
-		return
-	}
-	TIMINGS+=", initramfs $((SECONDS - t0)) s"
-	REASON="$(($(stat -c %s "$WORK/initrd.gz") / 1024)) KiB"
+	make_initramfs initramfs "$KDIR" tests/guest/guest-arm64.sh "$WORK/initrd.gz"
 }
 
 step_boot() {
-	local t0=$SECONDS rc=0
-
-	boot_guest "$KDIR" "$WORK/initrd.gz" || rc=1
-	TIMINGS+=", boot and payload $((SECONDS - t0)) s"
-	return "$rc"
+	timed_boot "boot and payload" "$KDIR" "$WORK/initrd.gz"
 }
 
 # Every step of guest-arm64.sh succeeded and its files arrived intact.
@@ -115,20 +103,13 @@ step_guest() {
 
 # Debian 12's 6.1: kmemsnoop check and an object watch.
 step_initramfs_old() {
-	tools/guest/initramfs.sh "$OTHER_KDIR" tests/guest/guest-arm64-old.sh \
-		"$WORK/initrd-old.gz" tests/guest/guest-lib.sh 2>"$WORK/initramfs-old.log" || {
-		bad "$(tail -n 1 "$WORK/initramfs-old.log")"
-		return
-	}
-	REASON="$(cat "$OTHER_KDIR/release"), $(($(stat -c %s "$WORK/initrd-old.gz") / 1024)) KiB"
+	make_initramfs "$OTHER_SERIES initramfs" "$OTHER_KDIR" tests/guest/guest-arm64-old.sh \
+		"$WORK/initrd-old.gz" || return
+	REASON="$(cat "$OTHER_KDIR/release"), $REASON"
 }
 
 step_boot_old() {
-	local t0=$SECONDS rc=0
-
-	boot_guest "$OTHER_KDIR" "$WORK/initrd-old.gz" || rc=1
-	TIMINGS+=", $OTHER_SERIES boot $((SECONDS - t0)) s"
-	return "$rc"
+	timed_boot "$OTHER_SERIES boot" "$OTHER_KDIR" "$WORK/initrd-old.gz"
 }
 
 # --- the tier -----------------------------------------------------------------
