@@ -542,3 +542,53 @@ check_idle() {
 	}
 	REASON="4 hits, writes $got, none by kmemsnoop"
 }
+
+# x4 virtio_queue_rq and virtio_queue_rqs, in virtio_blk: the trace's
+# MODULE_INFO has the module with the build-id the guest's sysfs and its
+# -dbg file have; a hit a read at one function's first instruction
+# (refires bounded); and report, finding the debug file by build-id,
+# names them with file:line.
+check_module() {
+	local bid dbg sysfs root=$WORK/mod-bid link a b n rc=0
+
+	bid=$(header_field "$OUT/module.kmt" module | awk '$1 == "virtio_blk" { print $4 }')
+	dbg=$(elf_build_id "$(find "$KDIR/modules-dbg" -name virtio_blk.ko | head -n 1)")
+	sysfs=$(notes_build_id "$OUT/virtio_blk.notes")
+	[[ -n $bid && $bid == "$dbg" && $bid == "$sysfs" ]] || {
+		bad "virtio_blk build-id: trace '$bid', debug file '$dbg', guest sysfs '$sysfs'"
+		return
+	}
+	json "$OUT/module.kmt" || return
+	a=$(watch_addr "$OUT/module.kmt")
+	b=$(header_field "$OUT/module.kmt" watch-1 | sed -n 's/.* = \(0x[0-9a-f]*\)$/\1/p')
+	n=$(jq -c --arg a "$a" --arg b "$b" 'select(.ip != $a and .ip != $b)' "$J" | wc -l)
+	((n == 0)) || {
+		bad "$n hits neither at virtio_queue_rq ($a) nor at virtio_queue_rqs ($b)"
+		return
+	}
+	n=$(wc -l <"$J")
+	((n >= N)) || {
+		bad "$n hits for $N reads"
+		return
+	}
+	extra_ok module $((n - N)) || return
+	link=$root/usr/lib/debug/.build-id/${bid:0:2}/${bid:2}.debug
+	mkdir -p "$(dirname "$link")" &&
+		ln -sf "$(find "$KDIR/modules-dbg" -name virtio_blk.ko | head -n 1)" "$link"
+	env -u DEBUGINFOD_URLS KMEMSNOOP_DEBUG_ROOT="$root" \
+		timeout "$REPORT_TIMEOUT" "$KM" report -i "$OUT/module.kmt" -k "$VMLINUX" \
+		>"$WORK/module.txt" 2>"$WORK/module.err" || rc=$?
+	((rc == 0)) || {
+		bad "report exit $rc: $(head -n 1 "$WORK/module.err")"
+		return
+	}
+	grep -Fxq "kmemsnoop: symbols for module virtio_blk from $link" "$WORK/module.err" || {
+		bad "report did not take virtio_blk from $link: $(head -n 2 "$WORK/module.err" | tr '\n' ' ')"
+		return
+	}
+	grep -Eq "^ *($a: virtio_queue_rq|$b: virtio_queue_rqs) \[virtio_blk\] @ ($a|$b)\+0x0 $(src drivers/block/virtio_blk.c)\$" "$WORK/module.txt" || {
+		bad "no 'virtio_queue_rq(s) [virtio_blk] @ ADDR+0x0 (drivers/block/virtio_blk.c:N)': $(grep -m1 virtio_queue_rq "$WORK/module.txt")"
+		return
+	}
+	REASON="$n hits for $N reads, build-id $bid; $(grep -Eom1 'virtio_queue_rqs? \[virtio_blk\] @ .*' "$WORK/module.txt")"
+}

@@ -42,6 +42,11 @@
 #                   second apart: the write's value after comes from
 #                   kmemsnoop's own read of the variable, which must not
 #                   be a hit
+#   module.kmt      x4 virtio_queue_rq x4 virtio_queue_rqs (virtio_blk, a
+#                   module: one request, or a plugged batch, as 6.12 sends
+#                   a direct read) while the output disk is read $N times
+#                   with O_DIRECT, each read a request of its own
+#   virtio_blk.notes /sys/module/virtio_blk/notes/.note.gnu.build-id
 #   cross.rc, cross.err
 #                   record rw4 $SYSCTL_SYM+6, which would cross a
 #                   doubleword: its exit status and stderr
@@ -127,6 +132,14 @@ record_idle() {
 			echo $v >$SYSCTL_FILE"
 }
 
+record_module() {
+	cat /sys/module/virtio_blk/notes/.note.gnu.build-id >virtio_blk.notes &&
+		timeout "$STEP_TIMEOUT" kmemsnoop record -q -o /out/module.kmt \
+			x4 virtio_queue_rq x4 virtio_queue_rqs -- sh -c "for i in \$(seq $N); do
+			dd if=/dev/vda of=/dev/null bs=4k count=1 skip=\$i iflag=direct 2>/dev/null ||
+			exit 1; done"
+}
+
 record_cross() {
 	kmemsnoop record -q -k /vmlinux.sym -o /out/cross.kmt \
 		rw4 "$SYSCTL_SYM+6" -- true 2>cross.err
@@ -151,5 +164,6 @@ run read record_workload read.kmt r4 "$SYSCTL_SYM"
 run write record_workload write.kmt w4 "$SYSCTL_SYM" --regs
 run bytes record_workload bytes.kmt rw2 "$SYSCTL_SYM+1"
 run idle record_idle
+run module record_module
 run cross record_cross
 output

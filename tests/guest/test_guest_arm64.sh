@@ -148,6 +148,7 @@ check unaligned check_unaligned
 check cross check_cross
 check regset_unit check_regset_unit
 check idle check_idle
+check module check_module
 # Debian 12's own arm64 kernel, 6.1: a second guest.
 BOOT=$WORK/boot-old OUT=$WORK/boot-old/out
 check old_initramfs step_initramfs_old &&

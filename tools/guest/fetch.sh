@@ -40,8 +40,8 @@
 #   modules-dbg/
 #              (cloud) the same modules' debug files (DWARF, relocations)
 #              where the -dbg package has them under usr/lib/debug:
-#              lib/modules/RELEASE/kernel/drivers/.../NAME.ko (amd64 only;
-#              empty for arm64)
+#              lib/modules/RELEASE/kernel/drivers/.../NAME.ko (arm64:
+#              virtio_blk's alone)
 #   vmlinux.sym (arm64) the vmlinux without DWARF: its symbol table, the
 #              build-id note and .BTF, small enough for an initramfs, for
 #              `kmemsnoop -k` in the guest (a kernel without KALLSYMS_ALL
@@ -98,6 +98,7 @@ SUBDIR=
 # their depends= (the vm flavour and arm64); otherwise $MODULES, a fixed
 # list in load order.
 DEP_MODULES=
+unset DBG_MODULES DBG_PATHS
 
 # Modules in load order (dependencies, from their .modinfo depends=, first)
 # and where they are under lib/modules/RELEASE/kernel, as tar patterns.
@@ -111,6 +112,9 @@ arm64/cloud)
 	MODULE_PATHS=
 	# QEMU's virt machine puts if=virtio disks on PCI.
 	DEP_MODULES="virtio_pci virtio_blk"
+	# The guest tier's module frames are virtio_blk's.
+	DBG_MODULES=virtio_blk
+	DBG_PATHS=drivers/block/virtio_blk.ko
 	;;
 */cloud)
 	SUFFIX=cloud-amd64
@@ -137,6 +141,10 @@ arm64/cloud)
 	exit 1
 	;;
 esac
+# The modules whose debug files the -dbg package gives: those loaded,
+# unless the flavour names others.
+DBG_MODULES=${DBG_MODULES-$MODULES}
+DBG_PATHS=${DBG_PATHS-$MODULE_PATHS}
 
 log() {
 	printf 'fetch: %s\n' "$*" >&2
@@ -184,7 +192,7 @@ cached_abi() {
 dbg_module_patterns() {
 	local rel=$1 p
 
-	for p in $MODULE_PATHS; do
+	for p in $DBG_PATHS; do
 		echo "./usr/lib/debug/lib/modules/$rel/kernel/$p"
 	done
 }
@@ -198,12 +206,12 @@ module_patterns() {
 	done
 }
 
-# Moves the debug files of $MODULES from the extracted tree $1 to $2.
+# Moves the debug files of $DBG_MODULES from the extracted tree $1 to $2.
 take_module_debug() {
 	local from=$1/usr/lib/debug to=$2 m f
 
 	mkdir -p "$to"
-	for m in $MODULES; do
+	for m in $DBG_MODULES; do
 		f=$(cd "$from" && find lib/modules -name "$m.ko" | head -n 1)
 		[[ -n $f ]] || die "the -dbg package has no $m.ko"
 		mkdir -p "$to/$(dirname "$f")"
@@ -234,7 +242,7 @@ download() {
 # cached DIR: DIR holds what this flavour needs, for this list of modules
 # (a cache made for another list is extracted again).
 cached() {
-	local dir=$1
+	local dir=$1 m
 
 	[[ -s $dir/vmlinuz && -s $dir/release && -e $dir/modules/load-order ]] ||
 		return 1
@@ -242,7 +250,10 @@ cached() {
 	[[ -n $DEP_MODULES ||
 		$(paste -sd ' ' "$dir/modules/load-order") == "$MODULES" ]] || return 1
 	[[ $ARCH == amd64 || (-s $dir/vmlinux.sym && -x $dir/busybox) ]] || return 1
-	[[ -z $WITH_DBG || (-s $dir/vmlinux && -d $dir/modules-dbg) ]]
+	[[ -z $WITH_DBG || (-s $dir/vmlinux && -d $dir/modules-dbg) ]] || return 1
+	for m in $DBG_MODULES; do
+		[[ -n $(find "$dir/modules-dbg" -name "$m.ko") ]] || return 1
+	done
 }
 
 # extract_dbg TMP DEB RELEASE: the debug vmlinux and the modules' debug
