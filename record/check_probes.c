@@ -318,12 +318,11 @@ void km_check_bp_bpf(struct km_check_ctx *c, struct km_check_result *r)
 				    &seen);
 	kmemsnoop_bpf__destroy(skel);
 	if (err == 1)
-		km_check_set(
-			r, KM_CHECK_MISSING,
-			KM_STEP_HAZARD
-			" (a child's one store took %" PRIu64
-			" hits in half a second); kmemsnoop refuses to arm here",
-			seen);
+		km_check_set(r, KM_CHECK_MISSING,
+			     KM_STEP_HAZARD
+			     " (a child's one store took %" PRIu64
+			     " hits); kmemsnoop refuses to arm here",
+			     seen);
 	else if (err == 0)
 		km_check_set(
 			r, KM_CHECK_OK,

@@ -200,7 +200,7 @@ static int refuse_if_no_step(struct kmemsnoop_bpf *skel)
 		return 0;
 	km_err("refusing to arm: " KM_STEP_HAZARD
 	       " (a child's one store took %" PRIu64
-	       " hits in half a second); use a kernel with the fix",
+	       " hits); use a kernel with the fix",
 	       seen);
 	return -ENOTSUP;
 }

@@ -14,9 +14,14 @@
 #include "arm.h"
 #include "step_probe.h"
 
-/* A kernel that steps takes one hit; a repeated report or two is fine. */
+/*
+ * A kernel that steps takes one hit; a repeated report or two is fine.
+ * One that does not takes thousands while the child is stuck: more
+ * than MAX_HITS ends the wait at once. A child that is only slow to
+ * run (a loaded machine) gets WAIT_MS.
+ */
 #define MAX_HITS 4
-#define WAIT_MS 500
+#define WAIT_MS 5000
 
 /* The child's store goes here: the same address in parent and child. */
 static volatile uint64_t step_word;
@@ -30,18 +35,21 @@ static void child(int go)
 	_exit(0);
 }
 
-/* Waits up to WAIT_MS for pid; true once it has ended (and is reaped). */
-static bool ended(pid_t pid)
+/*
+ * Waits up to WAIT_MS for pid, or until *hits passes MAX_HITS; true once
+ * it has ended (and is reaped).
+ */
+static bool ended(pid_t pid, volatile uint64_t *hits)
 {
 	struct timespec nap = { 0, 5 * 1000000 };
 	int i, status;
 
-	for (i = 0; i < WAIT_MS / 5; i++) {
+	for (i = 0; i < WAIT_MS / 5 && *hits <= MAX_HITS; i++) {
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			return true;
 		nanosleep(&nap, NULL);
 	}
-	return false;
+	return waitpid(pid, &status, WNOHANG) == pid;
 }
 
 /* Opens the watch on pid's store, attaches prog; the link or NULL. */
@@ -91,10 +99,11 @@ int km_step_probe(struct bpf_program *prog, volatile uint64_t *hits,
 	if (write(go[1], "g", 1) != 1 && !err)
 		err = -EPIPE;
 	close(go[1]);
-	if (!ended(pid)) {
+	if (!ended(pid, hits)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
-		err = err ?: 1;
+		/* Stuck without many hits: slow, or something else; unknown. */
+		err = err ?: (*hits > MAX_HITS ? 0 : -ETIMEDOUT);
 	}
 	*seen = *hits;
 	bpf_link__destroy(link);

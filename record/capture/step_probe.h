@@ -18,10 +18,10 @@
 /*
  * A fork()ed child stores once to a word a write watchpoint (on that
  * child only) with prog attached watches; prog counts its runs into
- * *hits. Returns 0 when the child finished its store with at most a
- * few hits, 1 when it was still taking them after half a second (then
- * killed), or a negative errno when the probe could not run (nothing
- * said). *seen is the count either way.
+ * *hits. Returns 0 when the child's store took at most a few hits, 1
+ * when it took more (the child is killed once it has), or a negative
+ * errno when the probe could not run or the child did not end within
+ * seconds with few hits (nothing said). *seen is the count either way.
  */
 int km_step_probe(struct bpf_program *prog, volatile uint64_t *hits,
 		  uint64_t *seen);
