@@ -112,19 +112,39 @@ void km_check_btf(struct km_check_ctx *c, struct km_check_result *r)
 	close(fd);
 }
 
-void km_check_bpf_load(struct km_check_ctx *c, struct km_check_result *r)
+/*
+ * Opens and loads the BPF program with a small ring buffer, for a check
+ * that only needs it loaded: 0, or a negative errno with *opened saying
+ * whether it got as far as loading. *skel is NULL but after 0.
+ */
+static int load_small(struct kmemsnoop_bpf **skel, bool *opened)
 {
-	struct kmemsnoop_bpf *skel = kmemsnoop_bpf__open();
 	int err;
 
-	if (!skel) {
+	*skel = kmemsnoop_bpf__open();
+	*opened = *skel;
+	if (!*skel)
+		return -errno;
+	bpf_map__set_max_entries((*skel)->maps.events, 1 << 16);
+	err = kmemsnoop_bpf__load(*skel);
+	if (err) {
+		kmemsnoop_bpf__destroy(*skel);
+		*skel = NULL;
+	}
+	return err;
+}
+
+void km_check_bpf_load(struct km_check_ctx *c, struct km_check_result *r)
+{
+	struct kmemsnoop_bpf *skel;
+	bool opened;
+	int err = load_small(&skel, &opened);
+
+	if (!opened) {
 		km_check_set(r, KM_CHECK_ERROR,
-			     "cannot open the BPF program: %s",
-			     strerror(errno));
+			     "cannot open the BPF program: %s", strerror(-err));
 		return;
 	}
-	bpf_map__set_max_entries(skel->maps.events, 1 << 16);
-	err = kmemsnoop_bpf__load(skel);
 	kmemsnoop_bpf__destroy(skel);
 	c->bpf_loads = !err;
 	if (!err)
@@ -303,19 +323,14 @@ void km_check_slots(struct km_check_ctx *c, struct km_check_result *r)
 /* Whether a BPF program on a breakpoint leaves the kernel running. */
 void km_check_bp_bpf(struct km_check_ctx *c, struct km_check_result *r)
 {
-	struct kmemsnoop_bpf *skel = kmemsnoop_bpf__open();
+	struct kmemsnoop_bpf *skel;
 	uint64_t seen = 0;
-	int err = skel ? 0 : -errno;
+	bool opened;
+	int err = load_small(&skel, &opened);
 
 	(void)c;
-	if (skel) {
-		bpf_map__set_max_entries(skel->maps.events, 1 << 16);
-		err = kmemsnoop_bpf__load(skel);
-	}
 	if (!err)
-		err = km_step_probe(skel->progs.probe_hit,
-				    (volatile uint64_t *)&skel->bss->probe_hits,
-				    &seen);
+		err = km_step_probe(skel, &seen);
 	kmemsnoop_bpf__destroy(skel);
 	if (err == 1)
 		km_check_set(r, KM_CHECK_MISSING,

@@ -88,13 +88,26 @@ struct loop {
 };
 
 /*
+ * Runs prime_values, which reads each watched address into last_value;
+ * 0 or -1 with errno set.
+ */
+static int run_prime(struct kmemsnoop_bpf *skel)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+
+	return bpf_prog_test_run_opts(bpf_program__fd(skel->progs.prime_values),
+				      &opts) ?
+		       -1 :
+		       0;
+}
+
+/*
  * Reads what each watched address holds now, through prime_values, as
  * this thread: on_hit takes its reads for none. A watch's read is good
  * only if no run of on_hit came during it.
  */
 static void read_now(struct kmemsnoop_bpf *skel, struct km_after_now *now)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, opts);
 	volatile struct kmemsnoop_bpf__bss *bss = skel->bss;
 	bool ran;
 	int i;
@@ -102,8 +115,7 @@ static void read_now(struct kmemsnoop_bpf *skel, struct km_after_now *now)
 	for (i = 0; i < KM_MAX_WATCHES; i++)
 		now->seq[i] = bss->hit_seq[i];
 	bss->reader_id = (uint64_t)getpid() << 32 | (uint32_t)gettid();
-	ran = !bpf_prog_test_run_opts(bpf_program__fd(skel->progs.prime_values),
-				      &opts);
+	ran = !run_prime(skel);
 	bss->reader_id = 0;
 	for (i = 0; i < KM_MAX_WATCHES; i++) {
 		now->addr[i] = bss->watch_addr[i];
@@ -175,10 +187,7 @@ static int on_event(void *ctx, void *data, size_t size)
 /* Reads each watched value once, so the first hit has an "old" one. */
 static int prime_values(struct kmemsnoop_bpf *skel)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, opts);
-
-	if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.prime_values),
-				   &opts))
+	if (run_prime(skel))
 		km_warn("cannot read the watched values before arming (%s): the first hit shows no old value",
 			strerror(errno));
 	return 0;
@@ -194,9 +203,7 @@ static int refuse_if_no_step(struct kmemsnoop_bpf *skel)
 {
 	uint64_t seen;
 
-	if (km_step_probe(skel->progs.probe_hit,
-			  (volatile uint64_t *)&skel->bss->probe_hits,
-			  &seen) != 1)
+	if (km_step_probe(skel, &seen) != 1)
 		return 0;
 	km_err("refusing to arm: " KM_STEP_HAZARD
 	       " (a child's one store took %" PRIu64

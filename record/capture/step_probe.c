@@ -10,6 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/perf_event.h>
+#include <bpf/libbpf.h>
+#include "../../bpf/kmemsnoop.h"
+#include "kmemsnoop.skel.h"
 #include "../../common/trace/target.h"
 #include "arm.h"
 #include "step_probe.h"
@@ -73,9 +76,9 @@ static struct bpf_link *watch_child(struct bpf_program *prog, pid_t pid)
 	return link;
 }
 
-int km_step_probe(struct bpf_program *prog, volatile uint64_t *hits,
-		  uint64_t *seen)
+int km_step_probe(struct kmemsnoop_bpf *skel, uint64_t *seen)
 {
+	volatile uint64_t *hits = (volatile uint64_t *)&skel->bss->probe_hits;
 	struct bpf_link *link;
 	int go[2], err = 0;
 	pid_t pid;
@@ -92,7 +95,7 @@ int km_step_probe(struct bpf_program *prog, volatile uint64_t *hits,
 		return -errno;
 	}
 	*hits = 0;
-	link = watch_child(prog, pid);
+	link = watch_child(skel->progs.probe_hit, pid);
 	if (!link)
 		err = -errno;
 	/* Without the watch the child still goes, and ends at once. */

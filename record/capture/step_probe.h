@@ -13,18 +13,18 @@
 #define KM_STEP_PROBE_H
 
 #include <stdint.h>
-#include <bpf/libbpf.h>
+
+struct kmemsnoop_bpf;
 
 /*
  * A fork()ed child stores once to a word a write watchpoint (on that
- * child only) with prog attached watches; prog counts its runs into
- * *hits. Returns 0 when the child's store took at most a few hits, 1
+ * child only) with the loaded skel's probe_hit attached watches; it
+ * counts its runs into probe_hits. Returns 0 when the child's store took at most a few hits, 1
  * when it took more (the child is killed once it has), or a negative
  * errno when the probe could not run or the child did not end within
  * seconds with few hits (nothing said). *seen is the count either way.
  */
-int km_step_probe(struct bpf_program *prog, volatile uint64_t *hits,
-		  uint64_t *seen);
+int km_step_probe(struct kmemsnoop_bpf *skel, uint64_t *seen);
 
 /* What km_step_probe's 1 means, for an error line or check's detail. */
 #define KM_STEP_HAZARD \
