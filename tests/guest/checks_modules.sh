@@ -129,21 +129,18 @@ said() {
 
 # ROOT/usr/lib/debug/.build-id/xx/rest.debug for each module's debug file.
 check_module_build_id() {
-	local root=$WORK/mod-bid f id link rc=0
+	local root=$WORK/mod-bid f link rc=0
 
 	while read -r f; do
-		id=$(elf_build_id "$f")
-		link=$root/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug
-		mkdir -p "$(dirname "$link")" && ln -sf "$f" "$link"
+		debug_link "$root" "$f" >/dev/null
 	done < <(find "$KDIR/modules-dbg" -name '*.ko')
-	id=$(elf_build_id "$(mod_debug virtio_blk)")
+	link=$(debug_link "$root" "$(mod_debug virtio_blk)")
 	virtio_report bid "$root" || rc=$?
 	((rc == 0)) || {
 		bad "report exit $rc: $(head -n 1 "$WORK/virtio.bid.err")"
 		return
 	}
-	said bid virtio_blk "$root/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug" &&
-		module_frames_dwarf bid
+	said bid virtio_blk "$link" && module_frames_dwarf bid
 }
 
 # Where Debian's -dbg package installs them: /usr/lib/debug/lib/modules/RELEASE.

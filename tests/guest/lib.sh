@@ -200,6 +200,35 @@ notes_build_id() {
 	perl -0777 -ne 'print unpack("H*", $1) if /\x04\0\0\0\x14\0\0\0\x03\0\0\0GNU\0(.{20})/s' "$1"
 }
 
+# debug_link ROOT FILE: FILE linked where a debug root keeps it by its
+# build-id, ROOT/usr/lib/debug/.build-id/xx/rest.debug; prints that path.
+debug_link() {
+	local id link
+
+	id=$(elf_build_id "$2")
+	link=$1/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug
+	mkdir -p "$(dirname "$link")" && ln -sf "$2" "$link" && echo "$link"
+}
+
+# mismatch_refused TRACE VMLINUX WANT OTHER: report -i TRACE -k VMLINUX,
+# a vmlinux of build-id OTHER where the trace's is WANT, exits 1 and
+# names both on stderr (REASON: its first lines).
+mismatch_refused() {
+	local rc=0 err
+
+	report -i "$1" -k "$2" >/dev/null 2>"$WORK/mismatch.err" || rc=$?
+	err=$(head -n 3 "$WORK/mismatch.err" | tr '\n' ' ')
+	((rc == 1)) || {
+		bad "exit $rc, want 1 (stderr: $err)"
+		return
+	}
+	if ! grep -q "$3" "$WORK/mismatch.err" || ! grep -q "$4" "$WORK/mismatch.err"; then
+		bad "stderr does not name both $3 and $4: $err"
+		return
+	fi
+	REASON=$err
+}
+
 # kaslr_placed "TRACE SYMBOL"...: KASLR moved the kernel (a non-zero
 # slide, a multiple of 2 MiB) and each TRACE (in OUT) watches SYMBOL at
 # the vmlinux's address plus the slide.
